@@ -1,0 +1,67 @@
+//! The `vtl` command line (clap derive). Each subcommand lives in its own file;
+//! `run` maps results to exit codes: 0 done, 1 the template (or a test) failed,
+//! 2 bad usage or unreadable input.
+
+mod input;
+mod render;
+mod util_list;
+
+use std::io::IsTerminal;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: the command did its job.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: a template could not be parsed or evaluated, or a test failed.
+pub const EXIT_FAILED: i32 = 1;
+/// Exit code: bad usage or unreadable input.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Offline, exact and fast AWS AppSync VTL templates: render, test, explain, check.
+#[derive(Parser, Debug)]
+#[command(
+    name = "vtl",
+    version,
+    about,
+    long_about = "Evaluate AWS AppSync VTL resolver mapping templates offline, with AppSync's \
+                  Java semantics and its $util library.\n\n\
+                  Examples:\n  \
+                  vtl render templates/post_owner_public/Mutation.createPost.auth.1.req.vtl --context ctx.json\n  \
+                  echo '$util.toJson({\"a\": 7 / 2})' | vtl render - --output text\n  \
+                  vtl util list"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Evaluate a template and print what `aws appsync evaluate-mapping-template` prints.
+    Render(render::RenderArgs),
+    /// Print every `$util` function with its signature and documentation.
+    Util(util_list::UtilArgs),
+}
+
+/// Whether to colour output written to stderr.
+pub(crate) fn color_stderr() -> bool {
+    std::env::var_os("NO_COLOR").is_none()
+        && std::env::var_os("CI").is_none()
+        && std::io::stderr().is_terminal()
+}
+
+/// Parses the arguments and runs the command; returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Render(args) => render::run(args),
+        Command::Util(args) => util_list::run(args),
+    }
+}

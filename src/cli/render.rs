@@ -1,0 +1,185 @@
+//! `vtl render`: EvaluateMappingTemplate, locally.
+
+use clap::{Args, ValueEnum};
+use serde_json::{json, Map, Value as Json};
+
+use super::input::{read_context, read_text};
+use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::context::RequestContext;
+use crate::outcome::{AuthType, Outcome};
+use crate::value::to_json_string;
+use crate::{Engine, Error};
+
+/// Options shared by the commands that evaluate templates.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct EvalOptions {
+    /// The context JSON (EvaluateMappingTemplate's shape: arguments, identity, source, stash, …).
+    #[arg(short, long, value_name = "CONTEXT.json")]
+    pub(crate) context: Option<String>,
+    /// The auth mode behind `$util.authType()`; inferred from the identity when absent.
+    #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
+    pub(crate) auth_type: Option<AuthType>,
+    /// Fix the clock (RFC 3339, e.g. 2024-01-15T10:30:45.123Z); default: the system clock.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) now: Option<String>,
+    /// Seed for autoId/autoUlid/autoKsuid/math.random* (reproducible ids).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) seed: u64,
+}
+
+fn parse_auth_type(s: &str) -> Result<AuthType, String> {
+    AuthType::parse(s).ok_or_else(|| {
+        "expected API_KEY, AMAZON_COGNITO_USER_POOLS, AWS_IAM, OPENID_CONNECT or AWS_LAMBDA".into()
+    })
+}
+
+impl EvalOptions {
+    /// The engine these options describe.
+    pub(crate) fn engine(&self) -> Result<Engine, String> {
+        let mut engine = Engine::new().with_seed(self.seed);
+        engine = match &self.now {
+            Some(now) => engine.with_now(now)?,
+            None => engine.with_system_clock(),
+        };
+        if let Some(a) = self.auth_type {
+            engine = engine.with_auth_type(a);
+        }
+        Ok(engine)
+    }
+
+    /// The context these options name (empty when none).
+    pub(crate) fn context(&self) -> Result<RequestContext, String> {
+        match &self.context {
+            Some(path) => {
+                let ctx = read_context(path).map_err(|e| e.to_string())?;
+                for key in ctx.unknown_keys() {
+                    eprintln!("warning: {path}: unknown context key `{key}` (AppSync ignores it)");
+                }
+                Ok(ctx)
+            }
+            None => Ok(RequestContext::new()),
+        }
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// EvaluateMappingTemplate's JSON object.
+    Json,
+    /// Only the rendered text (pretty-printed when it is JSON).
+    Text,
+}
+
+/// Arguments of `vtl render`.
+#[derive(Args, Debug)]
+#[command(after_help = "Exit codes: 0 evaluated (also when the template raised $util.error), \
+                        1 the template could not be parsed or evaluated, 2 bad usage or unreadable input.")]
+pub(crate) struct RenderArgs {
+    /// The template file (`-` reads standard input).
+    #[arg(value_name = "TEMPLATE")]
+    template: String,
+    #[command(flatten)]
+    options: EvalOptions,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    output: Output,
+}
+
+/// The EvaluateMappingTemplate-shaped JSON of an outcome.
+pub(crate) fn api_json(outcome: &Outcome) -> Json {
+    let mut o = Map::new();
+    if let Some(result) = outcome.evaluation_result() {
+        o.insert("evaluationResult".into(), Json::String(result));
+    }
+    if let Some(e) = &outcome.raised {
+        let mut err = Map::new();
+        err.insert("message".into(), json!(e.message));
+        err.insert("type".into(), json!(e.error_type));
+        if !e.data.is_null() {
+            err.insert("data".into(), crate::value::to_json(&e.data));
+        }
+        if !e.error_info.is_null() {
+            err.insert("errorInfo".into(), crate::value::to_json(&e.error_info));
+        }
+        o.insert("error".into(), Json::Object(err));
+    }
+    o.insert("logs".into(), json!(outcome.logs));
+    o.insert("stash".into(), Json::String(to_json_string(&outcome.stash)));
+    let errors: Vec<Json> = outcome.errors.iter().map(|e| e.to_json()).collect();
+    o.insert(
+        "outErrors".into(),
+        Json::String(serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into())),
+    );
+    Json::Object(o)
+}
+
+fn engine_error_json(e: &Error) -> Json {
+    json!({ "error": { "message": e.to_string(), "type": e.type_name() }, "logs": [], "stash": "{}", "outErrors": "[]" })
+}
+
+pub(crate) fn run(args: RenderArgs) -> i32 {
+    let engine = match args.options.engine() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let text = match read_text(&args.template) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let ctx = match args.options.context() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let name = if args.template == "-" {
+        "<stdin>"
+    } else {
+        &args.template
+    };
+    let result = engine
+        .parse(name, &text)
+        .and_then(|t| engine.render(&t, &ctx));
+    match result {
+        Ok(outcome) => {
+            match args.output {
+                Output::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&api_json(&outcome)).unwrap_or_default()
+                ),
+                Output::Text => match (&outcome.raised, outcome.evaluation_result()) {
+                    (Some(e), _) => {
+                        eprintln!(
+                            "error: {} ({})",
+                            e.message,
+                            e.error_type.as_deref().unwrap_or("no errorType")
+                        );
+                    }
+                    (None, Some(text)) => match serde_json::from_str::<Json>(&text) {
+                        Ok(v) => println!("{}", serde_json::to_string_pretty(&v).unwrap_or(text)),
+                        Err(_) => print!("{text}"),
+                    },
+                    (None, None) => {}
+                },
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprint!("{}", crate::report::render(&e, color_stderr()));
+            if args.output == Output::Json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&engine_error_json(&e)).unwrap_or_default()
+                );
+            }
+            EXIT_FAILED
+        }
+    }
+}

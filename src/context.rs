@@ -1,0 +1,231 @@
+//! `$ctx` / `$context`: the request a template sees, in the shape of
+//! EvaluateMappingTemplate's `context` JSON.
+//!
+//! ```
+//! use appsync_vtl::RequestContext;
+//! let ctx = RequestContext::from_json_str(r#"{"arguments": {"id": "1"}, "identity": null}"#).unwrap();
+//! assert_eq!(ctx.auth_type().util_name(), "API Key Authorization");
+//! ```
+
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use serde_json::{json, Value as Json};
+
+use crate::outcome::AuthType;
+use crate::value::{from_json, Value};
+
+/// Keys a context file may have (anything else is reported as a warning).
+pub const KNOWN_KEYS: &[&str] = &[
+    "arguments", "args", "source", "result", "identity", "request", "info", "stash", "prev",
+    "error", "outErrors", "authType",
+];
+
+/// The request a template is evaluated against.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    json: Json,
+    auth_type: Option<AuthType>,
+}
+
+/// Why a context could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ContextError {
+    /// Not JSON.
+    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// serde_json's message.
+        message: String,
+    },
+    /// JSON, but not an object.
+    #[error("the context must be a JSON object (with `arguments`, `identity`, …), not {0}")]
+    NotObject(&'static str),
+}
+
+impl Default for RequestContext {
+    fn default() -> Self {
+        RequestContext {
+            json: json!({}),
+            auth_type: None,
+        }
+    }
+}
+
+fn kind(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    }
+}
+
+impl RequestContext {
+    /// An empty context (API key caller, no arguments).
+    pub fn new() -> RequestContext {
+        RequestContext::default()
+    }
+
+    /// A context from EvaluateMappingTemplate-shaped JSON.
+    pub fn from_json(json: Json) -> Result<RequestContext, ContextError> {
+        if !json.is_object() {
+            return Err(ContextError::NotObject(kind(&json)));
+        }
+        let auth_type = json
+            .get("authType")
+            .and_then(|v| v.as_str())
+            .and_then(AuthType::parse);
+        Ok(RequestContext { json, auth_type })
+    }
+
+    /// A context from JSON text.
+    pub fn from_json_str(text: &str) -> Result<RequestContext, ContextError> {
+        let json: Json = serde_json::from_str(text).map_err(|e| ContextError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string().split(" at line").next().unwrap_or("").to_string(),
+        })?;
+        RequestContext::from_json(json)
+    }
+
+    /// The JSON it was built from.
+    pub fn json(&self) -> &Json {
+        &self.json
+    }
+
+    /// Keys that AppSync's context does not have.
+    pub fn unknown_keys(&self) -> Vec<String> {
+        self.json
+            .as_object()
+            .map(|o| {
+                o.keys()
+                    .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn set(mut self, key: &str, value: Json) -> Self {
+        if let Some(o) = self.json.as_object_mut() {
+            o.insert(key.to_string(), value);
+        }
+        self
+    }
+
+    /// Sets `arguments`.
+    pub fn with_arguments(self, arguments: Json) -> Self {
+        self.set("arguments", arguments)
+    }
+
+    /// Sets `identity`.
+    pub fn with_identity(self, identity: Json) -> Self {
+        self.set("identity", identity)
+    }
+
+    /// Sets `source`.
+    pub fn with_source(self, source: Json) -> Self {
+        self.set("source", source)
+    }
+
+    /// Sets `result`.
+    pub fn with_result(self, result: Json) -> Self {
+        self.set("result", result)
+    }
+
+    /// Sets `stash`.
+    pub fn with_stash(self, stash: Json) -> Self {
+        self.set("stash", stash)
+    }
+
+    /// Sets `prev.result`.
+    pub fn with_prev_result(self, result: Json) -> Self {
+        self.set("prev", json!({ "result": result }))
+    }
+
+    /// Sets `error` (a data-source error seen by a response template).
+    pub fn with_error(self, message: &str, error_type: &str) -> Self {
+        self.set("error", json!({ "message": message, "type": error_type }))
+    }
+
+    /// Sets `info.fieldName` and `info.parentTypeName`.
+    pub fn with_field(self, parent_type_name: &str, field_name: &str) -> Self {
+        let mut info = self.json.get("info").cloned().unwrap_or_else(|| json!({}));
+        if let Some(o) = info.as_object_mut() {
+            o.insert("fieldName".into(), json!(field_name));
+            o.insert("parentTypeName".into(), json!(parent_type_name));
+        }
+        self.set("info", info)
+    }
+
+    /// Fixes the auth mode (otherwise inferred from the identity).
+    pub fn with_auth_type(mut self, auth_type: AuthType) -> Self {
+        self.auth_type = Some(auth_type);
+        self
+    }
+
+    /// The auth mode: as set, else inferred from the identity.
+    pub fn auth_type(&self) -> AuthType {
+        self.auth_type.unwrap_or_else(|| {
+            AuthType::infer(self.json.get("identity").unwrap_or(&Json::Null))
+        })
+    }
+
+    /// `info.fieldName`
+    pub fn field_name(&self) -> Option<String> {
+        self.json
+            .pointer("/info/fieldName")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }
+
+    /// `info.parentTypeName`
+    pub fn parent_type_name(&self) -> Option<String> {
+        self.json
+            .pointer("/info/parentTypeName")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }
+
+    /// Builds the `$ctx` map; the stash it holds is returned separately so the
+    /// caller can read it after the render.
+    pub(crate) fn to_value(&self) -> (Value, Value) {
+        let get = |k: &str| self.json.get(k).map(from_json);
+        let arguments = get("arguments")
+            .or_else(|| get("args"))
+            .unwrap_or_else(Value::empty_map);
+        let stash = match get("stash") {
+            Some(v @ Value::Map(_)) => v,
+            _ => Value::empty_map(),
+        };
+        let mut m: IndexMap<Rc<str>, Value> = IndexMap::new();
+        m.insert("arguments".into(), arguments.clone());
+        m.insert("args".into(), arguments);
+        m.insert("source".into(), get("source").unwrap_or(Value::Null));
+        m.insert("result".into(), get("result").unwrap_or(Value::Null));
+        m.insert("identity".into(), get("identity").unwrap_or(Value::Null));
+        let request = get("request").unwrap_or_else(|| {
+            from_json(&json!({ "headers": {}, "domainName": null }))
+        });
+        m.insert("request".into(), request);
+        m.insert("info".into(), get("info").unwrap_or_else(Value::empty_map));
+        m.insert("stash".into(), stash.clone());
+        let prev = match get("prev") {
+            Some(v) => v,
+            None => Value::Null,
+        };
+        m.insert("prev".into(), prev);
+        m.insert("error".into(), get("error").unwrap_or(Value::Null));
+        m.insert(
+            "outErrors".into(),
+            get("outErrors").unwrap_or_else(|| Value::list(Vec::new())),
+        );
+        (Value::map(m), stash)
+    }
+}

@@ -1,0 +1,170 @@
+//! The engine: settings (clock, id seed, limits) that parse a template once and
+//! render it many times.
+//!
+//! ```
+//! use appsync_vtl::{Engine, RequestContext};
+//! let engine = Engine::new();
+//! let template = engine.parse("hello.vtl", r#"#set($n = $ctx.args.name)Hello, $n!"#).unwrap();
+//! let ctx = RequestContext::new().with_arguments(serde_json::json!({"name": "Ann"}));
+//! let outcome = engine.render(&template, &ctx).unwrap();
+//! assert_eq!(outcome.output, "Hello, Ann!");
+//! ```
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::context::RequestContext;
+use crate::error::Error;
+use crate::eval::{Ending, Evaluator, Event, Limits, NoTrace, Tracer};
+use crate::outcome::{AuthType, Outcome};
+use crate::parse::{self, Template};
+use crate::source::Source;
+use crate::util::{Rng, RunState};
+use crate::value::Value;
+
+/// Holds the settings every render uses.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    now_ms: Option<i64>,
+    seed: u64,
+    limits: Limits,
+    auth_type: Option<AuthType>,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
+impl Engine {
+    /// An engine with a fixed clock (2024-01-01T00:00:00Z), seed 0 and AppSync's limits,
+    /// so that renders are reproducible.
+    pub fn new() -> Engine {
+        Engine {
+            now_ms: Some(1_704_067_200_000),
+            seed: 0,
+            limits: Limits::default(),
+            auth_type: None,
+        }
+    }
+
+    /// Sets the clock to a fixed time in epoch milliseconds.
+    pub fn with_now_millis(mut self, now_ms: i64) -> Engine {
+        self.now_ms = Some(now_ms);
+        self
+    }
+
+    /// Sets the clock from an RFC 3339 time such as `2024-01-15T10:30:45.123Z`.
+    pub fn with_now(self, rfc3339: &str) -> Result<Engine, String> {
+        let t = chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .map_err(|e| format!("`{rfc3339}` is not an RFC 3339 time: {e}"))?;
+        Ok(self.with_now_millis(t.timestamp_millis()))
+    }
+
+    /// Uses the system clock.
+    pub fn with_system_clock(mut self) -> Engine {
+        self.now_ms = None;
+        self
+    }
+
+    /// Seeds `autoId`, `autoUlid`, `autoKsuid` and `$util.math.random*`.
+    pub fn with_seed(mut self, seed: u64) -> Engine {
+        self.seed = seed;
+        self
+    }
+
+    /// Replaces the limits.
+    pub fn with_limits(mut self, limits: Limits) -> Engine {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Forces the auth mode for every render (otherwise the context decides).
+    pub fn with_auth_type(mut self, auth_type: AuthType) -> Engine {
+        self.auth_type = Some(auth_type);
+        self
+    }
+
+    /// Parses a template; `name` is used in error reports.
+    pub fn parse(&self, name: &str, text: &str) -> Result<Template, Error> {
+        parse::parse(Arc::new(Source::new(name, text)))
+    }
+
+    /// Renders a parsed template.
+    pub fn render(&self, template: &Template, ctx: &RequestContext) -> Result<Outcome, Error> {
+        self.render_with(template, ctx, NoTrace).map(|(o, _)| o)
+    }
+
+    /// Renders and records every evaluation event (for `explain` and `trace`).
+    pub fn render_traced(
+        &self,
+        template: &Template,
+        ctx: &RequestContext,
+    ) -> (Result<Outcome, Error>, Vec<Event>) {
+        match self.render_with(template, ctx, Vec::new()) {
+            Ok((o, events)) => (Ok(o), events),
+            Err(e) => (Err(e), Vec::new()),
+        }
+    }
+
+    /// Parses and renders in one step.
+    pub fn render_str(&self, text: &str, ctx: &RequestContext) -> Result<Outcome, Error> {
+        let template = self.parse("template", text)?;
+        self.render(&template, ctx)
+    }
+
+    fn now(&self) -> i64 {
+        self.now_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
+    }
+
+    fn render_with<T: Tracer>(
+        &self,
+        template: &Template,
+        ctx: &RequestContext,
+        tracer: T,
+    ) -> Result<(Outcome, T), Error> {
+        let (ctx_value, stash) = ctx.to_value();
+        let mut vars: FxHashMap<Rc<str>, Value> = FxHashMap::default();
+        vars.insert(Rc::from("ctx"), ctx_value.clone());
+        vars.insert(Rc::from("context"), ctx_value);
+        let state = RunState {
+            now_ms: self.now(),
+            rng: Rng::seeded(self.seed),
+            auth_type: self.auth_type.unwrap_or_else(|| ctx.auth_type()),
+            field_name: ctx.field_name(),
+            parent_type_name: ctx.parent_type_name(),
+            ..RunState::default()
+        };
+        let mut evaluator = Evaluator::new(template, vars, state, self.limits.clone(), tracer);
+        let ending = evaluator.run();
+        let state = std::mem::take(&mut evaluator.state);
+        let (returned, raised) = match ending? {
+            Ending::Complete => (None, None),
+            Ending::Returned(v) => (Some(v), None),
+            Ending::Raised(e) => (None, Some(e)),
+        };
+        let output = if raised.is_some() {
+            String::new()
+        } else {
+            std::mem::take(&mut evaluator.out)
+        };
+        let outcome = Outcome {
+            output,
+            returned,
+            raised,
+            errors: state.errors,
+            stash,
+            logs: state.logs,
+            extensions: state.extensions,
+        };
+        Ok((outcome, evaluator.tracer))
+    }
+}

@@ -1,0 +1,847 @@
+//! The evaluator: walks the syntax tree over [`Value`]s and writes the output into
+//! one buffer.
+//!
+//! Control flow that is not an engine error (`#stop`, `#break`, `#return`,
+//! `$util.error`) travels as an [`Interrupt`], so `?` unwinds it to the directive
+//! that handles it. A [`Tracer`] observes every decision; the default
+//! [`NoTrace`] compiles the hooks away.
+
+mod methods;
+mod ops;
+pub(crate) mod regex;
+pub mod trace;
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, ErrorKind};
+use crate::outcome::AppSyncError;
+use crate::parse::ast::*;
+use crate::source::Span;
+use crate::util::{self, Call, RunState};
+use crate::value::Value;
+pub use trace::{Event, NoTrace, Operand, Tracer};
+
+/// Limits that keep a bad template from hurting the user.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Iterations of one `#foreach` before it stops (AppSync's quota is 1,000).
+    pub loop_iterations: usize,
+    /// Iterations of all loops together in one render.
+    pub total_iterations: usize,
+    /// Bytes of output (AppSync's evaluated-template limit is 5 MB).
+    pub output_bytes: usize,
+    /// Nested macro calls.
+    pub macro_depth: usize,
+    /// Elements of a range literal `[a..b]`.
+    pub range_size: usize,
+    /// Bytes of one string built by the template.
+    pub string_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            loop_iterations: 1000,
+            total_iterations: 1_000_000,
+            output_bytes: 5 * 1024 * 1024,
+            macro_depth: 64,
+            range_size: 100_000,
+            string_bytes: 5 * 1024 * 1024,
+        }
+    }
+}
+
+/// The `$foreach` object of one loop.
+#[derive(Debug)]
+pub struct LoopInfo {
+    /// 0-based index of the current pass.
+    pub index: Cell<usize>,
+    /// Whether another pass follows.
+    pub has_next: Cell<bool>,
+    /// The enclosing loop's object.
+    pub parent: Option<Rc<LoopInfo>>,
+    /// Identifies the loop for `#break($foreach.parent)`.
+    pub id: usize,
+}
+
+/// A `#define` block held by a variable.
+#[derive(Debug)]
+pub struct DefinedBlock {
+    pub(crate) body: Arc<Block>,
+}
+
+/// Why evaluation left the normal flow.
+pub(crate) enum Interrupt {
+    /// `#stop`: keep the output so far.
+    Stop,
+    /// `#break`, with the loop it targets (`None`: the innermost).
+    Break(Option<usize>),
+    /// `#return(value)`.
+    Return(Value),
+    /// `$util.error`, `$util.unauthorized`, `$util.validate`.
+    Raise(AppSyncError),
+    /// An engine error.
+    Error(Error),
+}
+
+impl From<Error> for Interrupt {
+    fn from(e: Error) -> Interrupt {
+        Interrupt::Error(e)
+    }
+}
+
+pub(crate) type Exec<T> = Result<T, Interrupt>;
+
+/// How a render ended.
+pub(crate) enum Ending {
+    /// Ran to the end (or `#stop`).
+    Complete,
+    /// `#return(value)`.
+    Returned(Value),
+    /// `$util.error` and friends.
+    Raised(AppSyncError),
+}
+
+/// A macro argument, passed by name: re-evaluated at each use in the caller's frame.
+#[derive(Clone)]
+enum Arg<'t> {
+    Expr(&'t Expr, usize),
+    Value(Value),
+}
+
+struct MacroFrame<'t> {
+    params: FxHashMap<&'t str, Arg<'t>>,
+}
+
+/// Walks one template once.
+pub(crate) struct Evaluator<'t, T: Tracer> {
+    template: &'t Template,
+    pub(crate) out: String,
+    vars: FxHashMap<Rc<str>, Value>,
+    frames: Vec<MacroFrame<'t>>,
+    /// The frame references resolve in (below the top while evaluating an argument).
+    frame: usize,
+    loops: Vec<Rc<LoopInfo>>,
+    next_loop_id: usize,
+    pub(crate) state: RunState,
+    limits: Limits,
+    iterations: usize,
+    pub(crate) tracer: T,
+    /// Operands recorded while a condition is evaluated (tracing only).
+    capture: Option<Vec<Operand>>,
+}
+
+impl<'t, T: Tracer> Evaluator<'t, T> {
+    pub(crate) fn new(
+        template: &'t Template,
+        vars: FxHashMap<Rc<str>, Value>,
+        state: RunState,
+        limits: Limits,
+        tracer: T,
+    ) -> Self {
+        Evaluator {
+            template,
+            out: String::with_capacity(template.source.text().len()),
+            vars,
+            frames: Vec::new(),
+            frame: 0,
+            loops: Vec::new(),
+            next_loop_id: 0,
+            state,
+            limits,
+            iterations: 0,
+            tracer,
+            capture: None,
+        }
+    }
+
+    /// Renders the whole template.
+    pub(crate) fn run(&mut self) -> Result<Ending, Error> {
+        let body = &self.template.body;
+        match self.block(body) {
+            Ok(()) | Err(Interrupt::Stop) | Err(Interrupt::Break(_)) => Ok(Ending::Complete),
+            Err(Interrupt::Return(v)) => Ok(Ending::Returned(v)),
+            Err(Interrupt::Raise(e)) => Ok(Ending::Raised(e)),
+            Err(Interrupt::Error(e)) => Err(e.in_source(&self.template.source)),
+        }
+    }
+
+    fn src(&self, span: Span) -> &'t str {
+        self.template.source.slice(span)
+    }
+
+    fn write(&mut self, s: &str) -> Exec<()> {
+        self.out.push_str(s);
+        if self.out.len() > self.limits.output_bytes {
+            return Err(Error::limit(format!(
+                "the output is larger than {} bytes (AppSync's limit is 5 MB)",
+                self.limits.output_bytes
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, block: &'t [Node]) -> Exec<()> {
+        for node in block {
+            self.node(node)?;
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, node: &'t Node) -> Exec<()> {
+        match node {
+            Node::Text(t) => self.write(t),
+            Node::Ref(r) => self.render_ref(r),
+            Node::EscapedRef {
+                backslashes,
+                reference,
+            } => self.render_escaped(*backslashes, reference),
+            Node::Set(set) => self.set(set),
+            Node::If(node) => self.if_node(node),
+            Node::Foreach(node) => self.foreach(node),
+            Node::Break { target, span } => {
+                let target = match target {
+                    Some(r) => match self.eval_ref(r)?.0 {
+                        Value::Loop(l) => Some(l.id),
+                        _ => None,
+                    },
+                    None => None,
+                };
+                if T::ENABLED {
+                    self.tracer.event(Event::Break { span: *span });
+                }
+                Err(Interrupt::Break(target))
+            }
+            Node::Stop(span) => {
+                if T::ENABLED {
+                    self.tracer.event(Event::Stop { span: *span });
+                }
+                Err(Interrupt::Stop)
+            }
+            Node::Return { value, span } => {
+                let v = match value {
+                    Some(e) => self.expr(e)?,
+                    None => Value::Null,
+                };
+                if T::ENABLED {
+                    self.tracer.event(Event::Return {
+                        span: *span,
+                        value: v.clone(),
+                    });
+                }
+                Err(Interrupt::Return(v))
+            }
+            Node::MacroCall(call) => self.macro_call(call),
+            Node::Define { name, body, .. } => {
+                self.vars.insert(
+                    Rc::from(&**name),
+                    Value::Block(Rc::new(DefinedBlock { body: body.clone() })),
+                );
+                Ok(())
+            }
+        }
+    }
+
+    fn render_value(&mut self, value: &Value) -> Exec<()> {
+        match value {
+            Value::Str(s) => self.write(s),
+            Value::Block(b) => {
+                let body: &Block = &b.body;
+                // The block lives as long as the value; render a clone of its nodes
+                // through a temporary template-independent walk.
+                let body: Block = body.clone();
+                self.render_owned_block(&body)
+            }
+            other => {
+                let mut s = String::new();
+                other.write_java(&mut s, 0);
+                self.write(&s)
+            }
+        }
+    }
+
+    /// Renders nodes that do not borrow from the template (a `#define` body).
+    fn render_owned_block(&mut self, body: &[Node]) -> Exec<()> {
+        // Safety of lifetimes: `#define` bodies are Arc-owned, so they are cloned
+        // into a short-lived evaluator that shares this one's state.
+        let template = Template {
+            source: self.template.source.clone(),
+            body: body.to_vec(),
+            macros: self.template.macros.clone(),
+        };
+        let vars = std::mem::take(&mut self.vars);
+        let state = std::mem::take(&mut self.state);
+        let mut inner = Evaluator::new(&template, vars, state, self.limits.clone(), NoTrace);
+        inner.loops = self.loops.clone();
+        let result = inner.block(&template.body);
+        let out = std::mem::take(&mut inner.out);
+        self.vars = std::mem::take(&mut inner.vars);
+        self.state = std::mem::take(&mut inner.state);
+        self.write(&out)?;
+        result
+    }
+
+    fn render_ref(&mut self, r: &'t Reference) -> Exec<()> {
+        let (value, void) = self.eval_ref(r)?;
+        if void {
+            return Ok(());
+        }
+        match value {
+            Value::Null => {
+                if r.quiet {
+                    Ok(())
+                } else {
+                    let text = self.src(r.span);
+                    self.write(text)
+                }
+            }
+            v => self.render_value(&v),
+        }
+    }
+
+    fn render_escaped(&mut self, backslashes: u32, r: &'t Reference) -> Exec<()> {
+        let defined = !self.eval_ref(r)?.0.is_null();
+        let text = self.src(r.span);
+        if !defined {
+            let mut s = "\\".repeat(backslashes as usize);
+            s.push_str(text);
+            return self.write(&s);
+        }
+        let half = "\\".repeat(backslashes as usize / 2);
+        self.write(&half)?;
+        if backslashes % 2 == 1 {
+            self.write(text)
+        } else {
+            self.render_ref(r)
+        }
+    }
+
+    // -- directives -----------------------------------------------------------
+
+    fn set(&mut self, set: &'t Set) -> Exec<()> {
+        let value = self.expr(&set.value)?;
+        let target = &set.target;
+        if value.is_null() {
+            // Velocity 1.7: assigning null leaves the target unchanged.
+            if T::ENABLED {
+                self.tracer.event(Event::Set {
+                    span: set.span,
+                    target: self.src(target.span).to_string(),
+                    value: Value::Null,
+                    applied: false,
+                });
+            }
+            return Ok(());
+        }
+        if T::ENABLED {
+            self.tracer.event(Event::Set {
+                span: set.span,
+                target: self.src(target.span).to_string(),
+                value: value.clone(),
+                applied: true,
+            });
+        }
+        let Some((last, init)) = target.segments.split_last() else {
+            if let Some(frame) = self.frames.last_mut() {
+                if let Some(arg) = frame.params.get_mut(&*target.root) {
+                    *arg = Arg::Value(value);
+                    return Ok(());
+                }
+            }
+            self.vars.insert(Rc::from(&*target.root), value);
+            return Ok(());
+        };
+        let mut parent = self.root(&target.root, target.span)?;
+        for seg in init {
+            if parent.is_null() {
+                return Ok(());
+            }
+            parent = self.segment(parent, seg)?.0;
+        }
+        match (parent, last) {
+            (Value::Map(m), Segment::Property(name, _)) => {
+                m.borrow_mut().insert(Rc::from(&**name), value);
+            }
+            (Value::Map(m), Segment::Index(e, _)) => {
+                let key = self.expr(e)?.to_key();
+                m.borrow_mut().insert(key, value);
+            }
+            (Value::List(l), Segment::Index(e, span)) => {
+                let i = self.expr(e)?;
+                let mut l = l.borrow_mut();
+                match i {
+                    Value::Int(i) if i >= 0 && (i as usize) < l.len() => l[i as usize] = value,
+                    other => {
+                        return Err(Error::invalid(format!(
+                            "index {} is out of bounds for a list of {} element(s)",
+                            other.to_java_string(),
+                            l.len()
+                        ))
+                        .at(*span)
+                        .into())
+                    }
+                }
+            }
+            // Velocity ignores assignments it cannot make.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn if_node(&mut self, node: &'t If) -> Exec<()> {
+        for (i, branch) in node.branches.iter().enumerate() {
+            let holds = if T::ENABLED {
+                self.capture = Some(Vec::new());
+                let v = self.expr(&branch.condition);
+                let operands = self.capture.take().unwrap_or_default();
+                let holds = v?.is_truthy();
+                self.tracer.event(Event::Condition {
+                    span: branch.span,
+                    condition: self.src(branch.condition.span()).to_string(),
+                    elseif: i > 0,
+                    holds,
+                    operands,
+                });
+                holds
+            } else {
+                self.expr(&branch.condition)?.is_truthy()
+            };
+            if holds {
+                return self.block(&branch.body);
+            }
+        }
+        if let Some(otherwise) = &node.otherwise {
+            if T::ENABLED {
+                self.tracer.event(Event::Else {
+                    span: node.else_span.unwrap_or_default(),
+                });
+            }
+            return self.block(otherwise);
+        }
+        Ok(())
+    }
+
+    fn foreach(&mut self, node: &'t Foreach) -> Exec<()> {
+        let iterable = self.expr(&node.iterable)?;
+        let items: Vec<Value> = match &iterable {
+            Value::List(l) => l.borrow().clone(),
+            Value::Map(m) => m.borrow().values().cloned().collect(),
+            _ => Vec::new(),
+        };
+        if T::ENABLED {
+            self.tracer.event(Event::LoopStart {
+                span: node.span,
+                var: node.var.to_string(),
+                iterable: self.src(node.iterable.span()).to_string(),
+                items: items.len(),
+            });
+        }
+        let var: Rc<str> = Rc::from(&*node.var);
+        let saved = self.vars.get(&var).cloned();
+        let info = Rc::new(LoopInfo {
+            index: Cell::new(0),
+            has_next: Cell::new(!items.is_empty()),
+            parent: self.loops.last().cloned(),
+            id: self.next_loop_id,
+        });
+        self.next_loop_id += 1;
+        self.loops.push(info.clone());
+        let count = items.len();
+        let mut result = Ok(());
+        for (i, item) in items.into_iter().enumerate() {
+            if i >= self.limits.loop_iterations {
+                self.state.logs.push(format!(
+                    "#foreach at {} stopped after {} iterations (AppSync's per-loop limit)",
+                    self.template.source.line_col(node.span.start as usize),
+                    self.limits.loop_iterations
+                ));
+                break;
+            }
+            self.iterations += 1;
+            if self.iterations > self.limits.total_iterations {
+                result = Err(Error::limit(format!(
+                    "more than {} loop iterations in one render",
+                    self.limits.total_iterations
+                ))
+                .at(node.span)
+                .into());
+                break;
+            }
+            info.index.set(i);
+            info.has_next.set(i + 1 < count);
+            if T::ENABLED {
+                self.tracer.event(Event::LoopPass {
+                    span: node.span,
+                    var: node.var.to_string(),
+                    index: i,
+                    count,
+                    value: item.clone(),
+                });
+            }
+            self.vars.insert(var.clone(), item);
+            match self.block(&node.body) {
+                Ok(()) => {}
+                Err(Interrupt::Break(None)) => break,
+                Err(Interrupt::Break(Some(id))) if id == info.id => break,
+                Err(other) => {
+                    result = Err(other);
+                    break;
+                }
+            }
+        }
+        self.loops.pop();
+        match saved {
+            Some(v) => {
+                self.vars.insert(var, v);
+            }
+            None => {
+                self.vars.remove(&var);
+            }
+        }
+        if T::ENABLED {
+            self.tracer.event(Event::LoopEnd { span: node.span });
+        }
+        result
+    }
+
+    fn macro_call(&mut self, call: &'t MacroCall) -> Exec<()> {
+        let template: &'t Template = self.template;
+        let Some(mac) = template.macros.iter().find(|m| *m.name == *call.name) else {
+            if matches!(&*call.name, "include" | "parse" | "evaluate") {
+                return Err(Error::new(ErrorKind::Unsupported {
+                    message: format!("AppSync does not support `#{}`", call.name),
+                })
+                .at(call.span)
+                .into());
+            }
+            let text = self.src(call.span);
+            return self.write(text);
+        };
+        if self.frames.len() >= self.limits.macro_depth {
+            return Err(Error::limit(format!(
+                "macros call each other more than {} levels deep",
+                self.limits.macro_depth
+            ))
+            .at(call.span)
+            .into());
+        }
+        let caller = self.frame;
+        let params = mac
+            .params
+            .iter()
+            .zip(call.args.iter())
+            .map(|(name, arg)| (&**name, Arg::Expr(arg, caller)))
+            .collect();
+        self.frames.push(MacroFrame { params });
+        let saved_frame = self.frame;
+        self.frame = self.frames.len();
+        let result = self.block(&mac.body);
+        self.frame = saved_frame;
+        self.frames.pop();
+        result
+    }
+
+    // -- references -------------------------------------------------------------
+
+    /// Looks up a root name: macro parameter, variable, or a built-in root.
+    fn root(&mut self, name: &str, span: Span) -> Exec<Value> {
+        if self.frame > 0 {
+            if let Some(arg) = self.frames[self.frame - 1].params.get(name).cloned() {
+                return match arg {
+                    Arg::Value(v) => Ok(v),
+                    Arg::Expr(e, caller) => {
+                        let saved = self.frame;
+                        self.frame = caller;
+                        let v = self.expr(e);
+                        self.frame = saved;
+                        v
+                    }
+                };
+            }
+        }
+        if let Some(v) = self.vars.get(name) {
+            return Ok(v.clone());
+        }
+        let _ = span;
+        Ok(match name {
+            "util" | "utils" => Value::Namespace(&util::UTIL),
+            "extensions" => Value::Namespace(&util::extensions::EXTENSIONS),
+            "foreach" => self
+                .loops
+                .last()
+                .map(|l| Value::Loop(l.clone()))
+                .unwrap_or(Value::Null),
+            "velocityCount" => self
+                .loops
+                .last()
+                .map(|l| Value::Int(l.index.get() as i64 + 1))
+                .unwrap_or(Value::Null),
+            _ => Value::Null,
+        })
+    }
+
+    /// Evaluates a reference; the flag is true when the last call returned void.
+    fn eval_ref(&mut self, r: &'t Reference) -> Exec<(Value, bool)> {
+        let mut value = self.root(&r.root, r.span)?;
+        let mut void = false;
+        for seg in &r.segments {
+            if value.is_null() {
+                return Ok((Value::Null, false));
+            }
+            let (v, is_void) = self.segment(value, seg)?;
+            value = v;
+            void = is_void;
+        }
+        if T::ENABLED {
+            if let Some(capture) = &mut self.capture {
+                capture.push(Operand {
+                    span: r.span,
+                    text: self.template.source.slice(r.span).to_string(),
+                    value: value.clone(),
+                });
+            }
+        }
+        Ok((value, void))
+    }
+
+    fn segment(&mut self, value: Value, seg: &'t Segment) -> Exec<(Value, bool)> {
+        match seg {
+            Segment::Property(name, span) => Ok((self.property(&value, name, *span)?, false)),
+            Segment::Index(e, span) => {
+                let index = self.expr(e)?;
+                Ok((ops::index(&value, &index).map_err(|e| e.at(*span))?, false))
+            }
+            Segment::Method(name, args, span) => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.expr(a)?);
+                }
+                if let Value::Namespace(ns) = value {
+                    return self.util_call(ns, name, values, *span);
+                }
+                methods::call(&value, name, &values, &mut self.state)
+                    .map_err(|e| Interrupt::Error(e.at(*span)))
+            }
+        }
+    }
+
+    fn property(&mut self, value: &Value, name: &str, span: Span) -> Exec<Value> {
+        Ok(match value {
+            Value::Map(m) => m.borrow().get(name).cloned().unwrap_or(Value::Null),
+            Value::Namespace(ns) => match ns.child(name) {
+                Some(child) => Value::Namespace(child),
+                None => {
+                    return Err(Error::new(ErrorKind::UnknownFunction {
+                        path: format!("$util{}.{name}", ns.display_path()),
+                        hint: util::suggest(ns, name),
+                    })
+                    .at(span)
+                    .into())
+                }
+            },
+            Value::Loop(l) => match name {
+                "index" => Value::Int(l.index.get() as i64),
+                "count" => Value::Int(l.index.get() as i64 + 1),
+                "hasNext" => Value::Bool(l.has_next.get()),
+                "first" => Value::Bool(l.index.get() == 0),
+                "last" => Value::Bool(!l.has_next.get()),
+                "parent" => l
+                    .parent
+                    .as_ref()
+                    .map(|p| Value::Loop(p.clone()))
+                    .unwrap_or(Value::Null),
+                _ => Value::Null,
+            },
+            other => methods::property(other, name, &mut self.state)?,
+        })
+    }
+
+    fn util_call(
+        &mut self,
+        ns: &'static util::Namespace,
+        name: &str,
+        args: Vec<Value>,
+        span: Span,
+    ) -> Exec<(Value, bool)> {
+        let Some(builtin) = ns.function(name) else {
+            return Err(Error::new(ErrorKind::UnknownFunction {
+                path: format!("$util{}.{name}", ns.display_path()),
+                hint: util::suggest(ns, name),
+            })
+            .at(span)
+            .into());
+        };
+        if !builtin.arity.accepts(args.len()) {
+            return Err(Error::new(ErrorKind::Arity {
+                path: format!("$util{}.{name}", ns.display_path()),
+                expected: builtin.arity.to_string(),
+                got: args.len(),
+                signature: builtin.signature.to_string(),
+            })
+            .at(span)
+            .into());
+        }
+        let mut call = Call {
+            state: &mut self.state,
+            span,
+        };
+        let result = (builtin.func)(&mut call, &args);
+        if T::ENABLED {
+            let shown = match &result {
+                Ok(v) => v.clone(),
+                Err(_) => Value::Null,
+            };
+            self.tracer.event(Event::UtilCall {
+                span,
+                path: format!("$util{}.{name}", ns.display_path()),
+                args: args.clone(),
+                result: shown,
+            });
+            if let Some(capture) = &mut self.capture {
+                if let Ok(v) = &result {
+                    capture.push(Operand {
+                        span,
+                        text: format!("$util{}.{name}(…)", ns.display_path()),
+                        value: v.clone(),
+                    });
+                }
+            }
+        }
+        match result {
+            Ok(v) => Ok((v, builtin.void)),
+            Err(util::UtilError::Raise(e)) => {
+                if T::ENABLED {
+                    self.tracer.event(Event::Raise {
+                        span,
+                        error: e.clone(),
+                    });
+                }
+                Err(Interrupt::Raise(e))
+            }
+            Err(util::UtilError::Invalid(message)) => Err(Error::invalid(format!(
+                "`$util{}.{name}`: {message}",
+                ns.display_path()
+            ))
+            .at(span)
+            .into()),
+        }
+    }
+
+    // -- expressions --------------------------------------------------------------
+
+    pub(crate) fn expr(&mut self, e: &'t Expr) -> Exec<Value> {
+        match e {
+            Expr::Literal(lit, _) => Ok(match lit {
+                Literal::Null => Value::Null,
+                Literal::Bool(b) => Value::Bool(*b),
+                Literal::Int(i) => Value::Int(*i),
+                Literal::Float(f) => Value::Float(*f),
+                Literal::Str(s) => Value::Str(Rc::from(&**s)),
+            }),
+            Expr::Interpolated(block, span) => {
+                let saved = std::mem::take(&mut self.out);
+                let result = self.block(block);
+                let text = std::mem::replace(&mut self.out, saved);
+                result?;
+                if text.len() > self.limits.string_bytes {
+                    return Err(Error::limit(format!(
+                        "a string grew past {} bytes",
+                        self.limits.string_bytes
+                    ))
+                    .at(*span)
+                    .into());
+                }
+                Ok(Value::Str(text.into()))
+            }
+            Expr::Ref(r) => Ok(self.eval_ref(r)?.0),
+            Expr::List(items, _) => {
+                let mut v = Vec::with_capacity(items.len());
+                for item in items {
+                    v.push(self.expr(item)?);
+                }
+                Ok(Value::list(v))
+            }
+            Expr::Map(entries, _) => {
+                let mut m = indexmap::IndexMap::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let key = self.expr(k)?.to_key();
+                    let value = self.expr(v)?;
+                    m.insert(key, value);
+                }
+                Ok(Value::map(m))
+            }
+            Expr::Range(from, to, span) => {
+                let a = self.expr(from)?;
+                let b = self.expr(to)?;
+                ops::range(&a, &b, self.limits.range_size).map_err(|e| e.at(*span).into())
+            }
+            Expr::Unary(op, operand, span) => {
+                let v = self.expr(operand)?;
+                let result = match op {
+                    UnaryOp::Not => Value::Bool(!v.is_truthy()),
+                    UnaryOp::Neg => match v {
+                        Value::Int(i) => Value::Int(i.wrapping_neg()),
+                        Value::Float(f) => Value::Float(-f),
+                        _ => Value::Null,
+                    },
+                };
+                let _ = span;
+                Ok(result)
+            }
+            Expr::Binary(op, lhs, rhs, span) => match op {
+                BinaryOp::And => {
+                    let l = self.expr(lhs)?.is_truthy();
+                    Ok(Value::Bool(l && self.expr(rhs)?.is_truthy()))
+                }
+                BinaryOp::Or => {
+                    let l = self.expr(lhs)?.is_truthy();
+                    Ok(Value::Bool(l || self.expr(rhs)?.is_truthy()))
+                }
+                _ => {
+                    let mut l = self.expr(lhs)?;
+                    let mut r = self.expr(rhs)?;
+                    if *op == BinaryOp::Add {
+                        // `"a" + $undefined` concatenates the reference's own text.
+                        if matches!(r, Value::Str(_)) && l.is_null() {
+                            l = self.null_text(lhs);
+                        } else if matches!(l, Value::Str(_)) && r.is_null() {
+                            r = self.null_text(rhs);
+                        }
+                    }
+                    match ops::binary(*op, &l, &r) {
+                        Ok(Value::Str(s)) if s.len() > self.limits.string_bytes => {
+                            Err(Error::limit(format!(
+                                "a string grew past {} bytes",
+                                self.limits.string_bytes
+                            ))
+                            .at(*span)
+                            .into())
+                        }
+                        Ok(v) => Ok(v),
+                        Err(message) => {
+                            self.state.logs.push(format!(
+                                "{} at {}",
+                                message,
+                                self.template.source.line_col(span.start as usize)
+                            ));
+                            Ok(Value::Null)
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    /// The source text of a reference expression that evaluated to null.
+    fn null_text(&self, e: &'t Expr) -> Value {
+        match e {
+            Expr::Ref(r) => Value::Str(self.src(r.span).into()),
+            _ => Value::Null,
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The `vtl` command line: see `vtl --help`.
+
+fn main() {
+    std::process::exit(appsync_vtl::cli::run());
+}

@@ -1,0 +1,196 @@
+//! What a render produces: the text, the `#return` value, the errors raised or
+//! appended, the stash, the logs.
+
+use serde::Serialize;
+
+use crate::value::{to_json, Value};
+
+/// An AppSync error as `$util.error` / `$util.appendError` / `$util.unauthorized` make it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSyncError {
+    /// The message.
+    pub message: String,
+    /// `errorType` (null when not given).
+    pub error_type: Option<String>,
+    /// `data` (third argument).
+    pub data: Value,
+    /// `errorInfo` (fourth argument).
+    pub error_info: Value,
+}
+
+impl AppSyncError {
+    /// An error with only a message and type.
+    pub fn new(message: impl Into<String>, error_type: Option<&str>) -> AppSyncError {
+        AppSyncError {
+            message: message.into(),
+            error_type: error_type.map(str::to_string),
+            data: Value::Null,
+            error_info: Value::Null,
+        }
+    }
+
+    /// The error as AppSync lists it (`outErrors` entries, GraphQL `errors`).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "message": self.message,
+            "errorType": self.error_type,
+            "data": to_json(&self.data),
+            "errorInfo": to_json(&self.error_info),
+        })
+    }
+}
+
+impl Serialize for AppSyncError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+/// The request's authorization mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuthType {
+    /// `API_KEY`
+    #[default]
+    ApiKey,
+    /// `AMAZON_COGNITO_USER_POOLS`
+    AmazonCognitoUserPools,
+    /// `AWS_IAM`
+    AwsIam,
+    /// `OPENID_CONNECT`
+    OpenidConnect,
+    /// `AWS_LAMBDA`
+    AwsLambda,
+}
+
+impl AuthType {
+    /// Every mode, in the order AppSync's docs list them.
+    pub const ALL: [AuthType; 5] = [
+        AuthType::ApiKey,
+        AuthType::AmazonCognitoUserPools,
+        AuthType::AwsIam,
+        AuthType::OpenidConnect,
+        AuthType::AwsLambda,
+    ];
+
+    /// What `$util.authType()` returns.
+    pub fn util_name(self) -> &'static str {
+        match self {
+            AuthType::ApiKey => "API Key Authorization",
+            AuthType::AmazonCognitoUserPools => "User Pool Authorization",
+            AuthType::AwsIam => "IAM Authorization",
+            AuthType::OpenidConnect => "Open ID Connect Authorization",
+            AuthType::AwsLambda => "Lambda Authorization",
+        }
+    }
+
+    /// The API's constant, e.g. `AMAZON_COGNITO_USER_POOLS`.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            AuthType::ApiKey => "API_KEY",
+            AuthType::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
+            AuthType::AwsIam => "AWS_IAM",
+            AuthType::OpenidConnect => "OPENID_CONNECT",
+            AuthType::AwsLambda => "AWS_LAMBDA",
+        }
+    }
+
+    /// Parses an API constant or a common alias (`IAM`, `USER_POOLS`, `OIDC`, `LAMBDA`).
+    pub fn parse(s: &str) -> Option<AuthType> {
+        Some(match s.trim().to_ascii_uppercase().replace('-', "_").as_str() {
+            "API_KEY" | "APIKEY" => AuthType::ApiKey,
+            "AMAZON_COGNITO_USER_POOLS" | "USER_POOLS" | "COGNITO" | "USER_POOL" => {
+                AuthType::AmazonCognitoUserPools
+            }
+            "AWS_IAM" | "IAM" => AuthType::AwsIam,
+            "OPENID_CONNECT" | "OIDC" => AuthType::OpenidConnect,
+            "AWS_LAMBDA" | "LAMBDA" => AuthType::AwsLambda,
+            _ => return None,
+        })
+    }
+
+    /// Infers the mode from an identity as AppSync shapes it: null → API key,
+    /// `resolverContext` → Lambda, `userArn`/`cognitoIdentity*` → IAM, a Cognito
+    /// issuer or `cognito:username` claim → user pools, otherwise OIDC.
+    pub fn infer(identity: &serde_json::Value) -> AuthType {
+        let Some(obj) = identity.as_object() else {
+            return AuthType::ApiKey;
+        };
+        if obj.contains_key("resolverContext") {
+            return AuthType::AwsLambda;
+        }
+        if ["userArn", "cognitoIdentityPoolId", "cognitoIdentityId", "cognitoIdentityAuthType", "accountId"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+        {
+            return AuthType::AwsIam;
+        }
+        let issuer = obj.get("issuer").and_then(|v| v.as_str()).unwrap_or("");
+        let cognito_claim = obj
+            .get("claims")
+            .and_then(|c| c.as_object())
+            .is_some_and(|c| c.contains_key("cognito:username"));
+        if issuer.contains("cognito-idp") || cognito_claim || obj.contains_key("username") {
+            return AuthType::AmazonCognitoUserPools;
+        }
+        if obj.is_empty() {
+            return AuthType::ApiKey;
+        }
+        AuthType::OpenidConnect
+    }
+}
+
+/// A recorded `$extensions` call.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtensionCall {
+    /// e.g. `setSubscriptionFilter`.
+    pub method: String,
+    /// Its arguments as JSON.
+    pub args: Vec<serde_json::Value>,
+}
+
+/// The result of rendering a template.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The rendered text (empty when the template raised an error).
+    pub output: String,
+    /// The `#return` value, if the template returned.
+    pub returned: Option<Value>,
+    /// The error that stopped the template (`$util.error`, `unauthorized`, `validate`).
+    pub raised: Option<AppSyncError>,
+    /// Errors added with `$util.appendError`.
+    pub errors: Vec<AppSyncError>,
+    /// The stash after the render.
+    pub stash: Value,
+    /// `$util.log.*` lines and engine warnings.
+    pub logs: Vec<String>,
+    /// `$extensions` calls.
+    pub extensions: Vec<ExtensionCall>,
+}
+
+impl Outcome {
+    /// The evaluation result as the API shows it: the output, or the returned
+    /// value (a string as it is, anything else as JSON).
+    pub fn evaluation_result(&self) -> Option<String> {
+        if self.raised.is_some() {
+            return None;
+        }
+        match &self.returned {
+            None => Some(self.output.clone()),
+            Some(Value::Str(s)) => Some(s.to_string()),
+            Some(v) => Some(crate::value::to_json_string(v)),
+        }
+    }
+
+    /// The evaluation result parsed as JSON, when it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.evaluation_result()?).ok()
+    }
+
+    /// Whether the template ended in `Unauthorized`.
+    pub fn is_unauthorized(&self) -> bool {
+        self.raised
+            .as_ref()
+            .is_some_and(|e| e.error_type.as_deref() == Some("Unauthorized"))
+    }
+}

@@ -1,0 +1,284 @@
+//! The syntax tree. Every node carries the [`Span`] of the text it came from.
+
+use std::sync::Arc;
+
+use crate::source::{Source, Span};
+
+/// A parsed template: parse once, render many times.
+#[derive(Debug)]
+pub struct Template {
+    /// The text it was parsed from.
+    pub source: Arc<Source>,
+    /// The top-level nodes.
+    pub body: Block,
+    /// `#macro` definitions, by name.
+    pub macros: Vec<Arc<Macro>>,
+}
+
+/// A sequence of nodes.
+pub type Block = Vec<Node>;
+
+/// A template node.
+#[derive(Debug, Clone)]
+pub enum Node {
+    /// Text printed as it is.
+    Text(Box<str>),
+    /// A reference printed with its value: `$a.b`.
+    Ref(Box<Reference>),
+    /// `\$a`: printed literally when `$a` is defined, with backslashes halved.
+    EscapedRef {
+        /// How many backslashes were written.
+        backslashes: u32,
+        /// The reference after them.
+        reference: Box<Reference>,
+    },
+    /// `#set($target = value)`
+    Set(Box<Set>),
+    /// `#if` ... `#elseif` ... `#else` ... `#end`
+    If(Box<If>),
+    /// `#foreach($var in iterable)` ... `#end`
+    Foreach(Box<Foreach>),
+    /// `#break` or `#break($foreach.parent)`
+    Break {
+        /// The loop to leave, when given.
+        target: Option<Box<Reference>>,
+        /// The directive.
+        span: Span,
+    },
+    /// `#stop`
+    Stop(Span),
+    /// `#return` or `#return(value)`
+    Return {
+        /// The returned value.
+        value: Option<Expr>,
+        /// The directive.
+        span: Span,
+    },
+    /// `#name(args)`: a macro call, printed literally if no such macro exists.
+    MacroCall(Box<MacroCall>),
+    /// `#define($name)` ... `#end`
+    Define {
+        /// The variable that receives the block.
+        name: Box<str>,
+        /// The block, rendered each time the variable is printed.
+        body: Arc<Block>,
+        /// The directive head.
+        span: Span,
+    },
+}
+
+/// `#set`
+#[derive(Debug, Clone)]
+pub struct Set {
+    /// What is assigned.
+    pub target: Reference,
+    /// The value.
+    pub value: Expr,
+    /// The whole directive.
+    pub span: Span,
+}
+
+/// `#if` with its branches.
+#[derive(Debug, Clone)]
+pub struct If {
+    /// `#if` and each `#elseif`, in order.
+    pub branches: Vec<Branch>,
+    /// The `#else` block.
+    pub otherwise: Option<Block>,
+    /// Where the `#else` was written.
+    pub else_span: Option<Span>,
+}
+
+/// One conditional branch.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    /// The condition.
+    pub condition: Expr,
+    /// The block taken when it holds.
+    pub body: Block,
+    /// The `#if(...)` or `#elseif(...)` head.
+    pub span: Span,
+}
+
+/// `#foreach`
+#[derive(Debug, Clone)]
+pub struct Foreach {
+    /// The loop variable's name.
+    pub var: Box<str>,
+    /// What is iterated.
+    pub iterable: Expr,
+    /// The body.
+    pub body: Block,
+    /// The `#foreach(...)` head.
+    pub span: Span,
+}
+
+/// `#macro(name $a $b)` ... `#end`
+#[derive(Debug)]
+pub struct Macro {
+    /// Its name.
+    pub name: Box<str>,
+    /// Parameter names, without `$`.
+    pub params: Vec<Box<str>>,
+    /// The body.
+    pub body: Block,
+    /// The head.
+    pub span: Span,
+}
+
+/// `#name(args)`
+#[derive(Debug, Clone)]
+pub struct MacroCall {
+    /// The macro's name.
+    pub name: Box<str>,
+    /// The arguments (passed by name, as in Velocity).
+    pub args: Vec<Expr>,
+    /// The whole call.
+    pub span: Span,
+}
+
+/// A reference: `$root.segment...`, as written.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The variable name.
+    pub root: Box<str>,
+    /// Properties, indexes and calls after it.
+    pub segments: Vec<Segment>,
+    /// Written `$!a` / `$!{a}`.
+    pub quiet: bool,
+    /// The whole reference text.
+    pub span: Span,
+}
+
+/// One step of a reference.
+#[derive(Debug, Clone)]
+pub enum Segment {
+    /// `.name`
+    Property(Box<str>, Span),
+    /// `[expr]`
+    Index(Expr, Span),
+    /// `.name(args)`
+    Method(Box<str>, Vec<Expr>, Span),
+}
+
+impl Segment {
+    /// The text this segment covers.
+    pub fn span(&self) -> Span {
+        match self {
+            Segment::Property(_, s) | Segment::Index(_, s) | Segment::Method(_, _, s) => *s,
+        }
+    }
+}
+
+/// An expression.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// A constant.
+    Literal(Literal, Span),
+    /// A double-quoted string with references or directives in it.
+    Interpolated(Block, Span),
+    /// A reference.
+    Ref(Box<Reference>),
+    /// `[a, b]`
+    List(Vec<Expr>, Span),
+    /// `{k: v}`
+    Map(Vec<(Expr, Expr)>, Span),
+    /// `[a..b]`
+    Range(Box<Expr>, Box<Expr>, Span),
+    /// `!a`, `-a`
+    Unary(UnaryOp, Box<Expr>, Span),
+    /// `a op b`
+    Binary(BinaryOp, Box<Expr>, Box<Expr>, Span),
+}
+
+impl Expr {
+    /// The text the expression covers.
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Literal(_, s)
+            | Expr::Interpolated(_, s)
+            | Expr::List(_, s)
+            | Expr::Map(_, s)
+            | Expr::Range(_, _, s)
+            | Expr::Unary(_, _, s)
+            | Expr::Binary(_, _, _, s) => *s,
+            Expr::Ref(r) => r.span,
+        }
+    }
+}
+
+/// A constant value written in the template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// `null`
+    Null,
+    /// `true`, `false`
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A decimal.
+    Float(f64),
+    /// A string without interpolation.
+    Str(Box<str>),
+}
+
+/// Prefix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `!`, `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// Infix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `||`, `or`
+    Or,
+    /// `&&`, `and`
+    And,
+    /// `==`, `eq`
+    Eq,
+    /// `!=`, `ne`
+    Ne,
+    /// `<`, `lt`
+    Lt,
+    /// `<=`, `le`
+    Le,
+    /// `>`, `gt`
+    Gt,
+    /// `>=`, `ge`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+}
+
+impl BinaryOp {
+    /// The operator as usually written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "||",
+            BinaryOp::And => "&&",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Rem => "%",
+        }
+    }
+}

@@ -1,0 +1,937 @@
+//! Turns pest's flat item stream into the spanned [`Template`] tree.
+//!
+//! No pest type leaves this module. Block directives are matched here with a
+//! stack, so an unclosed `#if` or a stray `#end` is reported with both positions.
+
+use std::sync::{Arc, LazyLock};
+
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser;
+
+use super::ast::*;
+use super::{Rule, VtlParser};
+use crate::error::{Error, ErrorKind};
+use crate::source::{Source, Span};
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::or_op, Assoc::Left))
+        .op(Op::infix(Rule::and_op, Assoc::Left))
+        .op(Op::infix(Rule::eq_op, Assoc::Left) | Op::infix(Rule::ne_op, Assoc::Left))
+        .op(Op::infix(Rule::lt_op, Assoc::Left)
+            | Op::infix(Rule::le_op, Assoc::Left)
+            | Op::infix(Rule::gt_op, Assoc::Left)
+            | Op::infix(Rule::ge_op, Assoc::Left))
+        .op(Op::infix(Rule::add_op, Assoc::Left) | Op::infix(Rule::sub_op, Assoc::Left))
+        .op(Op::infix(Rule::mul_op, Assoc::Left)
+            | Op::infix(Rule::div_op, Assoc::Left)
+            | Op::infix(Rule::mod_op, Assoc::Left))
+        .op(Op::prefix(Rule::not_op) | Op::prefix(Rule::neg_op))
+});
+
+/// Maximum nesting of blocks and expressions accepted by the parser.
+pub(crate) const MAX_NESTING: usize = 256;
+
+/// Parses a template, collecting every error found.
+pub(crate) fn build(source: &Arc<Source>) -> Result<Template, Vec<Error>> {
+    let mut builder = Builder {
+        source: source.clone(),
+        errors: Vec::new(),
+        macros: Vec::new(),
+        depth: 0,
+    };
+    let text = source.text();
+    if let Some(at) = nesting_too_deep(text) {
+        return Err(vec![Error::limit(format!(
+            "brackets nest deeper than {MAX_NESTING} levels"
+        ))
+        .at(Span::new(at, at + 1))
+        .in_source(source)]);
+    }
+    let body = match VtlParser::parse(Rule::template, text) {
+        Ok(mut pairs) => {
+            let items = pairs.next().map(|p| p.into_inner());
+            builder.block_from_items(items.into_iter().flatten(), 0, Span::new(0, text.len()))
+        }
+        Err(e) => {
+            builder.errors.push(builder.pest_error(e, 0, "template"));
+            Vec::new()
+        }
+    };
+    if builder.errors.is_empty() {
+        Ok(Template {
+            source: source.clone(),
+            body,
+            macros: builder.macros,
+        })
+    } else {
+        builder.errors.sort_by_key(|e| e.span().map(|s| s.start));
+        Err(builder.errors)
+    }
+}
+
+/// Where brackets or directive blocks nest deeper than the parser allows (pest
+/// recurses per level, so this is checked before parsing).
+fn nesting_too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut blocks = 0usize;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'#' => {
+                let rest = &bytes[i + 1..];
+                let rest = rest.strip_prefix(b"{").unwrap_or(rest);
+                if rest.starts_with(b"if") || rest.starts_with(b"foreach") {
+                    blocks += 1;
+                    if blocks > MAX_NESTING * 4 {
+                        return Some(i);
+                    }
+                } else if rest.starts_with(b"end") {
+                    blocks = blocks.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+struct Builder {
+    source: Arc<Source>,
+    errors: Vec<Error>,
+    macros: Vec<Arc<Macro>>,
+    depth: usize,
+}
+
+/// A block being filled while its `#end` is looked for.
+enum Frame {
+    If {
+        node: If,
+        current: Block,
+        in_else: bool,
+        head: Span,
+        directive: &'static str,
+    },
+    Foreach {
+        var: Box<str>,
+        iterable: Expr,
+        body: Block,
+        head: Span,
+    },
+    Macro {
+        name: Box<str>,
+        params: Vec<Box<str>>,
+        body: Block,
+        head: Span,
+    },
+    Define {
+        name: Box<str>,
+        body: Block,
+        head: Span,
+    },
+    /// A block opened by a directive whose head did not parse.
+    Broken { body: Block, head: Span },
+}
+
+impl Frame {
+    fn block(&mut self) -> &mut Block {
+        match self {
+            Frame::If { current, .. } => current,
+            Frame::Foreach { body, .. }
+            | Frame::Macro { body, .. }
+            | Frame::Define { body, .. }
+            | Frame::Broken { body, .. } => body,
+        }
+    }
+
+    fn head(&self) -> (Span, &'static str) {
+        match self {
+            Frame::If {
+                head, directive, ..
+            } => (*head, directive),
+            Frame::Foreach { head, .. } => (*head, "#foreach"),
+            Frame::Macro { head, .. } => (*head, "#macro"),
+            Frame::Define { head, .. } => (*head, "#define"),
+            Frame::Broken { head, .. } => (*head, "directive"),
+        }
+    }
+}
+
+fn span_of(pair: &Pair<'_, Rule>, offset: usize) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start() + offset, s.end() + offset)
+}
+
+/// The span of a directive without the line break it ate.
+fn head_span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
+    let full = span_of(pair, offset);
+    match pair.clone().into_inner().find(|p| p.as_rule() == Rule::eol) {
+        Some(eol) => Span::new(full.start as usize, eol.as_span().start() + offset),
+        None => full,
+    }
+}
+
+fn is_blank(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
+impl Builder {
+    fn error(&mut self, error: Error, span: Span) {
+        self.errors.push(error.at(span).in_source(&self.source));
+    }
+
+    /// Builds the nodes of a template (or of a string literal at `offset`).
+    fn block_from_items<'i>(
+        &mut self,
+        items: impl Iterator<Item = Pair<'i, Rule>>,
+        offset: usize,
+        whole: Span,
+    ) -> Block {
+        let mut root: Block = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        // The last item was a text token made only of spaces and tabs: a following
+        // `#set` eats it (Velocity 1.7's SET_DIRECTIVE token includes it).
+        let mut last_blank_text = false;
+        for pair in items {
+            let rule = pair.as_rule();
+            let span = span_of(&pair, offset);
+            let blank_text = rule == Rule::text && is_blank(pair.as_str());
+            macro_rules! push {
+                ($node:expr) => {{
+                    let node = $node;
+                    match stack.last_mut() {
+                        Some(frame) => frame.block().push(node),
+                        None => root.push(node),
+                    }
+                }};
+            }
+            match rule {
+                Rule::text => push!(Node::Text(pair.as_str().into())),
+                Rule::lone => {
+                    let text = if pair.as_str() == "$!" {
+                        "$"
+                    } else {
+                        pair.as_str()
+                    };
+                    push!(Node::Text(text.into()))
+                }
+                Rule::comment_line | Rule::comment_block => {}
+                Rule::comment_unclosed => self.error(
+                    Error::syntax("`#*` comment is never closed with `*#`"),
+                    Span::new(span.start as usize, span.start as usize + 2),
+                ),
+                Rule::unparsed => {
+                    let body = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+                    push!(Node::Text(body.into()))
+                }
+                Rule::escaped_reference => {
+                    let mut inner = pair.into_inner();
+                    let backslashes =
+                        inner.next().map(|p| p.as_str().len()).unwrap_or(0) as u32;
+                    if let Some(r) = inner.next() {
+                        let reference = self.reference(r, offset);
+                        push!(Node::EscapedRef {
+                            backslashes,
+                            reference: Box::new(reference),
+                        })
+                    }
+                }
+                Rule::escaped_directive => {
+                    let text = pair.as_str();
+                    let n = text.bytes().take_while(|&b| b == b'\\').count();
+                    // Only odd runs reach here: half the backslashes, then the
+                    // directive keyword as text.
+                    let mut out = "\\".repeat(n / 2);
+                    out.push_str(&text[n..]);
+                    push!(Node::Text(out.into()))
+                }
+                Rule::reference => {
+                    let reference = self.reference(pair, offset);
+                    push!(Node::Ref(Box::new(reference)))
+                }
+                Rule::set_directive => {
+                    let head = head_span(&pair, offset);
+                    let mut inner = pair.into_inner();
+                    let target = inner.next().map(|p| self.reference(p, offset));
+                    let value = inner.next().map(|p| self.expr(p, offset));
+                    if let (Some(target), Some(value)) = (target, value) {
+                        if matches!(target.segments.last(), Some(Segment::Method(..))) {
+                            self.error(
+                                Error::syntax("`#set` cannot assign to a method call"),
+                                target.span,
+                            );
+                        }
+                        if last_blank_text {
+                            let block = match stack.last_mut() {
+                                Some(frame) => frame.block(),
+                                None => &mut root,
+                            };
+                            if matches!(block.last(), Some(Node::Text(t)) if is_blank(t)) {
+                                block.pop();
+                            }
+                        }
+                        push!(Node::Set(Box::new(Set {
+                            target,
+                            value,
+                            span: head,
+                        })))
+                    }
+                }
+                Rule::if_directive => {
+                    let head = head_span(&pair, offset);
+                    let condition = self.first_expr(pair, offset);
+                    self.open(&mut stack, head);
+                    stack.push(Frame::If {
+                        node: If {
+                            branches: vec![Branch {
+                                condition,
+                                body: Vec::new(),
+                                span: head,
+                            }],
+                            otherwise: None,
+                            else_span: None,
+                        },
+                        current: Vec::new(),
+                        in_else: false,
+                        head,
+                        directive: "#if",
+                    });
+                }
+                Rule::elseif_directive => {
+                    let head = head_span(&pair, offset);
+                    let condition = self.first_expr(pair, offset);
+                    match stack.last_mut() {
+                        Some(Frame::If {
+                            node,
+                            current,
+                            in_else: false,
+                            ..
+                        }) => {
+                            let body = std::mem::take(current);
+                            if let Some(last) = node.branches.last_mut() {
+                                last.body = body;
+                            }
+                            node.branches.push(Branch {
+                                condition,
+                                body: Vec::new(),
+                                span: head,
+                            });
+                        }
+                        Some(Frame::If { in_else: true, .. }) => self.error(
+                            Error::syntax("`#elseif` after `#else`"),
+                            head,
+                        ),
+                        _ => self.error(
+                            Error::new(ErrorKind::Stray {
+                                directive: "#elseif".into(),
+                            }),
+                            head,
+                        ),
+                    }
+                }
+                Rule::else_directive => {
+                    let head = head_span(&pair, offset);
+                    match stack.last_mut() {
+                        Some(Frame::If {
+                            node,
+                            current,
+                            in_else,
+                            ..
+                        }) if !*in_else => {
+                            let body = std::mem::take(current);
+                            if let Some(last) = node.branches.last_mut() {
+                                last.body = body;
+                            }
+                            node.else_span = Some(head);
+                            *in_else = true;
+                        }
+                        Some(Frame::If { .. }) => {
+                            self.error(Error::syntax("a second `#else` in one `#if`"), head)
+                        }
+                        _ => self.error(
+                            Error::new(ErrorKind::Stray {
+                                directive: "#else".into(),
+                            }),
+                            head,
+                        ),
+                    }
+                }
+                Rule::end_directive => {
+                    let head = head_span(&pair, offset);
+                    match stack.pop() {
+                        Some(frame) => {
+                            self.depth = self.depth.saturating_sub(1);
+                            if let Some(node) = self.close(frame) {
+                                push!(node)
+                            }
+                        }
+                        None => self.error(
+                            Error::new(ErrorKind::Stray {
+                                directive: "#end".into(),
+                            }),
+                            head,
+                        ),
+                    }
+                }
+                Rule::foreach_directive => {
+                    let head = head_span(&pair, offset);
+                    let mut inner = pair.into_inner();
+                    let var = inner
+                        .next()
+                        .and_then(|p| p.into_inner().next())
+                        .map(|p| p.as_str().into())
+                        .unwrap_or_default();
+                    let iterable = inner
+                        .next()
+                        .map(|p| self.expr(p, offset))
+                        .unwrap_or(Expr::Literal(Literal::Null, head));
+                    self.open(&mut stack, head);
+                    stack.push(Frame::Foreach {
+                        var,
+                        iterable,
+                        body: Vec::new(),
+                        head,
+                    });
+                }
+                Rule::break_directive => {
+                    let head = head_span(&pair, offset);
+                    let target = pair
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::reference)
+                        .map(|p| Box::new(self.reference(p, offset)));
+                    push!(Node::Break { target, span: head })
+                }
+                Rule::stop_directive => push!(Node::Stop(head_span(&pair, offset))),
+                Rule::return_directive => {
+                    let head = head_span(&pair, offset);
+                    let value = pair
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::expr)
+                        .map(|p| self.expr(p, offset));
+                    push!(Node::Return { value, span: head })
+                }
+                Rule::macro_directive => {
+                    let head = head_span(&pair, offset);
+                    let mut inner = pair.into_inner();
+                    let name: Box<str> = inner.next().map(|p| p.as_str().into()).unwrap_or_default();
+                    let params = inner
+                        .filter(|p| p.as_rule() == Rule::macro_parameter)
+                        .filter_map(|p| p.into_inner().next())
+                        .map(|p| p.as_str().into())
+                        .collect();
+                    self.open(&mut stack, head);
+                    stack.push(Frame::Macro {
+                        name,
+                        params,
+                        body: Vec::new(),
+                        head,
+                    });
+                }
+                Rule::define_directive => {
+                    let head = head_span(&pair, offset);
+                    let name = pair
+                        .into_inner()
+                        .next()
+                        .and_then(|p| p.into_inner().next())
+                        .map(|p| p.as_str().into())
+                        .unwrap_or_default();
+                    self.open(&mut stack, head);
+                    stack.push(Frame::Define {
+                        name,
+                        body: Vec::new(),
+                        head,
+                    });
+                }
+                Rule::macro_call => {
+                    let call_span = head_span(&pair, offset);
+                    let mut inner = pair.into_inner();
+                    let name: Box<str> = inner.next().map(|p| p.as_str().into()).unwrap_or_default();
+                    let args = inner
+                        .find(|p| p.as_rule() == Rule::macro_arguments)
+                        .map(|p| p.into_inner().map(|e| self.expr(e, offset)).collect())
+                        .unwrap_or_default();
+                    push!(Node::MacroCall(Box::new(MacroCall {
+                        name,
+                        args,
+                        span: call_span,
+                    })))
+                }
+                Rule::bad_directive => {
+                    let error = self.explain_bad_directive(pair.as_str(), span.start as usize);
+                    self.errors.push(error);
+                    let opens = ["#if", "#{if}", "#foreach", "#{foreach}", "#macro", "#{macro}", "#define", "#{define}"]
+                        .iter()
+                        .any(|k| pair.as_str().starts_with(k) && !pair.as_str().starts_with("#ifx"));
+                    if opens {
+                        stack.push(Frame::Broken {
+                            body: Vec::new(),
+                            head: span,
+                        });
+                    }
+                }
+                Rule::EOI => {}
+                _ => {}
+            }
+            last_blank_text = blank_text;
+        }
+        for frame in stack.into_iter().rev() {
+            let (head, directive) = frame.head();
+            if matches!(frame, Frame::Broken { .. }) {
+                continue;
+            }
+            let at = self.source.line_col(head.start as usize);
+            self.error(
+                Error::new(ErrorKind::Unclosed {
+                    directive: directive.into(),
+                    opened_at: at.to_string(),
+                })
+                .with_note(
+                    Span::new(whole.end as usize, whole.end as usize),
+                    "expected `#end` before the end",
+                ),
+                head,
+            );
+        }
+        merge_text(&mut root);
+        root
+    }
+
+    fn open(&mut self, stack: &mut [Frame], head: Span) {
+        let _ = stack;
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            self.error(
+                Error::limit(format!("directives nest deeper than {MAX_NESTING} levels")),
+                head,
+            );
+        }
+    }
+
+    /// Turns a finished frame into its node (macros are registered instead).
+    fn close(&mut self, frame: Frame) -> Option<Node> {
+        match frame {
+            Frame::If {
+                mut node,
+                mut current,
+                in_else,
+                ..
+            } => {
+                merge_text(&mut current);
+                if in_else {
+                    node.otherwise = Some(current);
+                } else if let Some(last) = node.branches.last_mut() {
+                    last.body = current;
+                }
+                for b in &mut node.branches {
+                    merge_text(&mut b.body);
+                }
+                Some(Node::If(Box::new(node)))
+            }
+            Frame::Foreach {
+                var,
+                iterable,
+                mut body,
+                head,
+            } => {
+                merge_text(&mut body);
+                Some(Node::Foreach(Box::new(Foreach {
+                    var,
+                    iterable,
+                    body,
+                    span: head,
+                })))
+            }
+            Frame::Macro {
+                name,
+                params,
+                mut body,
+                head,
+            } => {
+                merge_text(&mut body);
+                self.macros.push(Arc::new(Macro {
+                    name,
+                    params,
+                    body,
+                    span: head,
+                }));
+                None
+            }
+            Frame::Define {
+                name,
+                mut body,
+                head,
+            } => {
+                merge_text(&mut body);
+                Some(Node::Define {
+                    name,
+                    body: Arc::new(body),
+                    span: head,
+                })
+            }
+            Frame::Broken { .. } => None,
+        }
+    }
+
+    fn first_expr(&mut self, pair: Pair<'_, Rule>, offset: usize) -> Expr {
+        let span = span_of(&pair, offset);
+        pair.into_inner()
+            .find(|p| p.as_rule() == Rule::expr)
+            .map(|p| self.expr(p, offset))
+            .unwrap_or(Expr::Literal(Literal::Null, span))
+    }
+
+    /// Re-parses a directive head that failed, to report where and why.
+    fn explain_bad_directive(&self, head: &str, at: usize) -> Error {
+        let keyword = head
+            .trim_start_matches('#')
+            .trim_start_matches('{')
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        let rule = match keyword {
+            "set" => Rule::set_directive,
+            "if" => Rule::if_directive,
+            "elseif" => Rule::elseif_directive,
+            "foreach" => Rule::foreach_directive,
+            "macro" => Rule::macro_directive,
+            "define" => Rule::define_directive,
+            "return" => Rule::return_directive,
+            "break" => Rule::break_directive,
+            _ => Rule::stop_directive,
+        };
+        let rest = self.source.text().get(at..).unwrap_or("");
+        match VtlParser::parse(rule, rest) {
+            Err(e) => self.pest_error(e, at, &format!("#{keyword}")),
+            Ok(_) => Error::syntax(format!("malformed `#{keyword}`"))
+                .at(Span::new(at, at + head.len()))
+                .in_source(&self.source),
+        }
+    }
+
+    fn pest_error(&self, e: pest::error::Error<Rule>, offset: usize, what: &str) -> Error {
+        use pest::error::{ErrorVariant, InputLocation};
+        let pos = match e.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        } + offset;
+        let text = self.source.text();
+        let found = text
+            .get(pos..)
+            .and_then(|s| s.chars().next())
+            .map(|c| match c {
+                '\n' | '\r' => "the end of the line".to_string(),
+                c => format!("`{c}`"),
+            })
+            .unwrap_or_else(|| "the end of the template".into());
+        let expected = match &e.variant {
+            ErrorVariant::ParsingError { positives, .. } => {
+                let mut words: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+                words.sort_unstable();
+                words.dedup();
+                words.join(", ")
+            }
+            ErrorVariant::CustomError { message } => message.clone(),
+        };
+        let message = if expected.is_empty() {
+            format!("unexpected {found} in `{what}`")
+        } else {
+            format!("in `{what}`: expected {expected}, found {found}")
+        };
+        let mut message = message;
+        if what == "#set" || what.starts_with("#if") || what == "#elseif" || what == "#foreach" {
+            if text.get(pos..).is_some_and(|s| s.starts_with('$'))
+                && text.get(pos.saturating_sub(1)..pos) == Some("$")
+            {
+                message.push_str(" (`$$` is a typo: write a single `$`)");
+            }
+            let parens = unbalanced_parens(text.get(offset..).unwrap_or(""));
+            if let Some(extra) = parens {
+                message.push_str(&extra);
+            }
+        }
+        Error::syntax(message)
+            .at(Span::new(pos, (pos + 1).min(text.len().max(pos))))
+            .in_source(&self.source)
+    }
+
+    fn reference(&mut self, pair: Pair<'_, Rule>, offset: usize) -> Reference {
+        let span = span_of(&pair, offset);
+        let mut quiet = false;
+        let mut root: Box<str> = "".into();
+        let mut segments = Vec::new();
+        for p in pair.into_inner() {
+            let seg_span = span_of(&p, offset);
+            match p.as_rule() {
+                Rule::quiet => quiet = true,
+                Rule::identifier => root = p.as_str().into(),
+                Rule::property => {
+                    let name = p.into_inner().next().map(|n| n.as_str()).unwrap_or("");
+                    segments.push(Segment::Property(name.into(), seg_span));
+                }
+                Rule::index => {
+                    let e = p
+                        .into_inner()
+                        .next()
+                        .map(|e| self.expr(e, offset))
+                        .unwrap_or(Expr::Literal(Literal::Null, seg_span));
+                    segments.push(Segment::Index(e, seg_span));
+                }
+                Rule::method_call => {
+                    let mut inner = p.into_inner();
+                    let name: Box<str> = inner.next().map(|n| n.as_str().into()).unwrap_or_default();
+                    let args = inner
+                        .next()
+                        .map(|a| a.into_inner().map(|e| self.expr(e, offset)).collect())
+                        .unwrap_or_default();
+                    segments.push(Segment::Method(name, args, seg_span));
+                }
+                _ => {}
+            }
+        }
+        Reference {
+            root,
+            segments,
+            quiet,
+            span,
+        }
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>, offset: usize) -> Expr {
+        self.depth += 1;
+        let expr = if self.depth > MAX_NESTING {
+            let span = span_of(&pair, offset);
+            self.error(
+                Error::limit(format!("expressions nest deeper than {MAX_NESTING} levels")),
+                span,
+            );
+            Expr::Literal(Literal::Null, span)
+        } else {
+            self.expr_inner(pair, offset)
+        };
+        self.depth -= 1;
+        expr
+    }
+
+    fn expr_inner(&mut self, pair: Pair<'_, Rule>, offset: usize) -> Expr {
+        if pair.as_rule() != Rule::expr {
+            return self.primary(pair, offset);
+        }
+        let this = std::cell::RefCell::new(self);
+        PRATT
+            .map_primary(|p| this.borrow_mut().primary(p, offset))
+            .map_prefix(|op, rhs| {
+                let span = span_of(&op, offset).to(rhs.span());
+                match (op.as_rule(), rhs) {
+                    (Rule::neg_op, Expr::Literal(Literal::Int(n), _)) => {
+                        Expr::Literal(Literal::Int(n.wrapping_neg()), span)
+                    }
+                    (Rule::neg_op, Expr::Literal(Literal::Float(n), _)) => {
+                        Expr::Literal(Literal::Float(-n), span)
+                    }
+                    (Rule::neg_op, rhs) => Expr::Unary(UnaryOp::Neg, Box::new(rhs), span),
+                    (_, rhs) => Expr::Unary(UnaryOp::Not, Box::new(rhs), span),
+                }
+            })
+            .map_infix(|lhs, op, rhs| {
+                let span = lhs.span().to(rhs.span());
+                let op = match op.as_rule() {
+                    Rule::or_op => BinaryOp::Or,
+                    Rule::and_op => BinaryOp::And,
+                    Rule::eq_op => BinaryOp::Eq,
+                    Rule::ne_op => BinaryOp::Ne,
+                    Rule::lt_op => BinaryOp::Lt,
+                    Rule::le_op => BinaryOp::Le,
+                    Rule::gt_op => BinaryOp::Gt,
+                    Rule::ge_op => BinaryOp::Ge,
+                    Rule::add_op => BinaryOp::Add,
+                    Rule::sub_op => BinaryOp::Sub,
+                    Rule::mul_op => BinaryOp::Mul,
+                    Rule::div_op => BinaryOp::Div,
+                    _ => BinaryOp::Rem,
+                };
+                Expr::Binary(op, Box::new(lhs), Box::new(rhs), span)
+            })
+            .parse(pair.into_inner())
+    }
+
+    fn primary(&mut self, pair: Pair<'_, Rule>, offset: usize) -> Expr {
+        let span = span_of(&pair, offset);
+        match pair.as_rule() {
+            Rule::true_lit => Expr::Literal(Literal::Bool(true), span),
+            Rule::false_lit => Expr::Literal(Literal::Bool(false), span),
+            Rule::null_lit => Expr::Literal(Literal::Null, span),
+            Rule::number => self.number(pair.as_str(), span),
+            Rule::string_single => {
+                let body = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+                Expr::Literal(Literal::Str(body.replace("''", "'").into()), span)
+            }
+            Rule::string_double => {
+                let body_pair = pair.into_inner().next();
+                let (body, body_start) = body_pair
+                    .map(|p| (p.as_str(), p.as_span().start() + offset))
+                    .unwrap_or(("", span.start as usize + 1));
+                self.interpolated(body, body_start, span)
+            }
+            Rule::reference => Expr::Ref(Box::new(self.reference(pair, offset))),
+            Rule::range => {
+                let mut inner = pair.into_inner();
+                let from = inner.next().map(|p| self.expr(p, offset));
+                let to = inner.next().map(|p| self.expr(p, offset));
+                match (from, to) {
+                    (Some(a), Some(b)) => Expr::Range(Box::new(a), Box::new(b), span),
+                    _ => Expr::Literal(Literal::Null, span),
+                }
+            }
+            Rule::list => Expr::List(pair.into_inner().map(|p| self.expr(p, offset)).collect(), span),
+            Rule::map => {
+                let entries = pair
+                    .into_inner()
+                    .filter_map(|entry| {
+                        let mut kv = entry.into_inner();
+                        let k = kv.next()?;
+                        let v = kv.next()?;
+                        Some((self.expr(k, offset), self.expr(v, offset)))
+                    })
+                    .collect();
+                Expr::Map(entries, span)
+            }
+            Rule::group | Rule::expr => {
+                if pair.as_rule() == Rule::expr {
+                    return self.expr(pair, offset);
+                }
+                match pair.into_inner().next() {
+                    Some(e) => self.expr(e, offset),
+                    None => Expr::Literal(Literal::Null, span),
+                }
+            }
+            _ => Expr::Literal(Literal::Null, span),
+        }
+    }
+
+    fn number(&mut self, text: &str, span: Span) -> Expr {
+        if text.contains(['.', 'e', 'E']) {
+            match text.parse::<f64>() {
+                Ok(f) => Expr::Literal(Literal::Float(f), span),
+                Err(_) => {
+                    self.error(Error::syntax(format!("`{text}` is not a number")), span);
+                    Expr::Literal(Literal::Null, span)
+                }
+            }
+        } else {
+            match text.parse::<i64>() {
+                Ok(n) => Expr::Literal(Literal::Int(n), span),
+                Err(_) => {
+                    self.error(
+                        Error::syntax(format!("integer `{text}` is too large")),
+                        span,
+                    );
+                    Expr::Literal(Literal::Null, span)
+                }
+            }
+        }
+    }
+
+    /// A double-quoted string: a template of its own when it holds `$` or `#`.
+    fn interpolated(&mut self, raw: &str, body_start: usize, span: Span) -> Expr {
+        let text = raw.replace("\"\"", "\"");
+        if !text.contains(['$', '#']) {
+            return Expr::Literal(Literal::Str(text.into()), span);
+        }
+        // Spans inside stay exact unless doubled quotes shifted them.
+        let parsed = VtlParser::parse(Rule::string_template, &text);
+        match parsed {
+            Ok(mut pairs) => {
+                let items = pairs.next().map(|p| p.into_inner());
+                let body = self.block_from_items(
+                    items.into_iter().flatten(),
+                    body_start,
+                    Span::new(body_start, body_start + text.len()),
+                );
+                match body.as_slice() {
+                    [] => Expr::Literal(Literal::Str("".into()), span),
+                    [Node::Text(t)] => Expr::Literal(Literal::Str(t.clone()), span),
+                    _ => Expr::Interpolated(body, span),
+                }
+            }
+            Err(e) => {
+                let err = self.pest_error(e, body_start, "string");
+                self.errors.push(err);
+                Expr::Literal(Literal::Null, span)
+            }
+        }
+    }
+}
+
+/// Describes an unbalanced parenthesis on the directive's line, if any.
+fn unbalanced_parens(from: &str) -> Option<String> {
+    let line = from.lines().next().unwrap_or("");
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth < 0 {
+                    return Some("; this line has an unbalanced `)`".into());
+                }
+            }
+            _ => {}
+        }
+    }
+    (depth > 0).then(|| "; this line has an unclosed `(`".into())
+}
+
+/// Joins adjacent text nodes so rendering writes each run once.
+fn merge_text(block: &mut Block) {
+    let mut merged: Block = Vec::with_capacity(block.len());
+    for node in block.drain(..) {
+        match (merged.last_mut(), node) {
+            (Some(Node::Text(prev)), Node::Text(next)) => {
+                let mut s = String::with_capacity(prev.len() + next.len());
+                s.push_str(prev);
+                s.push_str(&next);
+                *prev = s.into();
+            }
+            (_, node) => merged.push(node),
+        }
+    }
+    *block = merged;
+}
+
+/// Words for grammar rules in error messages.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::expr | Rule::primary => "an expression",
+        Rule::reference => "a reference like `$name`",
+        Rule::identifier => "a name",
+        Rule::quiet => "`!`",
+        Rule::string_double | Rule::string_single => "a string",
+        Rule::number => "a number",
+        Rule::or_op | Rule::and_op => "a logical operator",
+        Rule::eq_op | Rule::ne_op | Rule::lt_op | Rule::le_op | Rule::gt_op | Rule::ge_op => {
+            "a comparison"
+        }
+        Rule::add_op | Rule::sub_op | Rule::mul_op | Rule::div_op | Rule::mod_op => {
+            "an arithmetic operator"
+        }
+        Rule::method_call | Rule::property | Rule::index => "`.name`, `[index]` or a call",
+        Rule::arguments | Rule::macro_arguments => "arguments",
+        Rule::loop_variable => "a loop variable like `$item`",
+        Rule::macro_parameter => "a parameter like `$name`",
+        Rule::eol => "the end of the line",
+        Rule::EOI => "the end of the template",
+        _ => "more input",
+    }
+}

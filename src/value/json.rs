@@ -1,0 +1,189 @@
+//! Conversion between [`Value`] and JSON, printed the way Java's Jackson prints it
+//! (compact, doubles as `Double.toString`: `2.0`, `1.0E21`).
+
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::{format_double, Value, MAX_DEPTH};
+
+/// Builds a value from parsed JSON: integers become `Int`, other numbers `Float`.
+pub fn from_json(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::Str(s.as_str().into()),
+        serde_json::Value::Array(a) => Value::list(a.iter().map(from_json).collect()),
+        serde_json::Value::Object(o) => {
+            let map: IndexMap<Rc<str>, Value> = o
+                .iter()
+                .map(|(k, v)| (Rc::from(k.as_str()), from_json(v)))
+                .collect();
+            Value::map(map)
+        }
+    }
+}
+
+/// Converts a value to `serde_json::Value` (cycles and over-deep values become `null`).
+pub fn to_json(v: &Value) -> serde_json::Value {
+    to_json_depth(v, 0)
+}
+
+fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
+    if depth > MAX_DEPTH {
+        return serde_json::Value::Null;
+    }
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        Value::Str(s) => serde_json::Value::String(s.to_string()),
+        Value::List(l) => {
+            serde_json::Value::Array(l.borrow().iter().map(|x| to_json_depth(x, depth + 1)).collect())
+        }
+        Value::Map(m) => serde_json::Value::Object(
+            m.borrow()
+                .iter()
+                .map(|(k, x)| (k.to_string(), to_json_depth(x, depth + 1)))
+                .collect(),
+        ),
+        Value::Entry(e) => {
+            let mut o = serde_json::Map::new();
+            o.insert(e.0.to_string(), to_json_depth(&e.1, depth + 1));
+            serde_json::Value::Object(o)
+        }
+        other => serde_json::Value::String(other.to_java_string()),
+    }
+}
+
+/// JSON text of a value, as `$util.toJson` prints it.
+///
+/// ```
+/// use appsync_vtl::{Value, value::to_json_string};
+/// let v = Value::list(vec![Value::from(2.0), Value::from("a\"b"), Value::Null]);
+/// assert_eq!(to_json_string(&v), r#"[2.0,"a\"b",null]"#);
+/// ```
+pub fn to_json_string(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, &mut out, 0, None);
+    out
+}
+
+/// Indented JSON text (two spaces), for people.
+pub fn to_json_string_pretty(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, &mut out, 0, Some(0));
+    out
+}
+
+fn newline(out: &mut String, indent: Option<usize>) {
+    if let Some(n) = indent {
+        out.push('\n');
+        for _ in 0..n {
+            out.push_str("  ");
+        }
+    }
+}
+
+fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) {
+    if depth > MAX_DEPTH {
+        out.push_str("null");
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(itoa_like(*i).as_str()),
+        Value::Float(f) => {
+            if f.is_finite() {
+                out.push_str(&format_double(*f))
+            } else {
+                out.push('"');
+                out.push_str(&format_double(*f));
+                out.push('"');
+            }
+        }
+        Value::Str(s) => write_json_str(s, out),
+        Value::List(l) => {
+            let l = l.borrow();
+            out.push('[');
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, indent.map(|n| n + 1));
+                write_json(x, out, depth + 1, indent.map(|n| n + 1));
+            }
+            if !l.is_empty() {
+                newline(out, indent);
+            }
+            out.push(']');
+        }
+        Value::Map(m) => {
+            let m = m.borrow();
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, indent.map(|n| n + 1));
+                write_json_str(k, out);
+                out.push(':');
+                if indent.is_some() {
+                    out.push(' ');
+                }
+                write_json(x, out, depth + 1, indent.map(|n| n + 1));
+            }
+            if !m.is_empty() {
+                newline(out, indent);
+            }
+            out.push('}');
+        }
+        Value::Entry(e) => {
+            out.push('{');
+            write_json_str(&e.0, out);
+            out.push(':');
+            write_json(&e.1, out, depth + 1, indent);
+            out.push('}');
+        }
+        other => write_json_str(&other.to_java_string(), out),
+    }
+}
+
+fn itoa_like(i: i64) -> String {
+    i.to_string()
+}
+
+/// Appends a JSON string literal (Jackson's escaping).
+pub(crate) fn write_json_str(s: &str, out: &mut String) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x08 => Some("\\b"),
+            0x0c => Some("\\f"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        match esc {
+            Some(e) => out.push_str(e),
+            None => out.push_str(&format!("\\u{:04X}", b)),
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}

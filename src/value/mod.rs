@@ -1,0 +1,347 @@
+//! Runtime values with Java's semantics.
+//!
+//! # Memory model
+//!
+//! Velocity runs on Java objects, so lists and maps are *shared mutable
+//! references*: after `#set($a = $b)`, `$a.put("k", 1)` changes `$b` too, and a
+//! change to `$ctx.stash` is seen by everything holding it. [`Value::List`] and
+//! [`Value::Map`] are therefore `Rc<RefCell<…>>`; cloning a `Value` is a pointer
+//! bump. Cycles are legal (`$m.put("self", $m)`), so every walk over a value
+//! (printing, JSON, equality) is depth-bounded and never hangs.
+//!
+//! ```
+//! use appsync_vtl::Value;
+//! let list = Value::list(vec![Value::from(1), Value::from("a")]);
+//! assert_eq!(list.to_java_string(), "[1, a]");
+//! assert_eq!(Value::from(5.0).to_java_string(), "5.0");
+//! ```
+
+mod json;
+mod number;
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+pub use json::{from_json, to_json, to_json_string, to_json_string_pretty};
+pub(crate) use json::write_json_str;
+pub use number::format_double;
+
+/// How deep printing, JSON conversion and comparisons follow nested values.
+pub const MAX_DEPTH: usize = 64;
+
+/// A shared, mutable list (`java.util.ArrayList`).
+pub type ListRef = Rc<RefCell<Vec<Value>>>;
+/// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
+pub type MapRef = Rc<RefCell<IndexMap<Rc<str>, Value>>>;
+
+/// A VTL value.
+#[derive(Clone, Default)]
+pub enum Value {
+    /// Java `null` (also what an undefined reference evaluates to).
+    #[default]
+    Null,
+    /// `Boolean`
+    Bool(bool),
+    /// `Integer`/`Long`
+    Int(i64),
+    /// `Double`
+    Float(f64),
+    /// `String`
+    Str(Rc<str>),
+    /// `List`
+    List(ListRef),
+    /// `Map`
+    Map(MapRef),
+    /// A map entry from `entrySet()`: `$e.key`, `$e.value`.
+    Entry(Rc<(Rc<str>, Value)>),
+    /// A `$util` namespace, e.g. `$util.time`.
+    Namespace(&'static crate::util::Namespace),
+    /// The `$foreach` loop object.
+    Loop(Rc<crate::eval::LoopInfo>),
+    /// A `#define` block, rendered when printed.
+    Block(Rc<crate::eval::DefinedBlock>),
+}
+
+impl Value {
+    /// A new list value.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    /// A new map value.
+    pub fn map(entries: IndexMap<Rc<str>, Value>) -> Value {
+        Value::Map(Rc::new(RefCell::new(entries)))
+    }
+
+    /// A new empty map.
+    pub fn empty_map() -> Value {
+        Value::map(IndexMap::new())
+    }
+
+    /// A string value.
+    pub fn str(s: &str) -> Value {
+        Value::Str(s.into())
+    }
+
+    /// True for `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Velocity truthiness: only `false` and `null` are false.
+    pub fn is_truthy(&self) -> bool {
+        !matches!(self, Value::Null | Value::Bool(false))
+    }
+
+    /// The string inside, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The Java class-ish name used in messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "Boolean",
+            Value::Int(_) => "Integer",
+            Value::Float(_) => "Double",
+            Value::Str(_) => "String",
+            Value::List(_) => "List",
+            Value::Map(_) => "Map",
+            Value::Entry(_) => "Map.Entry",
+            Value::Namespace(_) => "utility namespace",
+            Value::Loop(_) => "loop object",
+            Value::Block(_) => "#define block",
+        }
+    }
+
+    /// True for `Int` and `Float`.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Float(_))
+    }
+
+    /// The number as `f64`, if a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// Java's `String.valueOf(value)`: `[a, b]`, `{k=v}`, `5.0`, `null`.
+    pub fn to_java_string(&self) -> String {
+        let mut out = String::new();
+        self.write_java(&mut out, 0);
+        out
+    }
+
+    /// Appends Java's `toString()` of the value.
+    pub fn write_java(&self, out: &mut String, depth: usize) {
+        if depth > MAX_DEPTH {
+            out.push_str("(this Collection)");
+            return;
+        }
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Float(f) => out.push_str(&format_double(*f)),
+            Value::Str(s) => out.push_str(s),
+            Value::List(l) => {
+                out.push('[');
+                for (i, v) in l.borrow().iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if let Value::List(inner) = v {
+                        if Rc::ptr_eq(inner, l) {
+                            out.push_str("(this Collection)");
+                            continue;
+                        }
+                    }
+                    v.write_java(out, depth + 1);
+                }
+                out.push(']');
+            }
+            Value::Map(m) => {
+                out.push('{');
+                for (i, (k, v)) in m.borrow().iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(k);
+                    out.push('=');
+                    if let Value::Map(inner) = v {
+                        if Rc::ptr_eq(inner, m) {
+                            out.push_str("(this Map)");
+                            continue;
+                        }
+                    }
+                    v.write_java(out, depth + 1);
+                }
+                out.push('}');
+            }
+            Value::Entry(e) => {
+                out.push_str(&e.0);
+                out.push('=');
+                e.1.write_java(out, depth + 1);
+            }
+            Value::Namespace(ns) => {
+                let _ = write!(out, "$util{}", ns.display_path());
+            }
+            Value::Loop(l) => {
+                let _ = write!(out, "{{index={}}}", l.index.get());
+            }
+            Value::Block(_) => out.push_str("#define"),
+        }
+    }
+
+    /// Java `equals` (deep for lists and maps; `1` and `1.0` are different
+    /// classes and therefore not `equals`).
+    pub fn java_equals(&self, other: &Value) -> bool {
+        self.equals_depth(other, 0)
+    }
+
+    fn equals_depth(&self, other: &Value, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (a, b) = (a.borrow(), b.borrow());
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(x, y)| x.equals_depth(y, depth + 1))
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (a, b) = (a.borrow(), b.borrow());
+                a.len() == b.len()
+                    && a.iter().all(|(k, v)| {
+                        b.get(k).is_some_and(|w| v.equals_depth(w, depth + 1))
+                    })
+            }
+            (Value::Entry(a), Value::Entry(b)) => a.0 == b.0 && a.1.equals_depth(&b.1, depth + 1),
+            (Value::Namespace(a), Value::Namespace(b)) => std::ptr::eq(*a, *b),
+            _ => false,
+        }
+    }
+
+    /// A copy of a list or map one level deep (Java's copy constructors).
+    pub fn shallow_copy(&self) -> Value {
+        match self {
+            Value::List(l) => Value::list(l.borrow().clone()),
+            Value::Map(m) => Value::map(m.borrow().clone()),
+            other => other.clone(),
+        }
+    }
+
+    /// Converts to the string used as a map key.
+    pub fn to_key(&self) -> Rc<str> {
+        match self {
+            Value::Str(s) => s.clone(),
+            other => other.to_java_string().into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Str(s) => write!(f, "{s:?}"),
+            other => f.write_str(&other.to_java_string()),
+        }
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.java_equals(other)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(i: i32) -> Value {
+        Value::Int(i as i64)
+    }
+}
+
+impl From<usize> for Value {
+    fn from(i: usize) -> Value {
+        Value::Int(i as i64)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Str(s.into())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Str(s.into())
+    }
+}
+
+impl From<Rc<str>> for Value {
+    fn from(s: Rc<str>) -> Value {
+        Value::Str(s)
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(o: Option<T>) -> Value {
+        o.map(Into::into).unwrap_or(Value::Null)
+    }
+}
+
+impl From<&serde_json::Value> for Value {
+    fn from(v: &serde_json::Value) -> Value {
+        from_json(v)
+    }
+}
+
+impl From<serde_json::Value> for Value {
+    fn from(v: serde_json::Value) -> Value {
+        from_json(&v)
+    }
+}
