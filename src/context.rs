@@ -17,8 +17,18 @@ use crate::value::{from_json, Value};
 
 /// Keys a context file may have (anything else is reported as a warning).
 pub const KNOWN_KEYS: &[&str] = &[
-    "arguments", "args", "source", "result", "identity", "request", "info", "stash", "prev",
-    "error", "outErrors", "authType",
+    "arguments",
+    "args",
+    "source",
+    "result",
+    "identity",
+    "request",
+    "info",
+    "stash",
+    "prev",
+    "error",
+    "outErrors",
+    "authType",
 ];
 
 /// The request a template is evaluated against.
@@ -89,7 +99,12 @@ impl RequestContext {
         let json: Json = serde_json::from_str(text).map_err(|e| ContextError::Json {
             line: e.line(),
             column: e.column(),
-            message: e.to_string().split(" at line").next().unwrap_or("").to_string(),
+            message: e
+                .to_string()
+                .split(" at line")
+                .next()
+                .unwrap_or("")
+                .to_string(),
         })?;
         RequestContext::from_json(json)
     }
@@ -172,9 +187,8 @@ impl RequestContext {
 
     /// The auth mode: as set, else inferred from the identity.
     pub fn auth_type(&self) -> AuthType {
-        self.auth_type.unwrap_or_else(|| {
-            AuthType::infer(self.json.get("identity").unwrap_or(&Json::Null))
-        })
+        self.auth_type
+            .unwrap_or_else(|| AuthType::infer(self.json.get("identity").unwrap_or(&Json::Null)))
     }
 
     /// `info.fieldName`
@@ -210,9 +224,8 @@ impl RequestContext {
         m.insert("source".into(), get("source").unwrap_or(Value::Null));
         m.insert("result".into(), get("result").unwrap_or(Value::Null));
         m.insert("identity".into(), get("identity").unwrap_or(Value::Null));
-        let request = get("request").unwrap_or_else(|| {
-            from_json(&json!({ "headers": {}, "domainName": null }))
-        });
+        let request = get("request")
+            .unwrap_or_else(|| from_json(&json!({ "headers": {}, "domainName": null })));
         m.insert("request".into(), request);
         m.insert("info".into(), get("info").unwrap_or_else(Value::empty_map));
         m.insert("stash".into(), stash.clone());

@@ -122,7 +122,8 @@ impl Engine {
     }
 
     fn now(&self) -> i64 {
-        self.now_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
+        self.now_ms
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
 
     fn render_with<T: Tracer>(

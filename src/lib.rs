@@ -20,13 +20,14 @@
 
 #![deny(missing_docs)]
 
+pub mod cli;
 pub mod context;
 pub mod engine;
 pub mod error;
 pub mod eval;
+pub mod identity;
 pub mod outcome;
 pub mod parse;
-pub mod cli;
 pub mod report;
 pub mod source;
 pub mod util;

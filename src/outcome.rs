@@ -97,16 +97,18 @@ impl AuthType {
 
     /// Parses an API constant or a common alias (`IAM`, `USER_POOLS`, `OIDC`, `LAMBDA`).
     pub fn parse(s: &str) -> Option<AuthType> {
-        Some(match s.trim().to_ascii_uppercase().replace('-', "_").as_str() {
-            "API_KEY" | "APIKEY" => AuthType::ApiKey,
-            "AMAZON_COGNITO_USER_POOLS" | "USER_POOLS" | "COGNITO" | "USER_POOL" => {
-                AuthType::AmazonCognitoUserPools
-            }
-            "AWS_IAM" | "IAM" => AuthType::AwsIam,
-            "OPENID_CONNECT" | "OIDC" => AuthType::OpenidConnect,
-            "AWS_LAMBDA" | "LAMBDA" => AuthType::AwsLambda,
-            _ => return None,
-        })
+        Some(
+            match s.trim().to_ascii_uppercase().replace('-', "_").as_str() {
+                "API_KEY" | "APIKEY" => AuthType::ApiKey,
+                "AMAZON_COGNITO_USER_POOLS" | "USER_POOLS" | "COGNITO" | "USER_POOL" => {
+                    AuthType::AmazonCognitoUserPools
+                }
+                "AWS_IAM" | "IAM" => AuthType::AwsIam,
+                "OPENID_CONNECT" | "OIDC" => AuthType::OpenidConnect,
+                "AWS_LAMBDA" | "LAMBDA" => AuthType::AwsLambda,
+                _ => return None,
+            },
+        )
     }
 
     /// Infers the mode from an identity as AppSync shapes it: null → API key,
@@ -119,9 +121,15 @@ impl AuthType {
         if obj.contains_key("resolverContext") {
             return AuthType::AwsLambda;
         }
-        if ["userArn", "cognitoIdentityPoolId", "cognitoIdentityId", "cognitoIdentityAuthType", "accountId"]
-            .iter()
-            .any(|k| obj.contains_key(*k))
+        if [
+            "userArn",
+            "cognitoIdentityPoolId",
+            "cognitoIdentityId",
+            "cognitoIdentityAuthType",
+            "accountId",
+        ]
+        .iter()
+        .any(|k| obj.contains_key(*k))
         {
             return AuthType::AwsIam;
         }

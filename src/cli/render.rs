@@ -72,8 +72,10 @@ enum Output {
 
 /// Arguments of `vtl render`.
 #[derive(Args, Debug)]
-#[command(after_help = "Exit codes: 0 evaluated (also when the template raised $util.error), \
-                        1 the template could not be parsed or evaluated, 2 bad usage or unreadable input.")]
+#[command(
+    after_help = "Exit codes: 0 evaluated (also when the template raised $util.error), \
+                        1 the template could not be parsed or evaluated, 2 bad usage or unreadable input."
+)]
 pub(crate) struct RenderArgs {
     /// The template file (`-` reads standard input).
     #[arg(value_name = "TEMPLATE")]

@@ -27,11 +27,17 @@ pub(crate) fn run(args: UtilArgs) -> i32 {
     all.extend(EXTENSIONS.walk());
     let mut shown = 0;
     for (path, f) in &all {
-        if filter.as_ref().is_some_and(|f| !path.to_lowercase().contains(f)) {
+        if filter
+            .as_ref()
+            .is_some_and(|f| !path.to_lowercase().contains(f))
+        {
             continue;
         }
         shown += 1;
-        println!("{path}  ({} args)\n    {}\n    {}", f.arity, f.signature, f.doc);
+        println!(
+            "{path}  ({} args)\n    {}\n    {}",
+            f.arity, f.signature, f.doc
+        );
     }
     println!("\n{shown} functions");
     EXIT_OK

@@ -28,7 +28,12 @@ fn bad(method: &str, message: impl std::fmt::Display) -> Error {
 }
 
 /// Calls a method on a value.
-pub(crate) fn call(recv: &Value, name: &str, args: &[Value], _state: &mut RunState) -> MethodResult {
+pub(crate) fn call(
+    recv: &Value,
+    name: &str,
+    args: &[Value],
+    _state: &mut RunState,
+) -> MethodResult {
     if matches!(name, "getClass" | "wait" | "notify" | "notifyAll") {
         return ok(Value::Null);
     }
@@ -42,6 +47,15 @@ pub(crate) fn call(recv: &Value, name: &str, args: &[Value], _state: &mut RunSta
             _ => common(recv, name, args),
         },
         Value::Int(_) | Value::Float(_) => number(recv, name, args),
+        Value::Loop(l) => match (name, args.len()) {
+            ("hasNext", 0) => ok(l.has_next.get()),
+            ("getIndex" | "index", 0) => ok(l.index.get()),
+            ("getCount" | "count", 0) => ok(l.index.get() + 1),
+            ("isFirst" | "getFirst" | "first", 0) => ok(l.index.get() == 0),
+            ("isLast" | "getLast" | "last", 0) => ok(!l.has_next.get()),
+            ("getParent" | "parent", 0) => ok(l.parent.clone().map(Value::Loop)),
+            _ => common(recv, name, args),
+        },
         Value::Bool(b) => match (name, args.len()) {
             ("booleanValue", 0) => ok(*b),
             _ => common(recv, name, args),
@@ -130,12 +144,19 @@ fn utf16_index(s: &str, byte: usize) -> i64 {
 fn int_arg(method: &str, args: &[Value], i: usize) -> Result<i64, Error> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n),
-        Some(other) => Err(bad(method, format!("expects an integer, got {}", other.type_name()))),
+        Some(other) => Err(bad(
+            method,
+            format!("expects an integer, got {}", other.type_name()),
+        )),
         None => Err(bad(method, "is missing an argument")),
     }
 }
 
-fn str_arg<'a>(method: &str, args: &'a [Value], i: usize) -> Result<std::borrow::Cow<'a, str>, Error> {
+fn str_arg<'a>(
+    method: &str,
+    args: &'a [Value],
+    i: usize,
+) -> Result<std::borrow::Cow<'a, str>, Error> {
     match args.get(i) {
         Some(Value::Str(s)) => Ok(std::borrow::Cow::Borrowed(s)),
         Some(Value::Null) | None => Err(bad(method, "expects a string, got null")),
@@ -160,7 +181,8 @@ fn string(s: &Rc<str>, name: &str, args: &[Value]) -> MethodResult {
         ("startsWith", 1) => ok(s.starts_with(&*str_arg(m, args, 0)?)),
         ("startsWith", 2) => {
             let from = int_arg(m, args, 1)?;
-            ok(byte_at(s, from).is_some_and(|b| s[b..].starts_with(&*str_arg(m, args, 0).unwrap_or_default())))
+            ok(byte_at(s, from)
+                .is_some_and(|b| s[b..].starts_with(&*str_arg(m, args, 0).unwrap_or_default())))
         }
         ("endsWith", 1) => ok(s.ends_with(&*str_arg(m, args, 0)?)),
         ("equals", 1) => ok(matches!(&args[0], Value::Str(o) if o == s)),
@@ -182,7 +204,11 @@ fn string(s: &Rc<str>, name: &str, args: &[Value]) -> MethodResult {
         }
         ("indexOf", 1 | 2) => {
             let needle = str_arg(m, args, 0)?;
-            let from = if args.len() == 2 { int_arg(m, args, 1)?.max(0) } else { 0 };
+            let from = if args.len() == 2 {
+                int_arg(m, args, 1)?.max(0)
+            } else {
+                0
+            };
             let start = byte_at(s, from.min(utf16_len(s) as i64)).unwrap_or(s.len());
             ok(s[start..]
                 .find(&*needle)
@@ -197,13 +223,23 @@ fn string(s: &Rc<str>, name: &str, args: &[Value]) -> MethodResult {
             let i = int_arg(m, args, 0)?;
             match byte_at(s, i).and_then(|b| s[b..].chars().next()) {
                 Some(c) => ok(c.to_string()),
-                None => Err(bad(m, format!("index {i} is out of range for a string of length {}", utf16_len(s)))),
+                None => Err(bad(
+                    m,
+                    format!(
+                        "index {i} is out of range for a string of length {}",
+                        utf16_len(s)
+                    ),
+                )),
             }
         }
         ("substring", 1 | 2) => {
             let len = utf16_len(s) as i64;
             let begin = int_arg(m, args, 0)?;
-            let end = if args.len() == 2 { int_arg(m, args, 1)? } else { len };
+            let end = if args.len() == 2 {
+                int_arg(m, args, 1)?
+            } else {
+                len
+            };
             if begin < 0 || end > len || begin > end {
                 return Err(bad(m, format!("begin {begin}, end {end}, length {len}")));
             }
@@ -242,7 +278,11 @@ fn string(s: &Rc<str>, name: &str, args: &[Value]) -> MethodResult {
             ok(re.is_match(s))
         }
         ("split", 1 | 2) => {
-            let limit = if args.len() == 2 { int_arg(m, args, 1)? } else { 0 };
+            let limit = if args.len() == 2 {
+                int_arg(m, args, 1)?
+            } else {
+                0
+            };
             let parts = regex::split(s, &str_arg(m, args, 0)?, limit).map_err(|e| bad(m, e))?;
             ok(Value::list(parts.into_iter().map(Value::from).collect()))
         }
@@ -271,7 +311,8 @@ fn list(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
         return ok(Value::Null);
     };
     let m = name;
-    let index_error = |i: i64, len: usize| bad(m, format!("index {i} is out of bounds for length {len}"));
+    let index_error =
+        |i: i64, len: usize| bad(m, format!("index {i} is out of bounds for length {len}"));
     match (name, args.len()) {
         ("size", 0) => ok(l.borrow().len()),
         ("isEmpty", 0) => ok(l.borrow().is_empty()),
@@ -378,7 +419,10 @@ fn list(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
             let (a, b) = (int_arg(m, args, 0)?, int_arg(m, args, 1)?);
             let l = l.borrow();
             if a < 0 || b as usize > l.len() || a > b {
-                return Err(bad(m, format!("fromIndex {a}, toIndex {b}, size {}", l.len())));
+                return Err(bad(
+                    m,
+                    format!("fromIndex {a}, toIndex {b}, size {}", l.len()),
+                ));
             }
             ok(Value::list(l[a as usize..b as usize].to_vec()))
         }
@@ -403,11 +447,22 @@ fn map(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
     let Value::Map(map) = recv else {
         return ok(Value::Null);
     };
-    let key = |i: usize| args.get(i).map(Value::to_key).unwrap_or_else(|| Rc::from("null"));
+    let key = |i: usize| {
+        args.get(i)
+            .map(Value::to_key)
+            .unwrap_or_else(|| Rc::from("null"))
+    };
     match (name, args.len()) {
         ("get", 1) => ok(map.borrow().get(&*key(0)).cloned().unwrap_or(Value::Null)),
-        ("getOrDefault", 2) => ok(map.borrow().get(&*key(0)).cloned().unwrap_or_else(|| args[1].clone())),
-        ("put", 2) => ok(map.borrow_mut().insert(key(0), args[1].clone()).unwrap_or(Value::Null)),
+        ("getOrDefault", 2) => ok(map
+            .borrow()
+            .get(&*key(0))
+            .cloned()
+            .unwrap_or_else(|| args[1].clone())),
+        ("put", 2) => ok(map
+            .borrow_mut()
+            .insert(key(0), args[1].clone())
+            .unwrap_or(Value::Null)),
         ("putIfAbsent", 2) => {
             let mut mm = map.borrow_mut();
             match mm.get(&*key(0)) {
@@ -420,22 +475,36 @@ fn map(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
         }
         ("putAll", 1) => {
             let entries: Vec<_> = match &args[0] {
-                Value::Map(o) => o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                other => return Err(bad(name, format!("expects a map, got {}", other.type_name()))),
+                Value::Map(o) => o
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                other => {
+                    return Err(bad(
+                        name,
+                        format!("expects a map, got {}", other.type_name()),
+                    ))
+                }
             };
             map.borrow_mut().extend(entries);
             void()
         }
         ("containsKey", 1) => ok(map.borrow().contains_key(&*key(0))),
         ("containsValue", 1) => ok(map.borrow().values().any(|v| v.java_equals(&args[0]))),
-        ("remove", 1) => ok(map.borrow_mut().shift_remove(&*key(0)).unwrap_or(Value::Null)),
+        ("remove", 1) => ok(map
+            .borrow_mut()
+            .shift_remove(&*key(0))
+            .unwrap_or(Value::Null)),
         ("size", 0) => ok(map.borrow().len()),
         ("isEmpty", 0) => ok(map.borrow().is_empty()),
         ("clear", 0) => {
             map.borrow_mut().clear();
             void()
         }
-        ("keySet", 0) => ok(Value::list(map.borrow().keys().map(|k| Value::Str(k.clone())).collect())),
+        ("keySet", 0) => ok(Value::list(
+            map.borrow().keys().map(|k| Value::Str(k.clone())).collect(),
+        )),
         ("values", 0) => ok(Value::list(map.borrow().values().cloned().collect())),
         ("entrySet", 0) => ok(Value::list(
             map.borrow()

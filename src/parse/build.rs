@@ -234,8 +234,7 @@ impl Builder {
                 }
                 Rule::escaped_reference => {
                     let mut inner = pair.into_inner();
-                    let backslashes =
-                        inner.next().map(|p| p.as_str().len()).unwrap_or(0) as u32;
+                    let backslashes = inner.next().map(|p| p.as_str().len()).unwrap_or(0) as u32;
                     if let Some(r) = inner.next() {
                         let reference = self.reference(r, offset);
                         push!(Node::EscapedRef {
@@ -252,6 +251,9 @@ impl Builder {
                     let mut out = "\\".repeat(n / 2);
                     out.push_str(&text[n..]);
                     push!(Node::Text(out.into()))
+                }
+                Rule::directive_backslashes => {
+                    push!(Node::Text("\\".repeat(pair.as_str().len() / 2).into()))
                 }
                 Rule::reference => {
                     let reference = self.reference(pair, offset);
@@ -325,10 +327,9 @@ impl Builder {
                                 span: head,
                             });
                         }
-                        Some(Frame::If { in_else: true, .. }) => self.error(
-                            Error::syntax("`#elseif` after `#else`"),
-                            head,
-                        ),
+                        Some(Frame::If { in_else: true, .. }) => {
+                            self.error(Error::syntax("`#elseif` after `#else`"), head)
+                        }
                         _ => self.error(
                             Error::new(ErrorKind::Stray {
                                 directive: "#elseif".into(),
@@ -421,7 +422,8 @@ impl Builder {
                 Rule::macro_directive => {
                     let head = head_span(&pair, offset);
                     let mut inner = pair.into_inner();
-                    let name: Box<str> = inner.next().map(|p| p.as_str().into()).unwrap_or_default();
+                    let name: Box<str> =
+                        inner.next().map(|p| p.as_str().into()).unwrap_or_default();
                     let params = inner
                         .filter(|p| p.as_rule() == Rule::macro_parameter)
                         .filter_map(|p| p.into_inner().next())
@@ -453,7 +455,8 @@ impl Builder {
                 Rule::macro_call => {
                     let call_span = head_span(&pair, offset);
                     let mut inner = pair.into_inner();
-                    let name: Box<str> = inner.next().map(|p| p.as_str().into()).unwrap_or_default();
+                    let name: Box<str> =
+                        inner.next().map(|p| p.as_str().into()).unwrap_or_default();
                     let args = inner
                         .find(|p| p.as_rule() == Rule::macro_arguments)
                         .map(|p| p.into_inner().map(|e| self.expr(e, offset)).collect())
@@ -467,9 +470,18 @@ impl Builder {
                 Rule::bad_directive => {
                     let error = self.explain_bad_directive(pair.as_str(), span.start as usize);
                     self.errors.push(error);
-                    let opens = ["#if", "#{if}", "#foreach", "#{foreach}", "#macro", "#{macro}", "#define", "#{define}"]
-                        .iter()
-                        .any(|k| pair.as_str().starts_with(k) && !pair.as_str().starts_with("#ifx"));
+                    let opens = [
+                        "#if",
+                        "#{if}",
+                        "#foreach",
+                        "#{foreach}",
+                        "#macro",
+                        "#{macro}",
+                        "#define",
+                        "#{define}",
+                    ]
+                    .iter()
+                    .any(|k| pair.as_str().starts_with(k) && !pair.as_str().starts_with("#ifx"));
                     if opens {
                         stack.push(Frame::Broken {
                             body: Vec::new(),
@@ -686,7 +698,8 @@ impl Builder {
                 }
                 Rule::method_call => {
                     let mut inner = p.into_inner();
-                    let name: Box<str> = inner.next().map(|n| n.as_str().into()).unwrap_or_default();
+                    let name: Box<str> =
+                        inner.next().map(|n| n.as_str().into()).unwrap_or_default();
                     let args = inner
                         .next()
                         .map(|a| a.into_inner().map(|e| self.expr(e, offset)).collect())
@@ -790,7 +803,10 @@ impl Builder {
                     _ => Expr::Literal(Literal::Null, span),
                 }
             }
-            Rule::list => Expr::List(pair.into_inner().map(|p| self.expr(p, offset)).collect(), span),
+            Rule::list => Expr::List(
+                pair.into_inner().map(|p| self.expr(p, offset)).collect(),
+                span,
+            ),
             Rule::map => {
                 let entries = pair
                     .into_inner()

@@ -26,7 +26,9 @@ pub fn parse(source: Arc<Source>) -> Result<Template, Error> {
 pub fn parse_all(source: Arc<Source>) -> Result<Template, Vec<Error>> {
     match build::build(&source) {
         Err(errors) if errors.is_empty() => {
-            Err(vec![Error::syntax("the template could not be parsed").in_source(&source)])
+            Err(vec![
+                Error::syntax("the template could not be parsed").in_source(&source)
+            ])
         }
         other => other,
     }

@@ -46,7 +46,10 @@ pub(crate) fn int(args: &[Value], i: usize) -> Result<i64, UtilError> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n),
         Some(Value::Float(f)) => Ok(*f as i64),
-        Some(Value::Str(s)) => s.trim().parse().map_err(|_| wrong(i, "Number", &Value::Str(s.clone()))),
+        Some(Value::Str(s)) => s
+            .trim()
+            .parse()
+            .map_err(|_| wrong(i, "Number", &Value::Str(s.clone()))),
         Some(other) => Err(wrong(i, "Number", other)),
         None => Err(wrong(i, "Number", &Value::Null)),
     }
@@ -57,7 +60,10 @@ pub(crate) fn float(args: &[Value], i: usize) -> Result<f64, UtilError> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n as f64),
         Some(Value::Float(f)) => Ok(*f),
-        Some(Value::Str(s)) => s.trim().parse().map_err(|_| wrong(i, "Number", &Value::Str(s.clone()))),
+        Some(Value::Str(s)) => s
+            .trim()
+            .parse()
+            .map_err(|_| wrong(i, "Number", &Value::Str(s.clone()))),
         Some(other) => Err(wrong(i, "Number", other)),
         None => Err(wrong(i, "Number", &Value::Null)),
     }

@@ -11,36 +11,250 @@ use crate::value::{from_json, to_json_string, Value};
 
 /// The functions directly under `$util`.
 pub static FUNCTIONS: &[Builtin] = &[
-    Builtin::new("toJson", 1, 1, "toJson(Object) : String", "The object as JSON text.", to_json),
-    Builtin::new("parseJson", 1, 1, "parseJson(String) : Object", "Parses JSON text into maps, lists, strings, numbers, booleans and null.", parse_json),
-    Builtin::new("autoId", 0, 0, "autoId() : String", "A random version-4 UUID (seeded by --seed).", auto_id),
-    Builtin::new("autoUlid", 0, 0, "autoUlid() : String", "A 26-character ULID from the clock and the seeded generator.", auto_ulid),
-    Builtin::new("autoKsuid", 0, 0, "autoKsuid() : String", "A 27-character base62 KSUID from the clock and the seeded generator.", auto_ksuid),
-    Builtin::new("escapeJavaScript", 1, 1, "escapeJavaScript(String) : String", "Escapes a string with JavaScript rules (quotes, slash, control and non-ASCII characters).", escape_javascript),
-    Builtin::new("urlEncode", 1, 1, "urlEncode(String) : String", "application/x-www-form-urlencoded encoding (space becomes `+`).", url_encode),
-    Builtin::new("urlDecode", 1, 1, "urlDecode(String) : String", "Decodes application/x-www-form-urlencoded text (`+` becomes a space).", url_decode),
-    Builtin::new("base64Encode", 1, 1, "base64Encode(byte[]) : String", "Base64 of the UTF-8 bytes of a string.", base64_encode),
-    Builtin::new("base64Decode", 1, 1, "base64Decode(String) : byte[]", "Decodes base64; the bytes are used as UTF-8 text.", base64_decode),
-    Builtin::new("error", 1, 4, "error(String message[, String errorType[, Object data[, Object errorInfo]]])", "Stops the template with a GraphQL error.", error),
-    Builtin::new("appendError", 1, 4, "appendError(String message[, String errorType[, Object data[, Object errorInfo]]])", "Records a GraphQL error and goes on.", append_error).void(),
-    Builtin::new("unauthorized", 0, 0, "unauthorized()", "Stops the template with `Not Authorized to access <field> on type <type>`.", unauthorized),
-    Builtin::new("validate", 2, 4, "validate(Boolean condition, String message[, String errorType[, Object data]])", "Stops the template with an error when the condition is false.", validate).void(),
-    Builtin::new("isNull", 1, 1, "isNull(Object) : Boolean", "True when the value is null.", is_null),
-    Builtin::new("isNullOrEmpty", 1, 1, "isNullOrEmpty(String) : Boolean", "True when the value is null or empty.", is_null_or_empty),
-    Builtin::new("isNullOrBlank", 1, 1, "isNullOrBlank(String) : Boolean", "True when the value is null or only whitespace.", is_null_or_blank),
-    Builtin::new("defaultIfNull", 2, 2, "defaultIfNull(Object, Object) : Object", "The first value unless it is null, else the second.", default_if_null),
-    Builtin::new("defaultIfNullOrEmpty", 2, 2, "defaultIfNullOrEmpty(String, String) : String", "The first value unless it is null or empty, else the second.", default_if_null_or_empty),
-    Builtin::new("defaultIfNullOrBlank", 2, 2, "defaultIfNullOrBlank(String, String) : String", "The first value unless it is null or blank, else the second.", default_if_null_or_blank),
-    Builtin::new("isString", 1, 1, "isString(Object) : Boolean", "True for a string.", is_string),
-    Builtin::new("isNumber", 1, 1, "isNumber(Object) : Boolean", "True for a number.", is_number),
-    Builtin::new("isBoolean", 1, 1, "isBoolean(Object) : Boolean", "True for a boolean.", is_boolean),
-    Builtin::new("isList", 1, 1, "isList(Object) : Boolean", "True for a list.", is_list),
-    Builtin::new("isMap", 1, 1, "isMap(Object) : Boolean", "True for a map (not a list).", is_map),
-    Builtin::new("typeOf", 1, 1, "typeOf(Object) : String", "`Null`, `Number`, `String`, `Map`, `List`, `Boolean` or `Object`.", type_of),
-    Builtin::new("matches", 2, 2, "matches(String pattern, String data) : Boolean", "True when the whole string matches the (Java) regular expression.", matches),
-    Builtin::new("authType", 0, 0, "authType() : String", "The request's auth mode, e.g. `User Pool Authorization`.", auth_type),
-    Builtin::new("qr", 1, 1, "qr(Object)", "Evaluates the argument and prints nothing.", quiet).void(),
-    Builtin::new("quiet", 1, 1, "quiet(Object)", "Evaluates the argument and prints nothing.", quiet).void(),
+    Builtin::new(
+        "toJson",
+        1,
+        1,
+        "toJson(Object) : String",
+        "The object as JSON text.",
+        to_json,
+    ),
+    Builtin::new(
+        "parseJson",
+        1,
+        1,
+        "parseJson(String) : Object",
+        "Parses JSON text into maps, lists, strings, numbers, booleans and null.",
+        parse_json,
+    ),
+    Builtin::new(
+        "autoId",
+        0,
+        0,
+        "autoId() : String",
+        "A random version-4 UUID (seeded by --seed).",
+        auto_id,
+    ),
+    Builtin::new(
+        "autoUlid",
+        0,
+        0,
+        "autoUlid() : String",
+        "A 26-character ULID from the clock and the seeded generator.",
+        auto_ulid,
+    ),
+    Builtin::new(
+        "autoKsuid",
+        0,
+        0,
+        "autoKsuid() : String",
+        "A 27-character base62 KSUID from the clock and the seeded generator.",
+        auto_ksuid,
+    ),
+    Builtin::new(
+        "escapeJavaScript",
+        1,
+        1,
+        "escapeJavaScript(String) : String",
+        "Escapes a string with JavaScript rules (quotes, slash, control and non-ASCII characters).",
+        escape_javascript,
+    ),
+    Builtin::new(
+        "urlEncode",
+        1,
+        1,
+        "urlEncode(String) : String",
+        "application/x-www-form-urlencoded encoding (space becomes `+`).",
+        url_encode,
+    ),
+    Builtin::new(
+        "urlDecode",
+        1,
+        1,
+        "urlDecode(String) : String",
+        "Decodes application/x-www-form-urlencoded text (`+` becomes a space).",
+        url_decode,
+    ),
+    Builtin::new(
+        "base64Encode",
+        1,
+        1,
+        "base64Encode(byte[]) : String",
+        "Base64 of the UTF-8 bytes of a string.",
+        base64_encode,
+    ),
+    Builtin::new(
+        "base64Decode",
+        1,
+        1,
+        "base64Decode(String) : byte[]",
+        "Decodes base64; the bytes are used as UTF-8 text.",
+        base64_decode,
+    ),
+    Builtin::new(
+        "error",
+        1,
+        4,
+        "error(String message[, String errorType[, Object data[, Object errorInfo]]])",
+        "Stops the template with a GraphQL error.",
+        error,
+    ),
+    Builtin::new(
+        "appendError",
+        1,
+        4,
+        "appendError(String message[, String errorType[, Object data[, Object errorInfo]]])",
+        "Records a GraphQL error and goes on.",
+        append_error,
+    )
+    .void(),
+    Builtin::new(
+        "unauthorized",
+        0,
+        0,
+        "unauthorized()",
+        "Stops the template with `Not Authorized to access <field> on type <type>`.",
+        unauthorized,
+    ),
+    Builtin::new(
+        "validate",
+        2,
+        4,
+        "validate(Boolean condition, String message[, String errorType[, Object data]])",
+        "Stops the template with an error when the condition is false.",
+        validate,
+    )
+    .void(),
+    Builtin::new(
+        "isNull",
+        1,
+        1,
+        "isNull(Object) : Boolean",
+        "True when the value is null.",
+        is_null,
+    ),
+    Builtin::new(
+        "isNullOrEmpty",
+        1,
+        1,
+        "isNullOrEmpty(String) : Boolean",
+        "True when the value is null or empty.",
+        is_null_or_empty,
+    ),
+    Builtin::new(
+        "isNullOrBlank",
+        1,
+        1,
+        "isNullOrBlank(String) : Boolean",
+        "True when the value is null or only whitespace.",
+        is_null_or_blank,
+    ),
+    Builtin::new(
+        "defaultIfNull",
+        2,
+        2,
+        "defaultIfNull(Object, Object) : Object",
+        "The first value unless it is null, else the second.",
+        default_if_null,
+    ),
+    Builtin::new(
+        "defaultIfNullOrEmpty",
+        2,
+        2,
+        "defaultIfNullOrEmpty(String, String) : String",
+        "The first value unless it is null or empty, else the second.",
+        default_if_null_or_empty,
+    ),
+    Builtin::new(
+        "defaultIfNullOrBlank",
+        2,
+        2,
+        "defaultIfNullOrBlank(String, String) : String",
+        "The first value unless it is null or blank, else the second.",
+        default_if_null_or_blank,
+    ),
+    Builtin::new(
+        "isString",
+        1,
+        1,
+        "isString(Object) : Boolean",
+        "True for a string.",
+        is_string,
+    ),
+    Builtin::new(
+        "isNumber",
+        1,
+        1,
+        "isNumber(Object) : Boolean",
+        "True for a number.",
+        is_number,
+    ),
+    Builtin::new(
+        "isBoolean",
+        1,
+        1,
+        "isBoolean(Object) : Boolean",
+        "True for a boolean.",
+        is_boolean,
+    ),
+    Builtin::new(
+        "isList",
+        1,
+        1,
+        "isList(Object) : Boolean",
+        "True for a list.",
+        is_list,
+    ),
+    Builtin::new(
+        "isMap",
+        1,
+        1,
+        "isMap(Object) : Boolean",
+        "True for a map (not a list).",
+        is_map,
+    ),
+    Builtin::new(
+        "typeOf",
+        1,
+        1,
+        "typeOf(Object) : String",
+        "`Null`, `Number`, `String`, `Map`, `List`, `Boolean` or `Object`.",
+        type_of,
+    ),
+    Builtin::new(
+        "matches",
+        2,
+        2,
+        "matches(String pattern, String data) : Boolean",
+        "True when the whole string matches the (Java) regular expression.",
+        matches,
+    ),
+    Builtin::new(
+        "authType",
+        0,
+        0,
+        "authType() : String",
+        "The request's auth mode, e.g. `User Pool Authorization`.",
+        auth_type,
+    ),
+    Builtin::new(
+        "qr",
+        1,
+        1,
+        "qr(Object)",
+        "Evaluates the argument and prints nothing.",
+        quiet,
+    )
+    .void(),
+    Builtin::new(
+        "quiet",
+        1,
+        1,
+        "quiet(Object)",
+        "Evaluates the argument and prints nothing.",
+        quiet,
+    )
+    .void(),
 ];
 
 fn to_json(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
@@ -53,7 +267,9 @@ fn parse_json(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     };
     match serde_json::from_str::<serde_json::Value>(&s) {
         Ok(v) => Ok(from_json(&v)),
-        Err(e) => Err(UtilError::Invalid(format!("the text is not valid JSON: {e}"))),
+        Err(e) => Err(UtilError::Invalid(format!(
+            "the text is not valid JSON: {e}"
+        ))),
     }
 }
 
@@ -68,7 +284,15 @@ fn auto_id(call: &mut Call<'_>, _: &[Value]) -> UtilResult {
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex(&b);
     Ok(Value::Str(
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]).into(),
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
+        .into(),
     ))
 }
 
@@ -172,7 +396,9 @@ fn url_decode(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hexpair = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hexpair = s
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hexpair {
                     Some(b) => {
                         out.push(b);
@@ -198,7 +424,9 @@ fn base64_encode(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
         return Ok(Value::Null);
     };
     Ok(Value::Str(
-        base64::engine::general_purpose::STANDARD.encode(s.as_bytes()).into(),
+        base64::engine::general_purpose::STANDARD
+            .encode(s.as_bytes())
+            .into(),
     ))
 }
 

@@ -71,7 +71,9 @@ fn finish<const JSON: bool>(v: Value) -> UtilResult {
 /// Converts any value to an attribute value.
 pub(crate) fn attribute(v: &Value, depth: usize) -> Result<Value, UtilError> {
     if depth > crate::value::MAX_DEPTH {
-        return Err(UtilError::Invalid("the value nests too deeply (or contains itself)".into()));
+        return Err(UtilError::Invalid(
+            "the value nests too deeply (or contains itself)".into(),
+        ));
     }
     Ok(match v {
         Value::Null => single("NULL", Value::Null),
@@ -104,7 +106,10 @@ fn to_dynamodb<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult
 }
 
 fn to_string<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(single("S", text(args, 0).map(Value::from).unwrap_or(Value::Null)))
+    finish::<JSON>(single(
+        "S",
+        text(args, 0).map(Value::from).unwrap_or(Value::Null),
+    ))
 }
 
 fn set_of(tag: &str, args: &[Value], numbers: bool) -> UtilResult {
@@ -154,7 +159,10 @@ fn to_number_set<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResu
 }
 
 fn to_binary<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(single("B", text(args, 0).map(Value::from).unwrap_or(Value::Null)))
+    finish::<JSON>(single(
+        "B",
+        text(args, 0).map(Value::from).unwrap_or(Value::Null),
+    ))
 }
 
 fn to_binary_set<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
@@ -228,4 +236,3 @@ fn from_s3_object_json(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
         _ => Err(UtilError::Invalid("the JSON has no `s3` object".into())),
     }
 }
-

@@ -9,10 +9,41 @@ pub static EXTENSIONS: super::Namespace = super::Namespace {
     name: "extensions",
     path: "",
     functions: &[
-        Builtin::new("evictFromApiCache", 3, 3, "evictFromApiCache(String typeName, String fieldName, Map keys)", "Records an API cache eviction (mutations only).", record::<0>),
-        Builtin::new("setSubscriptionFilter", 1, 1, "setSubscriptionFilter(Map filter)", "Records a subscription filter (subscription response templates).", record::<1>).void(),
-        Builtin::new("setSubscriptionInvalidationFilter", 1, 1, "setSubscriptionInvalidationFilter(Map filter)", "Records a subscription invalidation filter.", record::<2>).void(),
-        Builtin::new("invalidateSubscriptions", 1, 1, "invalidateSubscriptions(Map invalidation)", "Records a subscription invalidation (mutation response templates).", record::<3>).void(),
+        Builtin::new(
+            "evictFromApiCache",
+            3,
+            3,
+            "evictFromApiCache(String typeName, String fieldName, Map keys)",
+            "Records an API cache eviction (mutations only).",
+            record::<0>,
+        ),
+        Builtin::new(
+            "setSubscriptionFilter",
+            1,
+            1,
+            "setSubscriptionFilter(Map filter)",
+            "Records a subscription filter (subscription response templates).",
+            record::<1>,
+        )
+        .void(),
+        Builtin::new(
+            "setSubscriptionInvalidationFilter",
+            1,
+            1,
+            "setSubscriptionInvalidationFilter(Map filter)",
+            "Records a subscription invalidation filter.",
+            record::<2>,
+        )
+        .void(),
+        Builtin::new(
+            "invalidateSubscriptions",
+            1,
+            1,
+            "invalidateSubscriptions(Map invalidation)",
+            "Records a subscription invalidation (mutation response templates).",
+            record::<3>,
+        )
+        .void(),
     ],
     children: &[],
 };

@@ -10,9 +10,32 @@ pub static HTTP: super::Namespace = super::Namespace {
     name: "http",
     path: ".http",
     functions: &[
-        Builtin::new("copyHeaders", 1, 1, "copyHeaders(Map) : Map", "A copy of the headers without hop-by-hop ones (host, connection, content-length, …).", copy_headers),
-        Builtin::new("addResponseHeader", 2, 2, "addResponseHeader(String name, Object value)", "Adds a response header (restricted names are refused with a ResponseHeaderError).", add_response_header).void(),
-        Builtin::new("addResponseHeaders", 1, 1, "addResponseHeaders(Map headers)", "Adds several response headers.", add_response_headers).void(),
+        Builtin::new(
+            "copyHeaders",
+            1,
+            1,
+            "copyHeaders(Map) : Map",
+            "A copy of the headers without hop-by-hop ones (host, connection, content-length, …).",
+            copy_headers,
+        ),
+        Builtin::new(
+            "addResponseHeader",
+            2,
+            2,
+            "addResponseHeader(String name, Object value)",
+            "Adds a response header (restricted names are refused with a ResponseHeaderError).",
+            add_response_header,
+        )
+        .void(),
+        Builtin::new(
+            "addResponseHeaders",
+            1,
+            1,
+            "addResponseHeaders(Map headers)",
+            "Adds several response headers.",
+            add_response_headers,
+        )
+        .void(),
     ],
     children: &[],
 };
@@ -74,7 +97,9 @@ fn add(call: &mut Call<'_>, name: Option<String>, value: Value) {
         return;
     }
     let name = name.unwrap_or_default();
-    call.state.response_headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+    call.state
+        .response_headers
+        .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
     call.state.response_headers.push((name, value));
 }
 
@@ -93,7 +118,11 @@ fn add_response_headers(call: &mut Call<'_>, args: &[Value]) -> UtilResult {
             )))
         }
     };
-    let entries: Vec<_> = m.borrow().iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let entries: Vec<_> = m
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     for (k, v) in entries {
         add(call, Some(k), v);
     }

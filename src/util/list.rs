@@ -11,9 +11,30 @@ pub static LIST: super::Namespace = super::Namespace {
     name: "list",
     path: ".list",
     functions: &[
-        Builtin::new("copyAndRetainAll", 2, 2, "copyAndRetainAll(List, List) : List", "A copy of the first list keeping only items also in the second.", copy_and_retain_all),
-        Builtin::new("copyAndRemoveAll", 2, 2, "copyAndRemoveAll(List, List) : List", "A copy of the first list without the items of the second.", copy_and_remove_all),
-        Builtin::new("sortList", 3, 3, "sortList(List, Boolean descending, String property) : List", "A sorted copy: scalars by value, maps by `property`; mixed types come back unsorted.", sort_list),
+        Builtin::new(
+            "copyAndRetainAll",
+            2,
+            2,
+            "copyAndRetainAll(List, List) : List",
+            "A copy of the first list keeping only items also in the second.",
+            copy_and_retain_all,
+        ),
+        Builtin::new(
+            "copyAndRemoveAll",
+            2,
+            2,
+            "copyAndRemoveAll(List, List) : List",
+            "A copy of the first list without the items of the second.",
+            copy_and_remove_all,
+        ),
+        Builtin::new(
+            "sortList",
+            3,
+            3,
+            "sortList(List, Boolean descending, String property) : List",
+            "A sorted copy: scalars by value, maps by `property`; mixed types come back unsorted.",
+            sort_list,
+        ),
     ],
     children: &[],
 };
@@ -46,7 +67,11 @@ fn sort_list(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let mut out: Vec<Value> = items.borrow().clone();
     let key = |v: &Value| -> Value {
         match v {
-            Value::Map(m) => m.borrow().get(property.as_str()).cloned().unwrap_or(Value::Null),
+            Value::Map(m) => m
+                .borrow()
+                .get(property.as_str())
+                .cloned()
+                .unwrap_or(Value::Null),
             other => other.clone(),
         }
     };

@@ -8,9 +8,33 @@ pub static LOG: super::Namespace = super::Namespace {
     name: "log",
     path: ".log",
     functions: &[
-        Builtin::new("info", 1, 10, "info(Object message[, Object... params])", "Logs a line; `{}` placeholders take the following arguments.", info).void(),
-        Builtin::new("debug", 1, 10, "debug(Object message[, Object... params])", "Logs a debug line; `{}` placeholders take the following arguments.", info).void(),
-        Builtin::new("error", 1, 10, "error(Object message[, Object... params])", "Logs an error line; `{}` placeholders take the following arguments.", error).void(),
+        Builtin::new(
+            "info",
+            1,
+            10,
+            "info(Object message[, Object... params])",
+            "Logs a line; `{}` placeholders take the following arguments.",
+            info,
+        )
+        .void(),
+        Builtin::new(
+            "debug",
+            1,
+            10,
+            "debug(Object message[, Object... params])",
+            "Logs a debug line; `{}` placeholders take the following arguments.",
+            info,
+        )
+        .void(),
+        Builtin::new(
+            "error",
+            1,
+            10,
+            "error(Object message[, Object... params])",
+            "Logs an error line; `{}` placeholders take the following arguments.",
+            error,
+        )
+        .void(),
     ],
     children: &[],
 };

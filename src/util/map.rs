@@ -9,8 +9,22 @@ pub static MAP: super::Namespace = super::Namespace {
     name: "map",
     path: ".map",
     functions: &[
-        Builtin::new("copyAndRetainAllKeys", 2, 2, "copyAndRetainAllKeys(Map, List) : Map", "A copy of the map with only the listed keys.", copy_and_retain_all_keys),
-        Builtin::new("copyAndRemoveAllKeys", 2, 2, "copyAndRemoveAllKeys(Map, List) : Map", "A copy of the map without the listed keys.", copy_and_remove_all_keys),
+        Builtin::new(
+            "copyAndRetainAllKeys",
+            2,
+            2,
+            "copyAndRetainAllKeys(Map, List) : Map",
+            "A copy of the map with only the listed keys.",
+            copy_and_retain_all_keys,
+        ),
+        Builtin::new(
+            "copyAndRemoveAllKeys",
+            2,
+            2,
+            "copyAndRemoveAllKeys(Map, List) : Map",
+            "A copy of the map without the listed keys.",
+            copy_and_remove_all_keys,
+        ),
     ],
     children: &[],
 };

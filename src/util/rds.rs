@@ -26,7 +26,13 @@ fn field(v: &serde_json::Value) -> Value {
     if obj.get("isNull").and_then(|b| b.as_bool()) == Some(true) {
         return Value::Null;
     }
-    for key in ["stringValue", "longValue", "doubleValue", "booleanValue", "blobValue"] {
+    for key in [
+        "stringValue",
+        "longValue",
+        "doubleValue",
+        "booleanValue",
+        "blobValue",
+    ] {
         if let Some(x) = obj.get(key) {
             return from_json(x);
         }
@@ -83,7 +89,10 @@ fn convert(args: &[Value]) -> Result<Value, UtilError> {
                             .or_else(|| record.as_array());
                         let mut row = IndexMap::new();
                         for (i, v) in values.into_iter().flatten().enumerate() {
-                            let name = columns.get(i).cloned().unwrap_or_else(|| Rc::from(i.to_string()));
+                            let name = columns
+                                .get(i)
+                                .cloned()
+                                .unwrap_or_else(|| Rc::from(i.to_string()));
                             row.insert(name, field(v));
                         }
                         Value::map(row)

@@ -53,7 +53,11 @@ fn now_formatted(call: &mut Call<'_>, args: &[Value]) -> UtilResult {
 fn parse_formatted(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let time = string(args, 0)?;
     let pattern = string(args, 1)?;
-    let zone = if args.len() > 2 { Some(zone(args, 2)?) } else { None };
+    let zone = if args.len() > 2 {
+        Some(zone(args, 2)?)
+    } else {
+        None
+    };
     javatime::parse_to_epoch_millis(&time, &pattern, zone.as_ref())
         .map(Value::Int)
         .map_err(UtilError::Invalid)

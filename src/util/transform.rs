@@ -32,7 +32,9 @@ fn to_dynamodb_filter_expression(_: &mut Call<'_>, args: &[Value]) -> UtilResult
     if input.is_null() {
         return Ok(Value::Null);
     }
-    as_text(transform_impl::to_dynamodb_filter_expression(&to_json(&input)))
+    as_text(transform_impl::to_dynamodb_filter_expression(&to_json(
+        &input,
+    )))
 }
 
 fn to_dynamodb_condition_expression(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
@@ -40,7 +42,9 @@ fn to_dynamodb_condition_expression(_: &mut Call<'_>, args: &[Value]) -> UtilRes
     if input.is_null() {
         return Ok(Value::Null);
     }
-    as_text(transform_impl::to_dynamodb_condition_expression(&to_json(&input)))
+    as_text(transform_impl::to_dynamodb_condition_expression(&to_json(
+        &input,
+    )))
 }
 
 fn to_elasticsearch_query_dsl(_: &mut Call<'_>, args: &[Value]) -> UtilResult {

@@ -14,8 +14,22 @@ pub static XML: super::Namespace = super::Namespace {
     name: "xml",
     path: ".xml",
     functions: &[
-        Builtin::new("toMap", 1, 1, "toMap(String xml) : Map", "The document as a map; repeated elements become lists.", to_map),
-        Builtin::new("toJsonString", 1, 2, "toJsonString(String xml[, Boolean stringEncode]) : String", "The document as JSON text; with `true` the JSON text is itself string-encoded.", to_json_string_fn),
+        Builtin::new(
+            "toMap",
+            1,
+            1,
+            "toMap(String xml) : Map",
+            "The document as a map; repeated elements become lists.",
+            to_map,
+        ),
+        Builtin::new(
+            "toJsonString",
+            1,
+            2,
+            "toJsonString(String xml[, Boolean stringEncode]) : String",
+            "The document as JSON text; with `true` the JSON text is itself string-encoded.",
+            to_json_string_fn,
+        ),
     ],
     children: &[],
 };
@@ -46,7 +60,11 @@ fn element(node: roxmltree::Node<'_, '_>, depth: usize) -> Value {
     let children: Vec<_> = node.children().filter(|c| c.is_element()).collect();
     if children.is_empty() && node.attributes().len() == 0 {
         let t: String = node.children().filter_map(|c| c.text()).collect();
-        return if t.trim().is_empty() { Value::Null } else { scalar(&t) };
+        return if t.trim().is_empty() {
+            Value::Null
+        } else {
+            scalar(&t)
+        };
     }
     let mut m: IndexMap<Rc<str>, Value> = IndexMap::new();
     for a in node.attributes() {

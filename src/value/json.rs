@@ -45,9 +45,12 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null),
         Value::Str(s) => serde_json::Value::String(s.to_string()),
-        Value::List(l) => {
-            serde_json::Value::Array(l.borrow().iter().map(|x| to_json_depth(x, depth + 1)).collect())
-        }
+        Value::List(l) => serde_json::Value::Array(
+            l.borrow()
+                .iter()
+                .map(|x| to_json_depth(x, depth + 1))
+                .collect(),
+        ),
         Value::Map(m) => serde_json::Value::Object(
             m.borrow()
                 .iter()

@@ -25,8 +25,8 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-pub use json::{from_json, to_json, to_json_string, to_json_string_pretty};
 pub(crate) use json::write_json_str;
+pub use json::{from_json, to_json, to_json_string, to_json_string_pretty};
 pub use number::format_double;
 
 /// How deep printing, JSON conversion and comparisons follow nested values.
@@ -237,9 +237,8 @@ impl Value {
                 }
                 let (a, b) = (a.borrow(), b.borrow());
                 a.len() == b.len()
-                    && a.iter().all(|(k, v)| {
-                        b.get(k).is_some_and(|w| v.equals_depth(w, depth + 1))
-                    })
+                    && a.iter()
+                        .all(|(k, v)| b.get(k).is_some_and(|w| v.equals_depth(w, depth + 1)))
             }
             (Value::Entry(a), Value::Entry(b)) => a.0 == b.0 && a.1.equals_depth(&b.1, depth + 1),
             (Value::Namespace(a), Value::Namespace(b)) => std::ptr::eq(*a, *b),
