@@ -635,6 +635,15 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Value::Map(m) => m.borrow().get(name).cloned().unwrap_or(Value::Null),
             Value::Namespace(ns) => match ns.child(name) {
                 Some(child) => Value::Namespace(child),
+                None if ns.function(name).is_some() => {
+                    return Err(Error::syntax(format!(
+                        "`$util{}.{name}` is a function, but its arguments could not be parsed \
+                         (check the quotes and parentheses after it)",
+                        ns.display_path()
+                    ))
+                    .at(span)
+                    .into())
+                }
                 None => {
                     return Err(Error::new(ErrorKind::UnknownFunction {
                         path: format!("$util{}.{name}", ns.display_path()),

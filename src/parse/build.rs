@@ -737,6 +737,19 @@ impl Builder {
         if pair.as_rule() != Rule::expr {
             return self.primary(pair, offset);
         }
+        // Operator chains are folded recursively; keep them far from the stack's end.
+        let terms = pair.clone().into_inner().count();
+        if terms > MAX_NESTING * 4 {
+            let span = span_of(&pair, offset);
+            self.error(
+                Error::limit(format!(
+                    "an expression with {terms} operators and operands is longer than the {} allowed",
+                    MAX_NESTING * 4
+                )),
+                Span::new(span.start as usize, span.start as usize + 1),
+            );
+            return Expr::Literal(Literal::Null, span);
+        }
         let this = std::cell::RefCell::new(self);
         PRATT
             .map_primary(|p| this.borrow_mut().primary(p, offset))
