@@ -98,7 +98,7 @@ impl RequestContext {
     pub fn from_json_str(text: &str) -> Result<RequestContext, ContextError> {
         let json: Json = serde_json::from_str(text).map_err(|e| ContextError::Json {
             line: e.line(),
-            column: e.column(),
+            column: e.column().max(1),
             message: e
                 .to_string()
                 .split(" at line")

@@ -98,6 +98,11 @@ impl Engine {
         parse::parse(Arc::new(Source::new(name, text)))
     }
 
+    /// Parses a template, returning every error found (for reports and `vtl check`).
+    pub fn parse_all(&self, name: &str, text: &str) -> Result<Template, Vec<Error>> {
+        parse::parse_all(Arc::new(Source::new(name, text)))
+    }
+
     /// Renders a parsed template.
     pub fn render(&self, template: &Template, ctx: &RequestContext) -> Result<Outcome, Error> {
         self.render_with(template, ctx, NoTrace).map(|(o, _)| o)

@@ -146,9 +146,25 @@ pub(crate) fn run(args: RenderArgs) -> i32 {
     } else {
         &args.template
     };
-    let result = engine
-        .parse(name, &text)
-        .and_then(|t| engine.render(&t, &ctx));
+    let template = match engine.parse_all(name, &text) {
+        Ok(t) => t,
+        Err(errors) => {
+            for e in &errors {
+                eprint!("{}", crate::report::render(e, color_stderr()));
+            }
+            if errors.len() > 1 {
+                eprintln!("{} errors", errors.len());
+            }
+            if let (Some(first), Output::Json) = (errors.first(), args.output) {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&engine_error_json(first)).unwrap_or_default()
+                );
+            }
+            return EXIT_FAILED;
+        }
+    };
+    let result = engine.render(&template, &ctx);
     match result {
         Ok(outcome) => {
             match args.output {

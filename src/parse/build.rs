@@ -621,6 +621,19 @@ impl Builder {
         };
         let rest = self.source.text().get(at..).unwrap_or("");
         match VtlParser::parse(rule, rest) {
+            Err(e) if error_position(&e) == 0 => {
+                let shape = match keyword {
+                    "set" => "`#set( $name = value )`",
+                    "foreach" => "`#foreach( $item in $list )`",
+                    "macro" => "`#macro( name $arg1 $arg2 )`",
+                    "define" => "`#define( $name )`",
+                    "if" | "elseif" => "a condition in parentheses, like `#if( $a == 1 )`",
+                    _ => "balanced parentheses",
+                };
+                Error::syntax(format!("malformed `#{keyword}`: expected {shape}"))
+                    .at(Span::new(at, at + head.len()))
+                    .in_source(&self.source)
+            }
             Err(e) => self.pest_error(e, at, &format!("#{keyword}")),
             Ok(_) => Error::syntax(format!("malformed `#{keyword}`"))
                 .at(Span::new(at, at + head.len()))
@@ -629,11 +642,8 @@ impl Builder {
     }
 
     fn pest_error(&self, e: pest::error::Error<Rule>, offset: usize, what: &str) -> Error {
-        use pest::error::{ErrorVariant, InputLocation};
-        let pos = match e.location {
-            InputLocation::Pos(p) => p,
-            InputLocation::Span((s, _)) => s,
-        } + offset;
+        use pest::error::ErrorVariant;
+        let pos = error_position(&e) + offset;
         let text = self.source.text();
         let found = text
             .get(pos..)
@@ -644,6 +654,11 @@ impl Builder {
             })
             .unwrap_or_else(|| "the end of the template".into());
         let expected = match &e.variant {
+            ErrorVariant::ParsingError { positives, .. }
+                if positives.contains(&Rule::identifier) && positives.contains(&Rule::quiet) =>
+            {
+                "a name after `$`".to_string()
+            }
             ErrorVariant::ParsingError { positives, .. } => {
                 let mut words: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
                 words.sort_unstable();
@@ -896,6 +911,14 @@ impl Builder {
                 Expr::Literal(Literal::Null, span)
             }
         }
+    }
+}
+
+/// The byte offset a pest error points at.
+fn error_position(e: &pest::error::Error<Rule>) -> usize {
+    match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
     }
 }
 
