@@ -308,7 +308,14 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         let defined = !self.eval_ref(r)?.0.is_null();
         let text = self.src(r.span);
         if !defined {
-            let mut s = "\\".repeat(backslashes as usize);
+            // Velocity 1.7 keeps every backslash of an even run, and half the
+            // run plus the escaping one of an odd run: `\\\$b` prints `\\$b`.
+            let kept = if backslashes % 2 == 1 {
+                backslashes / 2 + 1
+            } else {
+                backslashes
+            };
+            let mut s = "\\".repeat(kept as usize);
             s.push_str(text);
             return self.write(&s);
         }
