@@ -642,9 +642,18 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Value::Map(m) => m.borrow().get(name).cloned().unwrap_or(Value::Null),
             Value::Namespace(ns) => match ns.child(name) {
                 Some(child) => Value::Namespace(child),
+                None if ns.function(name).is_some() => {
+                    let signature = ns.function(name).map_or("", |f| f.signature);
+                    return Err(Error::new(ErrorKind::NotCalled {
+                        path: format!("{}{}.{name}", ns.root(), ns.display_path()),
+                        signature: signature.to_string(),
+                    })
+                    .at(span)
+                    .into());
+                }
                 None => {
                     return Err(Error::new(ErrorKind::UnknownFunction {
-                        path: format!("$util{}.{name}", ns.display_path()),
+                        path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                         hint: util::suggest(ns, name),
                     })
                     .at(span)
@@ -677,7 +686,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     ) -> Exec<(Value, bool)> {
         let Some(builtin) = ns.function(name) else {
             return Err(Error::new(ErrorKind::UnknownFunction {
-                path: format!("$util{}.{name}", ns.display_path()),
+                path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                 hint: util::suggest(ns, name),
             })
             .at(span)
@@ -685,7 +694,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         };
         if !builtin.arity.accepts(args.len()) {
             return Err(Error::new(ErrorKind::Arity {
-                path: format!("$util{}.{name}", ns.display_path()),
+                path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                 expected: builtin.arity.to_string(),
                 got: args.len(),
                 signature: builtin.signature.to_string(),
@@ -705,7 +714,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             };
             self.tracer.event(Event::UtilCall {
                 span,
-                path: format!("$util{}.{name}", ns.display_path()),
+                path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                 args: args.clone(),
                 result: shown,
             });
