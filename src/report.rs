@@ -38,8 +38,7 @@ pub fn render(error: &Error, color: bool) -> String {
             .take(start.column - 1)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let shown = line.replace('\t', "\t");
-        out.push_str(&format!("{blue}{:>width$} |{reset} {shown}\n", start.line));
+        out.push_str(&format!("{blue}{:>width$} |{reset} {line}\n", start.line));
         let mark = if i == 0 { "^" } else { "-" };
         let note = if note.is_empty() {
             String::new()

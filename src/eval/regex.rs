@@ -62,9 +62,11 @@ fn translate(java: &str) -> Result<String, String> {
     while let Some(c) = chars.next() {
         if c == '\\' {
             match chars.next() {
-                Some(d) if d.is_ascii_digit() && d != '0' => return Err(format!(
+                Some(d) if d.is_ascii_digit() && d != '0' => {
+                    return Err(format!(
                     "the pattern `{java}` uses a backreference `\\{d}`, which this engine refuses"
-                )),
+                ))
+                }
                 Some('Q') => {
                     // \Q...\E quotes literally.
                     let mut lit = String::new();

@@ -31,8 +31,6 @@ pub(crate) fn string(args: &[Value], i: usize) -> Result<Rc<str>, UtilError> {
     }
 }
 
-/// A string argument that may be null.
-
 /// Any value printed as Java's `toString()` (null stays null).
 pub(crate) fn text(args: &[Value], i: usize) -> Option<String> {
     match args.get(i) {
