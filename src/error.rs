@@ -42,6 +42,14 @@ pub enum ErrorKind {
         /// `; did you mean ...?` or empty.
         hint: String,
     },
+    /// A `$util` function named without a call, or whose arguments did not parse.
+    #[error("`{path}` is a function but is not called here: write `{signature}` (if a `(` follows, its arguments could not be parsed)")]
+    NotCalled {
+        /// e.g. `$util.toJson`.
+        path: String,
+        /// The documented signature.
+        signature: String,
+    },
     /// A `$util` function called with the wrong number of arguments.
     #[error("`{path}` takes {expected} argument(s), got {got}: {signature}")]
     Arity {

@@ -308,7 +308,14 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         let defined = !self.eval_ref(r)?.0.is_null();
         let text = self.src(r.span);
         if !defined {
-            let mut s = "\\".repeat(backslashes as usize);
+            // Velocity 1.7 keeps every backslash of an even run, and half the
+            // run plus the escaping one of an odd run: `\\\$b` prints `\\$b`.
+            let kept = if backslashes % 2 == 1 {
+                backslashes / 2 + 1
+            } else {
+                backslashes
+            };
+            let mut s = "\\".repeat(kept as usize);
             s.push_str(text);
             return self.write(&s);
         }
@@ -636,17 +643,17 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Value::Namespace(ns) => match ns.child(name) {
                 Some(child) => Value::Namespace(child),
                 None if ns.function(name).is_some() => {
-                    return Err(Error::syntax(format!(
-                        "`$util{}.{name}` is a function, but its arguments could not be parsed \
-                         (check the quotes and parentheses after it)",
-                        ns.display_path()
-                    ))
+                    let signature = ns.function(name).map_or("", |f| f.signature);
+                    return Err(Error::new(ErrorKind::NotCalled {
+                        path: format!("{}{}.{name}", ns.root(), ns.display_path()),
+                        signature: signature.to_string(),
+                    })
                     .at(span)
-                    .into())
+                    .into());
                 }
                 None => {
                     return Err(Error::new(ErrorKind::UnknownFunction {
-                        path: format!("$util{}.{name}", ns.display_path()),
+                        path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                         hint: util::suggest(ns, name),
                     })
                     .at(span)
@@ -679,7 +686,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     ) -> Exec<(Value, bool)> {
         let Some(builtin) = ns.function(name) else {
             return Err(Error::new(ErrorKind::UnknownFunction {
-                path: format!("$util{}.{name}", ns.display_path()),
+                path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                 hint: util::suggest(ns, name),
             })
             .at(span)
@@ -687,7 +694,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         };
         if !builtin.arity.accepts(args.len()) {
             return Err(Error::new(ErrorKind::Arity {
-                path: format!("$util{}.{name}", ns.display_path()),
+                path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                 expected: builtin.arity.to_string(),
                 got: args.len(),
                 signature: builtin.signature.to_string(),
@@ -707,7 +714,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             };
             self.tracer.event(Event::UtilCall {
                 span,
-                path: format!("$util{}.{name}", ns.display_path()),
+                path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                 args: args.clone(),
                 result: shown,
             });

@@ -14,9 +14,10 @@ pub static EXTENSIONS: super::Namespace = super::Namespace {
             3,
             3,
             "evictFromApiCache(String typeName, String fieldName, Map keys)",
-            "Records an API cache eviction (mutations only).",
+            "Records an API cache eviction (mutations only); prints nothing.",
             record::<0>,
-        ),
+        )
+        .void(),
         Builtin::new(
             "setSubscriptionFilter",
             1,

@@ -68,6 +68,15 @@ impl Namespace {
         self.path
     }
 
+    /// The variable this namespace hangs from: `$extensions` or `$util`.
+    pub fn root(&self) -> &'static str {
+        if self.name == "extensions" {
+            "$extensions"
+        } else {
+            "$util"
+        }
+    }
+
     /// A function by name.
     pub fn function(&self, name: &str) -> Option<&'static Builtin> {
         self.functions.iter().find(|f| f.name == name)
@@ -80,11 +89,7 @@ impl Namespace {
 
     /// Every function of this namespace and the ones below it, with full paths.
     pub fn walk(&'static self) -> Vec<(String, &'static Builtin)> {
-        let root = if self.name == "extensions" {
-            "$extensions"
-        } else {
-            "$util"
-        };
+        let root = self.root();
         let mut out: Vec<(String, &'static Builtin)> = self
             .functions
             .iter()
