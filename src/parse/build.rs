@@ -667,6 +667,11 @@ impl Builder {
             }
             ErrorVariant::CustomError { message } => message.clone(),
         };
+        let expected = if what == "#set" && expected == describe(Rule::property) {
+            "`=` and a value".to_string()
+        } else {
+            expected
+        };
         let message = if expected.is_empty() {
             format!("unexpected {found} in `{what}`")
         } else {
