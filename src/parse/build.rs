@@ -228,6 +228,16 @@ impl Builder {
                     Error::syntax("`#*` comment is never closed with `*#`"),
                     Span::new(span.start as usize, span.start as usize + 2),
                 ),
+                Rule::unparsed_unclosed => self.error(
+                    Error::syntax("`#[[` is never closed with `]]#`"),
+                    Span::new(span.start as usize, span.start as usize + 3),
+                ),
+                Rule::unclosed_reference => self.error(
+                    Error::syntax(
+                        "`${` is never closed with `}` (or what follows is not a reference)",
+                    ),
+                    span,
+                ),
                 Rule::unparsed => {
                     let body = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
                     push!(Node::Text(body.into()))
