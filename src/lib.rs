@@ -25,6 +25,7 @@ pub mod context;
 pub mod engine;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod identity;
 pub mod outcome;
 pub mod parse;
