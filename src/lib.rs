@@ -27,6 +27,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod identity;
+pub mod lint;
 pub mod outcome;
 pub mod parse;
 pub mod report;

@@ -100,7 +100,9 @@ pub fn snippet(source: &Source, labels: &[(Span, String)], mark_color: &str, p: 
             .take(start.column - 1)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        out.push_str(&format!("{blue}{:>width$} |{reset} {line}\n", start.line));
+        if i == 0 || source.line_col(labels[i - 1].0.start as usize).line != start.line {
+            out.push_str(&format!("{blue}{:>width$} |{reset} {line}\n", start.line));
+        }
         let (mark, color) = if i == 0 {
             ("^", mark_color)
         } else {
