@@ -57,15 +57,17 @@ pub(crate) struct TraceArgs {
     format: Format,
 }
 
-/// Parses the template, printing the report on failure.
-fn parse(prepared: &Prepared) -> Result<Template, i32> {
-    prepared
+/// Reads and parses the template and reads the context, printing any problem.
+fn load(template: &str, options: &EvalOptions) -> Result<(Prepared, Template), i32> {
+    let prepared = Prepared::load(template, options)?;
+    let parsed = prepared
         .engine
         .parse_all(&prepared.name, &prepared.text)
         .map_err(|errors| {
             print_parse_errors(&errors);
             EXIT_FAILED
-        })
+        })?;
+    Ok((prepared, parsed))
 }
 
 fn print_json(v: &impl serde::Serialize) {
@@ -73,12 +75,8 @@ fn print_json(v: &impl serde::Serialize) {
 }
 
 pub(crate) fn run(args: ExplainArgs) -> i32 {
-    let prepared = match Prepared::load(&args.template, &args.options) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let template = match parse(&prepared) {
-        Ok(t) => t,
+    let (prepared, template) = match load(&args.template, &args.options) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     if args.matrix {
@@ -148,12 +146,8 @@ fn contexts_in(dir: &str) -> Result<Vec<(String, RequestContext)>, String> {
 }
 
 pub(crate) fn run_trace(args: TraceArgs) -> i32 {
-    let prepared = match Prepared::load(&args.template, &args.options) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let template = match parse(&prepared) {
-        Ok(t) => t,
+    let (prepared, template) = match load(&args.template, &args.options) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let traced = prepared.engine.trace(&template, &prepared.ctx);
