@@ -105,18 +105,27 @@ impl Engine {
 
     /// Renders a parsed template.
     pub fn render(&self, template: &Template, ctx: &RequestContext) -> Result<Outcome, Error> {
-        self.render_with(template, ctx, NoTrace).map(|(o, _)| o)
+        self.render_with(template, ctx, NoTrace).0
     }
 
     /// Renders and records every evaluation event (for `explain` and `trace`).
+    /// The events are kept when the render fails.
     pub fn render_traced(
         &self,
         template: &Template,
         ctx: &RequestContext,
     ) -> (Result<Outcome, Error>, Vec<Event>) {
-        match self.render_with(template, ctx, Vec::new()) {
-            Ok((o, events)) => (Ok(o), events),
-            Err(e) => (Err(e), Vec::new()),
+        let traced = self.trace(template, ctx);
+        (traced.result, traced.events)
+    }
+
+    /// Renders, recording every event and the variables as they were at the end.
+    pub fn trace(&self, template: &Template, ctx: &RequestContext) -> Traced {
+        let (result, events, variables) = self.render_with(template, ctx, Vec::new());
+        Traced {
+            result,
+            events,
+            variables,
         }
     }
 
@@ -136,7 +145,7 @@ impl Engine {
         template: &Template,
         ctx: &RequestContext,
         tracer: T,
-    ) -> Result<(Outcome, T), Error> {
+    ) -> (Result<Outcome, Error>, T, FxHashMap<Rc<str>, Value>) {
         let (ctx_value, stash) = ctx.to_value();
         let mut vars: FxHashMap<Rc<str>, Value> = FxHashMap::default();
         vars.insert(Rc::from("ctx"), ctx_value.clone());
@@ -152,10 +161,16 @@ impl Engine {
         let mut evaluator = Evaluator::new(template, vars, state, self.limits.clone(), tracer);
         let ending = evaluator.run();
         let state = std::mem::take(&mut evaluator.state);
-        let (returned, raised) = match ending? {
-            Ending::Complete => (None, None),
-            Ending::Returned(v) => (Some(v), None),
-            Ending::Raised(e) => (None, Some(e)),
+        let vars = if T::ENABLED {
+            std::mem::take(&mut evaluator.vars)
+        } else {
+            FxHashMap::default()
+        };
+        let (returned, raised) = match ending {
+            Ok(Ending::Complete) => (None, None),
+            Ok(Ending::Returned(v)) => (Some(v), None),
+            Ok(Ending::Raised(e)) => (None, Some(e)),
+            Err(e) => return (Err(e), evaluator.tracer, vars),
         };
         let output = if raised.is_some() {
             String::new()
@@ -171,6 +186,17 @@ impl Engine {
             logs: state.logs,
             extensions: state.extensions,
         };
-        Ok((outcome, evaluator.tracer))
+        (Ok(outcome), evaluator.tracer, vars)
     }
+}
+
+/// A render with its events: what [`Engine::trace`] returns.
+#[derive(Debug)]
+pub struct Traced {
+    /// The outcome, or the engine error that ended the render.
+    pub result: Result<Outcome, Error>,
+    /// Every event, in order (also those before an engine error).
+    pub events: Vec<Event>,
+    /// The template's variables when the render ended (`$ctx` among them).
+    pub variables: FxHashMap<Rc<str>, Value>,
 }

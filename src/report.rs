@@ -1,20 +1,82 @@
 //! Renders an [`Error`] as a rustc-style report with the source line and a caret.
 
 use crate::error::Error;
+use crate::source::{Source, Span};
+
+/// ANSI colour codes, or empty strings when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    /// Errors and false conditions.
+    pub red: &'static str,
+    /// Warnings.
+    pub yellow: &'static str,
+    /// Passing and true conditions.
+    pub green: &'static str,
+    /// Locations and gutters.
+    pub blue: &'static str,
+    /// Less important text.
+    pub dim: &'static str,
+    /// Emphasis.
+    pub bold: &'static str,
+    /// Back to normal.
+    pub reset: &'static str,
+}
+
+impl Palette {
+    /// Colours when `color` is true, plain text otherwise.
+    pub fn new(color: bool) -> Palette {
+        if color {
+            Palette {
+                red: "\x1b[31;1m",
+                yellow: "\x1b[33;1m",
+                green: "\x1b[32m",
+                blue: "\x1b[34;1m",
+                dim: "\x1b[2m",
+                bold: "\x1b[1m",
+                reset: "\x1b[0m",
+            }
+        } else {
+            Palette {
+                red: "",
+                yellow: "",
+                green: "",
+                blue: "",
+                dim: "",
+                bold: "",
+                reset: "",
+            }
+        }
+    }
+}
 
 /// The report text for an error; `color` adds ANSI colours.
 pub fn render(error: &Error, color: bool) -> String {
-    let (red, blue, bold, reset) = if color {
-        ("\x1b[31;1m", "\x1b[34;1m", "\x1b[1m", "\x1b[0m")
-    } else {
-        ("", "", "", "")
+    let p = Palette::new(color);
+    let head = format!(
+        "{}error{}{}: {}{}\n",
+        p.red,
+        p.reset,
+        p.bold,
+        error.kind(),
+        p.reset
+    );
+    match (error.source_ref(), error.span()) {
+        (Some(source), Some(span)) => {
+            let mut labels = vec![(span, String::new())];
+            labels.extend(error.notes().iter().cloned());
+            head + &snippet(source, &labels, p.red, p)
+        }
+        _ => head,
+    }
+}
+
+/// The ` --> name:line:col` header and the annotated source lines: the first
+/// label is marked `^^^` in `mark` colour, the others `---` with their note.
+pub fn snippet(source: &Source, labels: &[(Span, String)], mark_color: &str, p: Palette) -> String {
+    let Palette { blue, reset, .. } = p;
+    let Some((span, _)) = labels.first() else {
+        return String::new();
     };
-    let mut out = format!("{red}error{reset}{bold}: {}{reset}\n", error.kind());
-    let (Some(source), Some(span)) = (error.source_ref(), error.span()) else {
-        return out;
-    };
-    let mut labels = vec![(span, String::new())];
-    labels.extend(error.notes().iter().cloned());
     let at = source.line_col(span.start as usize);
     let width = labels
         .iter()
@@ -22,7 +84,7 @@ pub fn render(error: &Error, color: bool) -> String {
         .max()
         .unwrap_or(1);
     let pad = " ".repeat(width);
-    out.push_str(&format!("{pad}{blue}-->{reset} {}:{at}\n", source.name()));
+    let mut out = format!("{pad}{blue}-->{reset} {}:{at}\n", source.name());
     out.push_str(&format!("{pad} {blue}|{reset}\n"));
     for (i, (label_span, note)) in labels.iter().enumerate() {
         let start = source.line_col(label_span.start as usize);
@@ -38,15 +100,21 @@ pub fn render(error: &Error, color: bool) -> String {
             .take(start.column - 1)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        out.push_str(&format!("{blue}{:>width$} |{reset} {line}\n", start.line));
-        let mark = if i == 0 { "^" } else { "-" };
+        if i == 0 || source.line_col(labels[i - 1].0.start as usize).line != start.line {
+            out.push_str(&format!("{blue}{:>width$} |{reset} {line}\n", start.line));
+        }
+        let (mark, color) = if i == 0 {
+            ("^", mark_color)
+        } else {
+            ("-", blue)
+        };
         let note = if note.is_empty() {
             String::new()
         } else {
             format!(" {note}")
         };
         out.push_str(&format!(
-            "{pad} {blue}|{reset} {lead}{red}{}{note}{reset}\n",
+            "{pad} {blue}|{reset} {lead}{color}{}{note}{reset}\n",
             mark.repeat(carets)
         ));
     }

@@ -2,6 +2,8 @@
 //! `run` maps results to exit codes: 0 done, 1 the template (or a test) failed,
 //! 2 bad usage or unreadable input.
 
+mod check;
+mod explain;
 mod input;
 mod render;
 mod util_list;
@@ -41,13 +43,37 @@ enum Command {
     Render(render::RenderArgs),
     /// Print every `$util` function with its signature and documentation.
     Util(util_list::UtilArgs),
+    /// Explain why variables end with their values: assignments, the conditions
+    /// that guarded them, and the ones that never ran (or `--matrix`: every caller).
+    Explain(explain::ExplainArgs),
+    /// Print every evaluation event (#set, #if, loop passes, $util calls) with line:column.
+    Trace(explain::TraceArgs),
+    /// Report parse errors and lints (`$$` typos, unknown `$util` functions, …) with snippets.
+    Check(check::CheckArgs),
+}
+
+/// Output format of `explain`, `trace` and `check`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Format {
+    /// For people: coloured on a terminal.
+    #[default]
+    Text,
+    /// For programs.
+    Json,
+}
+
+fn color_allowed(is_terminal: bool) -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::env::var_os("CI").is_none() && is_terminal
+}
+
+/// Whether to colour output written to stdout.
+pub(crate) fn color_stdout() -> bool {
+    color_allowed(std::io::stdout().is_terminal())
 }
 
 /// Whether to colour output written to stderr.
 pub(crate) fn color_stderr() -> bool {
-    std::env::var_os("NO_COLOR").is_none()
-        && std::env::var_os("CI").is_none()
-        && std::io::stderr().is_terminal()
+    color_allowed(std::io::stderr().is_terminal())
 }
 
 /// Parses the arguments and runs the command; returns the exit code.
@@ -63,5 +89,8 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Render(args) => render::run(args),
         Command::Util(args) => util_list::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Trace(args) => explain::run_trace(args),
+        Command::Check(args) => check::run(args),
     }
 }

@@ -119,42 +119,59 @@ fn engine_error_json(e: &Error) -> Json {
     json!({ "error": { "message": e.to_string(), "type": e.type_name() }, "logs": [], "stash": "{}", "outErrors": "[]" })
 }
 
+/// A template file with the engine and context the options name.
+pub(crate) struct Prepared {
+    pub(crate) engine: Engine,
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) ctx: RequestContext,
+}
+
+impl Prepared {
+    /// Reads the template and the context; prints the problem and returns the
+    /// exit code when one cannot be used.
+    pub(crate) fn load(template: &str, options: &EvalOptions) -> Result<Prepared, i32> {
+        let fail = |e: String| {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        };
+        let engine = options.engine().map_err(fail)?;
+        let text = read_text(template).map_err(|e| fail(e.to_string()))?;
+        let ctx = options.context().map_err(fail)?;
+        let name = if template == "-" { "<stdin>" } else { template };
+        Ok(Prepared {
+            engine,
+            name: name.to_string(),
+            text,
+            ctx,
+        })
+    }
+}
+
+/// Prints every parse error as a report on stderr.
+pub(crate) fn print_parse_errors(errors: &[Error]) {
+    for e in errors {
+        eprint!("{}", crate::report::render(e, color_stderr()));
+    }
+    if errors.len() > 1 {
+        eprintln!("{} errors", errors.len());
+    }
+}
+
 pub(crate) fn run(args: RenderArgs) -> i32 {
-    let engine = match args.options.engine() {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+    let Prepared {
+        engine,
+        name,
+        text,
+        ctx,
+    } = match Prepared::load(&args.template, &args.options) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
-    let text = match read_text(&args.template) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let ctx = match args.options.context() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let name = if args.template == "-" {
-        "<stdin>"
-    } else {
-        &args.template
-    };
-    let template = match engine.parse_all(name, &text) {
+    let template = match engine.parse_all(&name, &text) {
         Ok(t) => t,
         Err(errors) => {
-            for e in &errors {
-                eprint!("{}", crate::report::render(e, color_stderr()));
-            }
-            if errors.len() > 1 {
-                eprintln!("{} errors", errors.len());
-            }
+            print_parse_errors(&errors);
             if let (Some(first), Output::Json) = (errors.first(), args.output) {
                 println!(
                     "{}",

@@ -121,7 +121,7 @@ struct MacroFrame<'t> {
 pub(crate) struct Evaluator<'t, T: Tracer> {
     template: &'t Template,
     pub(crate) out: String,
-    vars: FxHashMap<Rc<str>, Value>,
+    pub(crate) vars: FxHashMap<Rc<str>, Value>,
     frames: Vec<MacroFrame<'t>>,
     /// The frame references resolve in (below the top while evaluating an argument).
     frame: usize,
@@ -349,7 +349,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             self.tracer.event(Event::Set {
                 span: set.span,
                 target: self.src(target.span).to_string(),
-                value: value.clone(),
+                value: value.snapshot(),
                 applied: true,
             });
         }
@@ -487,7 +487,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     var: node.var.to_string(),
                     index: i,
                     count,
-                    value: item.clone(),
+                    value: item.snapshot(),
                 });
             }
             self.vars.insert(var.clone(), item);
@@ -596,24 +596,40 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     fn eval_ref(&mut self, r: &'t Reference) -> Exec<(Value, bool)> {
         let mut value = self.root(&r.root, r.span)?;
         let mut void = false;
-        for seg in &r.segments {
+        let last = r.segments.len().saturating_sub(1);
+        for (i, seg) in r.segments.iter().enumerate() {
             if value.is_null() {
-                return Ok((Value::Null, false));
+                void = false;
+                break;
+            }
+            if T::ENABLED && i == last && matches!(seg, Segment::Method(..)) {
+                // The receiver of the final call: `$groups` in `$groups.contains("Admin")`.
+                if !matches!(value, Value::Namespace(_)) {
+                    self.capture_operand(
+                        Span::new(r.span.start as usize, seg.span().start as usize),
+                        &value,
+                    );
+                }
             }
             let (v, is_void) = self.segment(value, seg)?;
             value = v;
             void = is_void;
         }
         if T::ENABLED {
-            if let Some(capture) = &mut self.capture {
-                capture.push(Operand {
-                    span: r.span,
-                    text: self.template.source.slice(r.span).to_string(),
-                    value: value.clone(),
-                });
-            }
+            self.capture_operand(r.span, &value);
         }
         Ok((value, void))
+    }
+
+    /// Records a value seen while a condition is evaluated (tracing only).
+    fn capture_operand(&mut self, span: Span, value: &Value) {
+        if let Some(capture) = &mut self.capture {
+            capture.push(Operand {
+                span,
+                text: self.template.source.slice(span).to_string(),
+                value: value.snapshot(),
+            });
+        }
     }
 
     fn segment(&mut self, value: Value, seg: &'t Segment) -> Exec<(Value, bool)> {
@@ -715,18 +731,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             self.tracer.event(Event::UtilCall {
                 span,
                 path: format!("{}{}.{name}", ns.root(), ns.display_path()),
-                args: args.clone(),
-                result: shown,
+                args: args.iter().map(Value::snapshot).collect(),
+                result: shown.snapshot(),
             });
-            if let Some(capture) = &mut self.capture {
-                if let Ok(v) = &result {
-                    capture.push(Operand {
-                        span,
-                        text: format!("$util{}.{name}(…)", ns.display_path()),
-                        value: v.clone(),
-                    });
-                }
-            }
         }
         match result {
             Ok(v) => Ok((v, builtin.void)),
@@ -829,7 +836,21 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                             r = self.null_text(rhs);
                         }
                     }
-                    match ops::binary(*op, &l, &r) {
+                    if T::ENABLED && self.capture.is_some() && op.is_comparison() {
+                        // Both sides of a comparison (references record themselves).
+                        for (side, value) in [(&**lhs, &l), (&**rhs, &r)] {
+                            if !matches!(side, Expr::Ref(_)) {
+                                self.capture_operand(side.span(), value);
+                            }
+                        }
+                    }
+                    let result = ops::binary(*op, &l, &r);
+                    if T::ENABLED && op.is_comparison() {
+                        if let Ok(v) = &result {
+                            self.capture_operand(*span, v);
+                        }
+                    }
+                    match result {
                         Ok(Value::Str(s)) if s.len() > self.limits.string_bytes => {
                             Err(Error::limit(format!(
                                 "a string grew past {} bytes",

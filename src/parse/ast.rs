@@ -263,6 +263,14 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
+    /// `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        )
+    }
+
     /// The operator as usually written.
     pub fn symbol(self) -> &'static str {
         match self {

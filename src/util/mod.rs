@@ -269,6 +269,8 @@ pub(crate) fn suggest(ns: &Namespace, name: &str) -> String {
         .map(|c| {
             let d = if c.to_ascii_lowercase() == lower {
                 0
+            } else if lower.len() >= 3 && c.to_ascii_lowercase().starts_with(&lower) {
+                1
             } else {
                 edit_distance(&c.to_ascii_lowercase(), &lower)
             };

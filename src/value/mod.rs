@@ -255,6 +255,33 @@ impl Value {
         }
     }
 
+    /// A deep copy of lists and maps (bounded by [`MAX_DEPTH`]), so that a recorded
+    /// value keeps showing what it was even if the template changes it later.
+    pub fn snapshot(&self) -> Value {
+        self.snapshot_depth(0)
+    }
+
+    fn snapshot_depth(&self, depth: usize) -> Value {
+        if depth >= MAX_DEPTH {
+            return self.clone();
+        }
+        match self {
+            Value::List(l) => Value::list(
+                l.borrow()
+                    .iter()
+                    .map(|v| v.snapshot_depth(depth + 1))
+                    .collect(),
+            ),
+            Value::Map(m) => Value::map(
+                m.borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.snapshot_depth(depth + 1)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
     /// Converts to the string used as a map key.
     pub fn to_key(&self) -> Rc<str> {
         match self {

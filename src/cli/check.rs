@@ -1,0 +1,99 @@
+//! `vtl check`: parse errors and lints, with snippets.
+
+use std::sync::Arc;
+
+use clap::Args;
+use serde_json::json;
+
+use super::input::read_text;
+use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::lint::{self, check, Severity};
+use crate::source::Source;
+
+/// Arguments of `vtl check`.
+#[derive(Args, Debug)]
+#[command(after_help = "Lints (silence a warning with `--allow NAME`, or with \
+    `## vtl-ignore: NAME` at the end of the line or alone on the line above):\n  \
+    run `vtl check --list` to see them all.\n\n\
+    Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.")]
+pub(crate) struct CheckArgs {
+    /// Template files.
+    #[arg(value_name = "TEMPLATE", required_unless_present = "list")]
+    templates: Vec<String>,
+    /// Silence a warning everywhere (repeatable), e.g. `--allow undefined-reference`.
+    #[arg(long, value_name = "LINT")]
+    allow: Vec<String>,
+    /// List the lints and exit.
+    #[arg(long)]
+    list: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub(crate) fn run(args: CheckArgs) -> i32 {
+    if args.list {
+        for l in lint::LINTS {
+            let sev = match l.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            println!("{:<24} {sev:<8} {}", l.name, l.summary);
+        }
+        return EXIT_OK;
+    }
+    for a in &args.allow {
+        if lint::lint(a).is_none() {
+            eprintln!("error: unknown lint `{a}`{}", lint::suggest(a));
+            return EXIT_USAGE;
+        }
+    }
+    let color = color_stdout();
+    let mut files = Vec::new();
+    let (mut errors, mut warnings) = (0, 0);
+    for path in &args.templates {
+        let text = match read_text(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        let name = if path == "-" {
+            "<stdin>"
+        } else {
+            path.as_str()
+        };
+        let source = Arc::new(Source::new(name, text));
+        let found = check(source.clone(), &args.allow);
+        for d in &found {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+            }
+            if args.format == Format::Text {
+                println!("{}", d.render(&source, color));
+            }
+        }
+        files.push(json!({"file": name, "diagnostics": found}));
+    }
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &json!({"files": files, "errors": errors, "warnings": warnings})
+            )
+            .unwrap_or_default()
+        ),
+        Format::Text => {
+            let n = args.templates.len();
+            let files = if n == 1 { "file" } else { "files" };
+            println!("{n} {files} checked: {errors} error(s), {warnings} warning(s)");
+        }
+    }
+    if errors > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}

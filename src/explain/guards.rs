@@ -1,0 +1,70 @@
+//! Where a variable is assigned in the syntax tree, and which `#if`/`#foreach`
+//! blocks enclose each assignment.
+
+use crate::parse::ast::{Block, Foreach, If, Node, Set, Template};
+
+/// A block that encloses an assignment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Guard<'t> {
+    /// Branch `index` of an `#if` (0 is the `#if`, then each `#elseif`).
+    Branch {
+        /// The whole `#if`.
+        node: &'t If,
+        /// Which branch.
+        index: usize,
+    },
+    /// The `#else` of an `#if`.
+    Else(&'t If),
+    /// A `#foreach` body.
+    Loop(&'t Foreach),
+}
+
+/// One `#set` of the watched variable with its enclosing blocks, outermost first.
+#[derive(Debug)]
+pub(crate) struct Site<'t> {
+    /// The directive.
+    pub(crate) set: &'t Set,
+    /// Enclosing blocks, outermost first.
+    pub(crate) guards: Vec<Guard<'t>>,
+}
+
+/// Every `#set($name…)` in the template (macro bodies included), in source order.
+pub(crate) fn sites<'t>(template: &'t Template, name: &str) -> Vec<Site<'t>> {
+    let mut out = Vec::new();
+    let mut path = Vec::new();
+    walk(&template.body, name, &mut path, &mut out);
+    for m in &template.macros {
+        walk(&m.body, name, &mut path, &mut out);
+    }
+    out.sort_by_key(|s| s.set.span.start);
+    out
+}
+
+fn walk<'t>(block: &'t Block, name: &str, path: &mut Vec<Guard<'t>>, out: &mut Vec<Site<'t>>) {
+    for node in block {
+        match node {
+            Node::Set(set) if *set.target.root == *name => out.push(Site {
+                set,
+                guards: path.clone(),
+            }),
+            Node::If(node) => {
+                for (index, branch) in node.branches.iter().enumerate() {
+                    path.push(Guard::Branch { node, index });
+                    walk(&branch.body, name, path, out);
+                    path.pop();
+                }
+                if let Some(otherwise) = &node.otherwise {
+                    path.push(Guard::Else(node));
+                    walk(otherwise, name, path, out);
+                    path.pop();
+                }
+            }
+            Node::Foreach(f) => {
+                path.push(Guard::Loop(f));
+                walk(&f.body, name, path, out);
+                path.pop();
+            }
+            _ => {}
+        }
+    }
+}
