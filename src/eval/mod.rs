@@ -368,7 +368,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             if parent.is_null() {
                 return Ok(());
             }
-            parent = self.segment(parent, seg)?.0;
+            parent = self.segment(parent, seg, target.span.start)?.0;
         }
         match (parent, last) {
             (Value::Map(m), Segment::Property(name, _)) => {
@@ -611,7 +611,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     );
                 }
             }
-            let (v, is_void) = self.segment(value, seg)?;
+            let (v, is_void) = self.segment(value, seg, r.span.start)?;
             value = v;
             void = is_void;
         }
@@ -632,7 +632,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         }
     }
 
-    fn segment(&mut self, value: Value, seg: &'t Segment) -> Exec<(Value, bool)> {
+    /// Applies one segment; `start` is where the whole reference begins (a `$util`
+    /// call is located from the `$` to its closing parenthesis).
+    fn segment(&mut self, value: Value, seg: &'t Segment, start: u32) -> Exec<(Value, bool)> {
         match seg {
             Segment::Property(name, span) => Ok((self.property(&value, name, *span)?, false)),
             Segment::Index(e, span) => {
@@ -645,7 +647,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     values.push(self.expr(a)?);
                 }
                 if let Value::Namespace(ns) = value {
-                    return self.util_call(ns, name, values, *span);
+                    let whole = Span {
+                        start,
+                        end: span.end,
+                    };
+                    return self.util_call(ns, name, values, whole);
                 }
                 methods::call(&value, name, &values, &mut self.state)
                     .map_err(|e| Interrupt::Error(e.at(*span)))
