@@ -138,10 +138,17 @@ impl Error {
         self
     }
 
-    /// Sets the source if none is set yet.
+    /// Sets the source if none is set yet, and fits the spans to its text (whole
+    /// characters, never past the end).
     pub fn in_source(mut self, source: &Arc<Source>) -> Error {
         if self.repr.source.is_none() {
             self.repr.source = Some(source.clone());
+        }
+        if let Some(source) = &self.repr.source {
+            self.repr.span = self.repr.span.map(|s| source.snap(s));
+            for (span, _) in &mut self.repr.notes {
+                *span = source.snap(*span);
+            }
         }
         self
     }

@@ -88,6 +88,21 @@ impl Source {
             .unwrap_or("")
     }
 
+    /// The span clamped to the text and widened to whole characters, so that it
+    /// can always be sliced and reported.
+    pub fn snap(&self, span: Span) -> Span {
+        let len = self.text.len();
+        let mut start = (span.start as usize).min(len);
+        let mut end = (span.end as usize).clamp(start, len);
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::new(start, end)
+    }
+
     /// Line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());

@@ -219,7 +219,11 @@ pub struct Note {
     pub message: String,
 }
 
-fn diagnostic(src: &Source, lint: &'static str, severity: Severity, f: Finding) -> Diagnostic {
+fn diagnostic(src: &Source, lint: &'static str, severity: Severity, mut f: Finding) -> Diagnostic {
+    f.span = src.snap(f.span);
+    for (span, _) in &mut f.notes {
+        *span = src.snap(*span);
+    }
     Diagnostic {
         lint,
         severity,
@@ -285,6 +289,11 @@ pub fn check(source: Arc<Source>, allow: &[String]) -> Vec<Diagnostic> {
 }
 
 impl Diagnostic {
+    /// The bytes it points at (whole characters inside the source).
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
     /// The rustc-style report: `warning[dollar-dollar]: …`, the snippet, `= help: …`.
     pub fn render(&self, src: &Source, color: bool) -> String {
         let p = Palette::new(color);

@@ -197,6 +197,8 @@ impl Builder {
     ) -> Block {
         let mut root: Block = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
+        // Blocks left open are reported below; the depth is restored either way.
+        let depth_at_start = self.depth;
         // The last item was a text token made only of spaces and tabs: a following
         // `#set` eats it (Velocity 1.7's SET_DIRECTIVE token includes it).
         let mut last_blank_text = false;
@@ -493,6 +495,7 @@ impl Builder {
                     .iter()
                     .any(|k| pair.as_str().starts_with(k) && !pair.as_str().starts_with("#ifx"));
                     if opens {
+                        self.depth += 1;
                         stack.push(Frame::Broken {
                             body: Vec::new(),
                             head: span,
@@ -522,6 +525,7 @@ impl Builder {
                 head,
             );
         }
+        self.depth = depth_at_start;
         merge_text(&mut root);
         root
     }
@@ -748,6 +752,7 @@ impl Builder {
     }
 
     fn expr(&mut self, pair: Pair<'_, Rule>, offset: usize) -> Expr {
+        let depth_at_start = self.depth;
         self.depth += 1;
         let expr = if self.depth > MAX_NESTING {
             let span = span_of(&pair, offset);
@@ -759,7 +764,7 @@ impl Builder {
         } else {
             self.expr_inner(pair, offset)
         };
-        self.depth -= 1;
+        self.depth = depth_at_start;
         expr
     }
 
@@ -837,19 +842,23 @@ impl Builder {
                 self.interpolated(body, body_start, span)
             }
             Rule::reference => Expr::Ref(Box::new(self.reference(pair, offset))),
-            Rule::range => {
-                let mut inner = pair.into_inner();
-                let from = inner.next().map(|p| self.expr(p, offset));
-                let to = inner.next().map(|p| self.expr(p, offset));
-                match (from, to) {
-                    (Some(a), Some(b)) => Expr::Range(Box::new(a), Box::new(b), span),
-                    _ => Expr::Literal(Literal::Null, span),
+            Rule::list => {
+                let inner: Vec<_> = pair.into_inner().collect();
+                if inner.iter().any(|p| p.as_rule() == Rule::range_dots) {
+                    let mut ends = inner.into_iter().filter(|p| p.as_rule() == Rule::expr);
+                    let from = ends.next().map(|p| self.expr(p, offset));
+                    let to = ends.next().map(|p| self.expr(p, offset));
+                    match (from, to) {
+                        (Some(a), Some(b)) => Expr::Range(Box::new(a), Box::new(b), span),
+                        _ => Expr::Literal(Literal::Null, span),
+                    }
+                } else {
+                    Expr::List(
+                        inner.into_iter().map(|p| self.expr(p, offset)).collect(),
+                        span,
+                    )
                 }
             }
-            Rule::list => Expr::List(
-                pair.into_inner().map(|p| self.expr(p, offset)).collect(),
-                span,
-            ),
             Rule::map => {
                 let entries = pair
                     .into_inner()
