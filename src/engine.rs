@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::eval::{Ending, Evaluator, Event, Limits, NoTrace, Tracer};
 use crate::outcome::{AuthType, Outcome};
 use crate::parse::{self, Template};
-use crate::source::Source;
+use crate::source::{Source, Span};
 use crate::util::{Rng, RunState};
 use crate::value::Value;
 
@@ -95,12 +95,25 @@ impl Engine {
 
     /// Parses a template; `name` is used in error reports.
     pub fn parse(&self, name: &str, text: &str) -> Result<Template, Error> {
-        parse::parse(Arc::new(Source::new(name, text)))
+        self.parse_all(name, text)
+            .map_err(|mut errors| errors.swap_remove(0))
     }
 
     /// Parses a template, returning every error found (for reports and `vtl check`).
+    /// A template longer than [`Limits::template_bytes`] is refused before parsing.
     pub fn parse_all(&self, name: &str, text: &str) -> Result<Template, Vec<Error>> {
-        parse::parse_all(Arc::new(Source::new(name, text)))
+        let source = Arc::new(Source::new(name, text));
+        let max = self.limits.template_bytes;
+        if text.len() > max {
+            return Err(vec![Error::limit(format!(
+                "the template is {} bytes, more than {max} (AppSync's limit is 64 KB; \
+                 raise it with --max-template-bytes)",
+                text.len()
+            ))
+            .at(Span::new(max, max + 1))
+            .in_source(&source)]);
+        }
+        parse::parse_all(source)
     }
 
     /// Renders a parsed template.

@@ -1,5 +1,7 @@
 //! `vtl render`: EvaluateMappingTemplate, locally.
 
+use std::time::Duration;
+
 use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value as Json};
 
@@ -8,7 +10,7 @@ use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::context::RequestContext;
 use crate::outcome::{AuthType, Outcome};
 use crate::value::to_json_string;
-use crate::{Engine, Error};
+use crate::{Engine, Error, Limits};
 
 /// Options shared by the commands that evaluate templates.
 #[derive(Args, Debug, Clone)]
@@ -25,6 +27,66 @@ pub(crate) struct EvalOptions {
     /// Seed for autoId/autoUlid/autoKsuid/math.random* (reproducible ids).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) seed: u64,
+    #[command(flatten)]
+    pub(crate) limits: LimitOptions,
+}
+
+/// Flags that raise (or lower) the engine's limits; see docs/security.md.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Limits (docs/security.md)")]
+pub(crate) struct LimitOptions {
+    /// Longest template, in bytes (AppSync: 64 KB).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().template_bytes)]
+    max_template_bytes: usize,
+    /// Passes of one #foreach before it stops (AppSync: 1000).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().loop_iterations)]
+    max_loop_iterations: usize,
+    /// Loop passes in one render, all loops together.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().total_iterations)]
+    max_total_iterations: usize,
+    /// Largest output, and largest logs (AppSync: 5 MB).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().output_bytes)]
+    max_output_bytes: usize,
+    /// Longest string a template builds.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().string_bytes)]
+    max_string_bytes: usize,
+    /// Most elements in one list or map.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().collection_size)]
+    max_collection_size: usize,
+    /// Most elements in a range literal [a..b].
+    #[arg(long, value_name = "N", default_value_t = Limits::default().range_size)]
+    max_range_size: usize,
+    /// Deepest nesting of macro calls and #define blocks.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().macro_depth)]
+    max_macro_depth: usize,
+    /// Wall time of one render in seconds (0: none).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    timeout: f64,
+}
+
+impl LimitOptions {
+    /// The limits these flags describe.
+    pub(crate) fn limits(&self) -> Result<Limits, String> {
+        let time =
+            if self.timeout == 0.0 {
+                None
+            } else {
+                Some(Duration::try_from_secs_f64(self.timeout).map_err(|_| {
+                    format!("--timeout {}: expected seconds, 0 or more", self.timeout)
+                })?)
+            };
+        Ok(Limits {
+            template_bytes: self.max_template_bytes,
+            loop_iterations: self.max_loop_iterations,
+            total_iterations: self.max_total_iterations,
+            output_bytes: self.max_output_bytes,
+            macro_depth: self.max_macro_depth,
+            range_size: self.max_range_size,
+            string_bytes: self.max_string_bytes,
+            collection_size: self.max_collection_size,
+            time,
+        })
+    }
 }
 
 fn parse_auth_type(s: &str) -> Result<AuthType, String> {
@@ -36,7 +98,9 @@ fn parse_auth_type(s: &str) -> Result<AuthType, String> {
 impl EvalOptions {
     /// The engine these options describe.
     pub(crate) fn engine(&self) -> Result<Engine, String> {
-        let mut engine = Engine::new().with_seed(self.seed);
+        let mut engine = Engine::new()
+            .with_seed(self.seed)
+            .with_limits(self.limits.limits()?);
         engine = match &self.now {
             Some(now) => engine.with_now(now)?,
             None => engine.with_system_clock(),

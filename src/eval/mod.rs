@@ -14,6 +14,7 @@ pub mod trace;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 
@@ -25,33 +26,61 @@ use crate::util::{self, Call, RunState};
 use crate::value::Value;
 pub use trace::{Event, NoTrace, Operand, Tracer};
 
-/// Limits that keep a bad template from hurting the user.
+/// Limits that keep a bad template from hurting the user. Each is checked where
+/// the work happens and reported as an [`ErrorKind::Limit`] error at the
+/// directive or expression that crossed it; `docs/security.md` lists them with
+/// the `vtl` flags that raise them.
 #[derive(Clone, Debug)]
 pub struct Limits {
+    /// Bytes of template text (AppSync's limit is 64 KB); checked by [`crate::Engine::parse`].
+    pub template_bytes: usize,
     /// Iterations of one `#foreach` before it stops (AppSync's quota is 1,000).
+    /// As in AppSync, the loop stops and the render goes on; a log line says where.
     pub loop_iterations: usize,
     /// Iterations of all loops together in one render.
     pub total_iterations: usize,
     /// Bytes of output (AppSync's evaluated-template limit is 5 MB).
     pub output_bytes: usize,
-    /// Nested macro calls.
+    /// Nested macro calls and `#define` blocks rendering each other.
     pub macro_depth: usize,
     /// Elements of a range literal `[a..b]`.
     pub range_size: usize,
     /// Bytes of one string built by the template.
     pub string_bytes: usize,
+    /// Elements of one list or map grown by `add`, `addAll`, `put`, `putAll`, ….
+    pub collection_size: usize,
+    /// Wall time of one render, checked at each loop pass, macro call and
+    /// `#define` block (`None`: no limit).
+    pub time: Option<Duration>,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
+            template_bytes: 64 * 1024,
             loop_iterations: 1000,
             total_iterations: 1_000_000,
             output_bytes: 5 * 1024 * 1024,
             macro_depth: 64,
             range_size: 100_000,
             string_bytes: 5 * 1024 * 1024,
+            collection_size: 1_000_000,
+            time: Some(Duration::from_secs(10)),
         }
+    }
+}
+
+/// Stack left when the evaluator moves to a new segment.
+const RED_ZONE: usize = 128 * 1024;
+/// Size of each new stack segment.
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+
+/// A duration as people write it: `10 s`, `250 ms`.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
     }
 }
 
@@ -130,6 +159,12 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     pub(crate) state: RunState,
     limits: Limits,
     iterations: usize,
+    /// When the render must have finished ([`Limits::time`]).
+    deadline: Option<Instant>,
+    /// `#define` blocks being rendered inside each other.
+    block_depth: usize,
+    /// Bytes of logs, appended errors and extension calls so far.
+    recorded: usize,
     pub(crate) tracer: T,
     /// Operands recorded while a condition is evaluated (tracing only).
     capture: Option<Vec<Operand>>,
@@ -152,8 +187,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             loops: Vec::new(),
             next_loop_id: 0,
             state,
+            deadline: limits.time.and_then(|t| Instant::now().checked_add(t)),
             limits,
             iterations: 0,
+            block_depth: 0,
+            recorded: 0,
             tracer,
             capture: None,
         }
@@ -166,7 +204,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Ok(()) | Err(Interrupt::Stop) | Err(Interrupt::Break(_)) => Ok(Ending::Complete),
             Err(Interrupt::Return(v)) => Ok(Ending::Returned(v)),
             Err(Interrupt::Raise(e)) => Ok(Ending::Raised(e)),
-            Err(Interrupt::Error(e)) => Err(e.in_source(&self.template.source)),
+            Err(Interrupt::Error(e)) => Err(e.at(Span::default()).in_source(&self.template.source)),
         }
     }
 
@@ -174,11 +212,72 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         self.template.source.slice(span)
     }
 
+    /// Fails once the render has run past [`Limits::time`].
+    fn check_time(&self, span: Span) -> Exec<()> {
+        match (self.deadline, self.limits.time) {
+            (Some(deadline), Some(time)) if Instant::now() > deadline => {
+                Err(Error::limit(format!(
+                    "the render took longer than {} (raise it with --timeout)",
+                    seconds(time)
+                ))
+                .at(span)
+                .into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Adds what a `$util` call logged, appended or recorded to the bytes kept
+    /// beside the output, which may not outgrow [`Limits::output_bytes`].
+    fn count_recorded(&mut self, before: (usize, usize, usize), span: Span) -> Exec<()> {
+        let state = &self.state;
+        let logs: usize = state.logs[before.0..].iter().map(String::len).sum();
+        let errors: usize = state.errors[before.1..]
+            .iter()
+            .map(|e| e.message.len() + 64)
+            .sum();
+        let extensions: usize = state.extensions[before.2..]
+            .iter()
+            .flat_map(|x| x.args.iter())
+            .map(|a| a.to_string().len())
+            .sum();
+        self.recorded += logs + errors + extensions;
+        if self.recorded > self.limits.output_bytes {
+            return Err(Error::limit(format!(
+                "logs, appended errors and extension calls are larger than {} bytes \
+                 (raise it with --max-output-bytes)",
+                self.limits.output_bytes
+            ))
+            .at(span)
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Records an engine warning, unless the logs are already full.
+    fn warn(&mut self, line: String) {
+        if self.recorded + line.len() <= self.limits.output_bytes {
+            self.recorded += line.len();
+            self.state.logs.push(line);
+        }
+    }
+
+    /// The error for a string longer than [`Limits::string_bytes`].
+    fn string_too_long(&self, span: Span) -> Interrupt {
+        Error::limit(format!(
+            "a string grew past {} bytes (raise it with --max-string-bytes)",
+            self.limits.string_bytes
+        ))
+        .at(span)
+        .into()
+    }
+
     fn write(&mut self, s: &str) -> Exec<()> {
         self.out.push_str(s);
         if self.out.len() > self.limits.output_bytes {
             return Err(Error::limit(format!(
-                "the output is larger than {} bytes (AppSync's limit is 5 MB)",
+                "the output is larger than {} bytes (AppSync's limit is 5 MB; raise it with \
+                 --max-output-bytes)",
                 self.limits.output_bytes
             ))
             .into());
@@ -187,10 +286,23 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     }
 
     fn block(&mut self, block: &'t [Node]) -> Exec<()> {
-        for node in block {
-            self.node(node)?;
-        }
-        Ok(())
+        // Blocks, expressions and macro calls recurse: grow the stack on the heap
+        // when it runs low, so that depth is bounded by the limits, not the stack.
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            let mut at = None;
+            for node in block {
+                at = node.span().or(at);
+                if let Err(e) = self.node(node) {
+                    // An error without a position (the output outgrew its limit while
+                    // text was written) is located at the nearest node before it.
+                    return Err(match (e, at) {
+                        (Interrupt::Error(e), Some(span)) => Interrupt::Error(e.at(span)),
+                        (other, _) => other,
+                    });
+                }
+            }
+            Ok(())
+        })
     }
 
     fn node(&mut self, node: &'t Node) -> Exec<()> {
@@ -206,7 +318,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Node::Foreach(node) => self.foreach(node),
             Node::Break { target, span } => {
                 let target = match target {
-                    Some(r) => match self.eval_ref(r)?.0 {
+                    Some(r) => match &self.eval_ref(r)?.0 {
                         Value::Loop(l) => Some(l.id),
                         _ => None,
                     },
@@ -247,7 +359,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         }
     }
 
-    fn render_value(&mut self, value: &Value) -> Exec<()> {
+    fn render_value(&mut self, value: &Value, span: Span) -> Exec<()> {
         match value {
             Value::Str(s) => self.write(s),
             Value::Block(b) => {
@@ -255,7 +367,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 // The block lives as long as the value; render a clone of its nodes
                 // through a temporary template-independent walk.
                 let body: Block = body.clone();
-                self.render_owned_block(&body)
+                self.render_owned_block(&body, span)
             }
             other => {
                 let mut s = String::new();
@@ -266,7 +378,17 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     }
 
     /// Renders nodes that do not borrow from the template (a `#define` body).
-    fn render_owned_block(&mut self, body: &[Node]) -> Exec<()> {
+    fn render_owned_block(&mut self, body: &[Node], span: Span) -> Exec<()> {
+        if self.block_depth + self.frames.len() >= self.limits.macro_depth {
+            return Err(Error::limit(format!(
+                "macros and #define blocks render each other more than {} levels deep \
+                 (raise it with --max-macro-depth)",
+                self.limits.macro_depth
+            ))
+            .at(span)
+            .into());
+        }
+        self.check_time(span)?;
         // Safety of lifetimes: `#define` bodies are Arc-owned, so they are cloned
         // into a short-lived evaluator that shares this one's state.
         let template = Template {
@@ -278,7 +400,13 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         let state = std::mem::take(&mut self.state);
         let mut inner = Evaluator::new(&template, vars, state, self.limits.clone(), NoTrace);
         inner.loops = self.loops.clone();
+        inner.iterations = self.iterations;
+        inner.deadline = self.deadline;
+        inner.block_depth = self.block_depth + self.frames.len() + 1;
+        inner.recorded = self.recorded;
         let result = inner.block(&template.body);
+        self.iterations = inner.iterations;
+        self.recorded = inner.recorded;
         let out = std::mem::take(&mut inner.out);
         self.vars = std::mem::take(&mut inner.vars);
         self.state = std::mem::take(&mut inner.state);
@@ -300,7 +428,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     self.write(text)
                 }
             }
-            v => self.render_value(&v),
+            v => self.render_value(&v, r.span),
         }
     }
 
@@ -370,7 +498,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             }
             parent = self.segment(parent, seg, target.span.start)?.0;
         }
-        match (parent, last) {
+        match (&parent, last) {
             (Value::Map(m), Segment::Property(name, _)) => {
                 m.borrow_mut().insert(Rc::from(&**name), value);
             }
@@ -462,8 +590,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         let mut result = Ok(());
         for (i, item) in items.into_iter().enumerate() {
             if i >= self.limits.loop_iterations {
-                self.state.logs.push(format!(
-                    "#foreach at {} stopped after {} iterations (AppSync's per-loop limit)",
+                self.warn(format!(
+                    "#foreach at {} stopped after {} iterations (AppSync's per-loop limit; \
+                     raise it with --max-loop-iterations)",
                     self.template.source.line_col(node.span.start as usize),
                     self.limits.loop_iterations
                 ));
@@ -472,11 +601,15 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             self.iterations += 1;
             if self.iterations > self.limits.total_iterations {
                 result = Err(Error::limit(format!(
-                    "more than {} loop iterations in one render",
+                    "more than {} loop iterations in one render (raise it with --max-total-iterations)",
                     self.limits.total_iterations
                 ))
                 .at(node.span)
                 .into());
+                break;
+            }
+            if let Err(e) = self.check_time(node.span) {
+                result = Err(e);
                 break;
             }
             info.index.set(i);
@@ -529,14 +662,15 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             let text = self.src(call.span);
             return self.write(text);
         };
-        if self.frames.len() >= self.limits.macro_depth {
+        if self.block_depth + self.frames.len() >= self.limits.macro_depth {
             return Err(Error::limit(format!(
-                "macros call each other more than {} levels deep",
+                "macros call each other more than {} levels deep (raise it with --max-macro-depth)",
                 self.limits.macro_depth
             ))
             .at(call.span)
             .into());
         }
+        self.check_time(call.span)?;
         let caller = self.frame;
         let params = mac
             .params
@@ -653,8 +787,27 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     };
                     return self.util_call(ns, name, values, whole);
                 }
-                methods::call(&value, name, &values, &mut self.state)
-                    .map_err(|e| Interrupt::Error(e.at(*span)))
+                let result = methods::call(&value, name, &values, &mut self.state)
+                    .map_err(|e| Interrupt::Error(e.at(*span)))?;
+                if let (Value::Str(s), _) = &result {
+                    if s.len() > self.limits.string_bytes {
+                        return Err(self.string_too_long(*span));
+                    }
+                }
+                let grown = match &value {
+                    Value::List(l) => l.borrow().len(),
+                    Value::Map(m) => m.borrow().len(),
+                    _ => 0,
+                };
+                if grown > self.limits.collection_size {
+                    return Err(Error::limit(format!(
+                        "a list or map grew past {} elements (raise it with --max-collection-size)",
+                        self.limits.collection_size
+                    ))
+                    .at(*span)
+                    .into());
+                }
+                Ok(result)
             }
         }
     }
@@ -724,11 +877,22 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             .at(span)
             .into());
         }
+        let before = (
+            self.state.logs.len(),
+            self.state.errors.len(),
+            self.state.extensions.len(),
+        );
         let mut call = Call {
             state: &mut self.state,
             span,
         };
         let result = (builtin.func)(&mut call, &args);
+        self.count_recorded(before, span)?;
+        if let Ok(Value::Str(s)) = &result {
+            if s.len() > self.limits.string_bytes {
+                return Err(self.string_too_long(span));
+            }
+        }
         if T::ENABLED {
             let shown = match &result {
                 Ok(v) => v.clone(),
@@ -764,6 +928,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     // -- expressions --------------------------------------------------------------
 
     pub(crate) fn expr(&mut self, e: &'t Expr) -> Exec<Value> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &'t Expr) -> Exec<Value> {
         match e {
             Expr::Literal(lit, _) => Ok(match lit {
                 Literal::Null => Value::Null,
@@ -778,12 +946,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 let text = std::mem::replace(&mut self.out, saved);
                 result?;
                 if text.len() > self.limits.string_bytes {
-                    return Err(Error::limit(format!(
-                        "a string grew past {} bytes",
-                        self.limits.string_bytes
-                    ))
-                    .at(*span)
-                    .into());
+                    return Err(self.string_too_long(*span));
                 }
                 Ok(Value::Str(text.into()))
             }
@@ -857,17 +1020,12 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                         }
                     }
                     match result {
-                        Ok(Value::Str(s)) if s.len() > self.limits.string_bytes => {
-                            Err(Error::limit(format!(
-                                "a string grew past {} bytes",
-                                self.limits.string_bytes
-                            ))
-                            .at(*span)
-                            .into())
+                        Ok(Value::Str(ref s)) if s.len() > self.limits.string_bytes => {
+                            Err(self.string_too_long(*span))
                         }
                         Ok(v) => Ok(v),
                         Err(message) => {
-                            self.state.logs.push(format!(
+                            self.warn(format!(
                                 "{} at {}",
                                 message,
                                 self.template.source.line_col(span.start as usize)

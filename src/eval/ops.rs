@@ -160,7 +160,7 @@ pub(crate) fn range(a: &Value, b: &Value, max: usize) -> Result<Value, Error> {
     let len = from.abs_diff(to).saturating_add(1);
     if len > max as u64 {
         return Err(Error::limit(format!(
-            "the range [{from}..{to}] has {len} elements; the limit is {max}"
+            "the range [{from}..{to}] has {len} elements; the limit is {max} (raise it with --max-range-size)"
         )));
     }
     let items: Vec<Value> = if from <= to {

@@ -67,6 +67,24 @@ pub enum Node {
     },
 }
 
+impl Node {
+    /// Where the node is written (its directive head); `None` for text.
+    pub fn span(&self) -> Option<Span> {
+        Some(match self {
+            Node::Text(_) => return None,
+            Node::Ref(r) | Node::EscapedRef { reference: r, .. } => r.span,
+            Node::Set(set) => set.span,
+            Node::If(node) => node.branches.first()?.span,
+            Node::Foreach(node) => node.span,
+            Node::Break { span, .. }
+            | Node::Stop(span)
+            | Node::Return { span, .. }
+            | Node::Define { span, .. } => *span,
+            Node::MacroCall(call) => call.span,
+        })
+    }
+}
+
 /// `#set`
 #[derive(Debug, Clone)]
 pub struct Set {

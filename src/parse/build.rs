@@ -35,20 +35,40 @@ pub(crate) const MAX_NESTING: usize = 256;
 
 /// Parses a template, collecting every error found.
 pub(crate) fn build(source: &Arc<Source>) -> Result<Template, Vec<Error>> {
-    let mut builder = Builder {
+    let builder = Builder {
         source: source.clone(),
         errors: Vec::new(),
         macros: Vec::new(),
         depth: 0,
     };
     let text = source.text();
-    if let Some(at) = nesting_too_deep(text) {
+    if let Some((at, what)) = nesting_too_deep(text) {
         return Err(vec![Error::limit(format!(
-            "brackets nest deeper than {MAX_NESTING} levels"
+            "{what} nest deeper than {} levels",
+            if what == "brackets" {
+                MAX_NESTING
+            } else {
+                MAX_NESTING * 4
+            }
         ))
         .at(Span::new(at, at + 1))
         .in_source(source)]);
     }
+    // pest and the builder recurse once per nesting level (at most MAX_NESTING):
+    // make sure that much stack is there, whatever thread parses.
+    stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || {
+        build_checked(builder, source, text)
+    })
+}
+
+/// Stack reserved for parsing one template.
+const PARSE_STACK: usize = 8 * 1024 * 1024;
+
+fn build_checked(
+    mut builder: Builder,
+    source: &Arc<Source>,
+    text: &str,
+) -> Result<Template, Vec<Error>> {
     let body = match VtlParser::parse(Rule::template, text) {
         Ok(mut pairs) => {
             let items = pairs.next().map(|p| p.into_inner());
@@ -72,8 +92,9 @@ pub(crate) fn build(source: &Arc<Source>) -> Result<Template, Vec<Error>> {
 }
 
 /// Where brackets or directive blocks nest deeper than the parser allows (pest
-/// recurses per level, so this is checked before parsing).
-fn nesting_too_deep(text: &str) -> Option<usize> {
+/// recurses per bracket, so this is checked before parsing; blocks are counted
+/// roughly here and exactly, against [`MAX_NESTING`], while building).
+fn nesting_too_deep(text: &str) -> Option<(usize, &'static str)> {
     let mut depth = 0usize;
     let mut blocks = 0usize;
     let bytes = text.as_bytes();
@@ -82,7 +103,7 @@ fn nesting_too_deep(text: &str) -> Option<usize> {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Some(i);
+                    return Some((i, "brackets"));
                 }
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
@@ -92,7 +113,7 @@ fn nesting_too_deep(text: &str) -> Option<usize> {
                 if rest.starts_with(b"if") || rest.starts_with(b"foreach") {
                     blocks += 1;
                     if blocks > MAX_NESTING * 4 {
-                        return Some(i);
+                        return Some((i, "#if and #foreach blocks"));
                     }
                 } else if rest.starts_with(b"end") {
                     blocks = blocks.saturating_sub(1);
@@ -535,7 +556,9 @@ impl Builder {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             self.error(
-                Error::limit(format!("directives nest deeper than {MAX_NESTING} levels")),
+                Error::limit(format!(
+                    "directives and expressions nest deeper than {MAX_NESTING} levels"
+                )),
                 head,
             );
         }
@@ -757,7 +780,9 @@ impl Builder {
         let expr = if self.depth > MAX_NESTING {
             let span = span_of(&pair, offset);
             self.error(
-                Error::limit(format!("expressions nest deeper than {MAX_NESTING} levels")),
+                Error::limit(format!(
+                    "directives and expressions nest deeper than {MAX_NESTING} levels"
+                )),
                 span,
             );
             Expr::Literal(Literal::Null, span)

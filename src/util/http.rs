@@ -109,8 +109,8 @@ fn add_response_header(call: &mut Call<'_>, args: &[Value]) -> UtilResult {
 }
 
 fn add_response_headers(call: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    let m = match any(args, 0) {
-        Value::Map(m) => m,
+    let m = match &any(args, 0) {
+        Value::Map(m) => m.clone(),
         other => {
             return Err(UtilError::Invalid(format!(
                 "argument 1 must be a Map, got {}",

@@ -87,9 +87,9 @@ fn sort_list(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
         return Ok(Value::list(out));
     }
     let cmp = |a: &Value, b: &Value| -> Ordering {
-        match (key(a), key(b)) {
-            (Value::Str(x), Value::Str(y)) => x.cmp(&y),
-            (Value::Bool(x), Value::Bool(y)) => x.cmp(&y),
+        match (&key(a), &key(b)) {
+            (Value::Str(x), Value::Str(y)) => x.cmp(y),
+            (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
             (x, y) => x
                 .as_f64()
                 .unwrap_or(0.0)

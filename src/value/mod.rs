@@ -371,3 +371,40 @@ impl From<serde_json::Value> for Value {
         from_json(&v)
     }
 }
+
+/// Dropping a value frees nested lists and maps with a work list instead of
+/// recursion, so a list nested a million levels deep (`#set($l = [$l])` in a
+/// loop) is freed without overflowing the stack.
+impl Drop for Value {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        take_children(self, &mut pending);
+        while let Some(mut v) = pending.pop() {
+            take_children(&mut v, &mut pending);
+            // `v` has no children left: its own drop does not recurse.
+        }
+    }
+}
+
+/// Moves the children of a container that is about to be freed (its last
+/// reference) into `pending`.
+fn take_children(v: &mut Value, pending: &mut Vec<Value>) {
+    match v {
+        Value::List(l) if Rc::strong_count(l) == 1 => {
+            if let Ok(mut items) = l.try_borrow_mut() {
+                pending.append(&mut items);
+            }
+        }
+        Value::Map(m) if Rc::strong_count(m) == 1 => {
+            if let Ok(mut entries) = m.try_borrow_mut() {
+                pending.extend(entries.drain(..).map(|(_, v)| v));
+            }
+        }
+        Value::Entry(e) => {
+            if let Some((_, value)) = Rc::get_mut(e) {
+                pending.push(std::mem::take(value));
+            }
+        }
+        _ => {}
+    }
+}

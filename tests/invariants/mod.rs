@@ -34,13 +34,22 @@ pub(crate) fn check_parse(text: &str) {
         assert!(!errors.is_empty(), "a failed parse reports an error");
         for e in &errors {
             let span = e.span().expect("a parse error has a position");
-            assert!(inside(text, span), "{span:?} outside a {}-byte source", text.len());
+            assert!(
+                inside(text, span),
+                "{span:?} outside a {}-byte source",
+                text.len()
+            );
             let _ = report::render(e, false);
         }
     }
     let source = Arc::new(Source::new("fuzz.vtl", text));
     for d in lint::check(source.clone(), &[]) {
-        assert!(inside(text, d.span()), "lint {} at {:?} outside the source", d.lint, d.span());
+        assert!(
+            inside(text, d.span()),
+            "lint {} at {:?} outside the source",
+            d.lint,
+            d.span()
+        );
         let _ = d.render(&source, false);
     }
 }
@@ -52,7 +61,10 @@ pub(crate) fn check_render(text: &str, ctx: &RequestContext, seed: u64) {
     let template = match engine.parse("fuzz.vtl", text) {
         Ok(t) => t,
         Err(e) => {
-            assert!(inside(text, e.span().expect("a parse error has a position")));
+            assert!(inside(
+                text,
+                e.span().expect("a parse error has a position")
+            ));
             return;
         }
     };
@@ -66,7 +78,11 @@ pub(crate) fn check_render(text: &str, ctx: &RequestContext, seed: u64) {
         (Err(a), Err(b)) => {
             assert_eq!(a.to_string(), b.to_string());
             if let Some(span) = a.span() {
-                assert!(inside(text, span), "{span:?} outside a {}-byte source", text.len());
+                assert!(
+                    inside(text, span),
+                    "{span:?} outside a {}-byte source",
+                    text.len()
+                );
             }
             let _ = report::render(a, false);
         }
@@ -93,7 +109,10 @@ pub(crate) fn check_json_roundtrip(text: &str) {
     let out = Engine::new()
         .render_str("$util.toJson($util.parseJson($ctx.args.s))", &ctx)
         .expect("parseJson of valid JSON renders");
-    assert_eq!(out.output, t1, "$util.toJson($util.parseJson(s)) differs from the library");
+    assert_eq!(
+        out.output, t1,
+        "$util.toJson($util.parseJson(s)) differs from the library"
+    );
 }
 
 /// A template that reads the whole context and its common paths.
