@@ -70,6 +70,9 @@ pub fn render(error: &Error, color: bool) -> String {
     }
 }
 
+/// Characters of a source line shown in a snippet; longer lines are cut around the mark.
+const MAX_LINE: usize = 120;
+
 /// The ` --> name:line:col` header and the annotated source lines: the first
 /// label is marked `^^^` in `mark` colour, the others `---` with their note.
 pub fn snippet(source: &Source, labels: &[(Span, String)], mark_color: &str, p: Palette) -> String {
@@ -94,12 +97,28 @@ pub fn snippet(source: &Source, labels: &[(Span, String)], mark_color: &str, p: 
         } else {
             line.chars().count() + 1
         };
-        let carets = end_col.saturating_sub(start.column).max(1);
-        let lead: String = line
-            .chars()
-            .take(start.column - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        // A long line (a minified template) is shown as a window around the mark.
+        let chars = line.chars().count();
+        let (from, to) = if chars > MAX_LINE {
+            let from = (start.column - 1).saturating_sub(MAX_LINE / 3);
+            (from, (from + MAX_LINE).min(chars))
+        } else {
+            (0, chars)
+        };
+        let shown: String = line.chars().skip(from).take(to - from).collect();
+        let line = format!(
+            "{}{shown}{}",
+            if from > 0 { "…" } else { "" },
+            if to < chars { "…" } else { "" }
+        );
+        let carets = end_col.min(to + 1).saturating_sub(start.column).max(1);
+        let lead: String = (if from > 0 { " " } else { "" }).to_string()
+            + &line
+                .chars()
+                .skip(usize::from(from > 0))
+                .take((start.column - 1).saturating_sub(from))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect::<String>();
         if i == 0 || source.line_col(labels[i - 1].0.start as usize).line != start.line {
             out.push_str(&format!("{blue}{:>width$} |{reset} {line}\n", start.line));
         }

@@ -38,7 +38,7 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            println!("{:<24} {sev:<8} {}", l.name, l.summary);
+            outln!("{:<24} {sev:<8} {}", l.name, l.summary);
         }
         return EXIT_OK;
     }
@@ -72,13 +72,13 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
                 Severity::Warning => warnings += 1,
             }
             if args.format == Format::Text {
-                println!("{}", d.render(&source, color));
+                outln!("{}", d.render(&source, color));
             }
         }
         files.push(json!({"file": name, "diagnostics": found}));
     }
     match args.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(
                 &json!({"files": files, "errors": errors, "warnings": warnings})
@@ -88,7 +88,7 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
         Format::Text => {
             let n = args.templates.len();
             let files = if n == 1 { "file" } else { "files" };
-            println!("{n} {files} checked: {errors} error(s), {warnings} warning(s)");
+            outln!("{n} {files} checked: {errors} error(s), {warnings} warning(s)");
         }
     }
     if errors > 0 {

@@ -71,7 +71,7 @@ fn load(template: &str, options: &EvalOptions) -> Result<(Prepared, Template), i
 }
 
 fn print_json(v: &impl serde::Serialize) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    outln!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
 pub(crate) fn run(args: ExplainArgs) -> i32 {
@@ -96,7 +96,7 @@ pub(crate) fn run(args: ExplainArgs) -> i32 {
         let table = matrix(&prepared.engine, &template, &callers, &args.watch);
         match args.format {
             Format::Json => print_json(&table),
-            Format::Text => print!("{}", table.to_text(color_stdout())),
+            Format::Text => out!("{}", table.to_text(color_stdout())),
         }
         return EXIT_OK;
     }
@@ -104,7 +104,7 @@ pub(crate) fn run(args: ExplainArgs) -> i32 {
     let explanation = explain(&template, &traced, &args.watch);
     match args.format {
         Format::Json => print_json(&explanation),
-        Format::Text => print!("{}", explanation.to_text(color_stdout())),
+        Format::Text => out!("{}", explanation.to_text(color_stdout())),
     }
     EXIT_OK
 }
@@ -165,13 +165,13 @@ pub(crate) fn run_trace(args: TraceArgs) -> i32 {
                 if matches!(e, crate::Event::LoopEnd { .. }) {
                     depth = depth.saturating_sub(1);
                 }
-                println!("{}{}", "  ".repeat(depth), event_line(e, src, p));
+                outln!("{}{}", "  ".repeat(depth), event_line(e, src, p));
                 if matches!(e, crate::Event::LoopStart { .. }) {
                     depth += 1;
                 }
             }
             let summary = crate::explain::summarize(src, &traced);
-            println!("{}", summary.line(p));
+            outln!("{}", summary.line(p));
         }
     }
     match traced.result {

@@ -24,6 +24,8 @@ pub(crate) enum InputError {
     },
     #[error("{path}: {message}")]
     Context { path: String, message: String },
+    #[error("{path}: is empty; expected a JSON object such as {{\"arguments\": {{}}}}")]
+    EmptyContext { path: String },
 }
 
 /// Reads a text file (`-` is standard input).
@@ -59,6 +61,9 @@ pub(crate) fn read_text(path: &str) -> Result<String, InputError> {
 /// Reads a context file.
 pub(crate) fn read_context(path: &str) -> Result<RequestContext, InputError> {
     let text = read_text(path)?;
+    if text.trim().is_empty() {
+        return Err(InputError::EmptyContext { path: path.into() });
+    }
     RequestContext::from_json_str(&text).map_err(|e| match e {
         ContextError::Json {
             line,

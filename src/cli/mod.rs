@@ -2,6 +2,23 @@
 //! `run` maps results to exit codes: 0 done, 1 the template (or a test) failed,
 //! 2 bad usage or unreadable input.
 
+/// `print!` to standard output through [`write_stdout`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` to standard output through [`write_stdout`].
+macro_rules! outln {
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod check;
 mod explain;
 mod input;
@@ -74,6 +91,21 @@ pub(crate) fn color_stdout() -> bool {
 /// Whether to colour output written to stderr.
 pub(crate) fn color_stderr() -> bool {
     color_allowed(std::io::stderr().is_terminal())
+}
+
+/// Writes to standard output. A reader that went away (`vtl render … | head -1`)
+/// is not an error, where `println!` would panic; any other failure is said once
+/// on stderr.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if e.kind() != std::io::ErrorKind::BrokenPipe
+            && !SAID.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            eprintln!("error: cannot write the output: {e}");
+        }
+    }
 }
 
 /// Parses the arguments and runs the command; returns the exit code.

@@ -203,6 +203,9 @@ impl Prepared {
         let text = read_text(template).map_err(|e| fail(e.to_string()))?;
         let ctx = options.context().map_err(fail)?;
         let name = if template == "-" { "<stdin>" } else { template };
+        if text.trim().is_empty() {
+            eprintln!("warning: {name}: the template is empty");
+        }
         Ok(Prepared {
             engine,
             name: name.to_string(),
@@ -237,7 +240,7 @@ pub(crate) fn run(args: RenderArgs) -> i32 {
         Err(errors) => {
             print_parse_errors(&errors);
             if let (Some(first), Output::Json) = (errors.first(), args.output) {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&engine_error_json(first)).unwrap_or_default()
                 );
@@ -249,7 +252,7 @@ pub(crate) fn run(args: RenderArgs) -> i32 {
     match result {
         Ok(outcome) => {
             match args.output {
-                Output::Json => println!(
+                Output::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&api_json(&outcome)).unwrap_or_default()
                 ),
@@ -262,8 +265,8 @@ pub(crate) fn run(args: RenderArgs) -> i32 {
                         );
                     }
                     (None, Some(text)) => match serde_json::from_str::<Json>(&text) {
-                        Ok(v) => println!("{}", serde_json::to_string_pretty(&v).unwrap_or(text)),
-                        Err(_) => print!("{text}"),
+                        Ok(v) => outln!("{}", serde_json::to_string_pretty(&v).unwrap_or(text)),
+                        Err(_) => out!("{text}"),
                     },
                     (None, None) => {}
                 },
@@ -273,7 +276,7 @@ pub(crate) fn run(args: RenderArgs) -> i32 {
         Err(e) => {
             eprint!("{}", crate::report::render(&e, color_stderr()));
             if args.output == Output::Json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&engine_error_json(&e)).unwrap_or_default()
                 );

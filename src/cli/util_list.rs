@@ -34,11 +34,13 @@ pub(crate) fn run(args: UtilArgs) -> i32 {
             continue;
         }
         shown += 1;
-        println!(
+        outln!(
             "{path}  ({} args)\n    {}\n    {}",
-            f.arity, f.signature, f.doc
+            f.arity,
+            f.signature,
+            f.doc
         );
     }
-    println!("\n{shown} functions");
+    outln!("\n{shown} functions");
     EXIT_OK
 }
