@@ -26,6 +26,7 @@ pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod harness;
 pub mod identity;
 pub mod lint;
 pub mod outcome;
@@ -35,7 +36,7 @@ pub mod source;
 pub mod util;
 pub mod value;
 
-pub use context::RequestContext;
+pub use context::{RequestContext, SharedContext};
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use eval::{Event, Limits};

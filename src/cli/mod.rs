@@ -4,8 +4,9 @@
 
 mod check;
 mod explain;
-mod input;
+pub(crate) mod input;
 mod render;
+mod test;
 mod util_list;
 
 use std::io::IsTerminal;
@@ -41,6 +42,8 @@ pub struct Cli {
 enum Command {
     /// Evaluate a template and print what `aws appsync evaluate-mapping-template` prints.
     Render(render::RenderArgs),
+    /// Run case folders against their snapshots and assertions (see README: `vtl test`).
+    Test(test::TestArgs),
     /// Print every `$util` function with its signature and documentation.
     Util(util_list::UtilArgs),
     /// Explain why variables end with their values: assignments, the conditions
@@ -88,6 +91,7 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Render(args) => render::run(args),
+        Command::Test(args) => test::run(args),
         Command::Util(args) => util_list::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Trace(args) => explain::run_trace(args),
