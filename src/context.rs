@@ -267,7 +267,7 @@ impl RequestContext {
 /// let ctx = RequestContext::new().share();
 /// engine.render_shared(&first, &ctx).unwrap();
 /// ctx.set("prev", from_json(&serde_json::json!({"result": "ok"})));
-/// assert_eq!(engine.render_shared(&second, &ctx).unwrap().output, "1 {result=ok}");
+/// assert_eq!(engine.render_shared(&second, &ctx).unwrap().output, "1 ok");
 /// ```
 #[derive(Debug, Clone)]
 pub struct SharedContext {

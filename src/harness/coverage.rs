@@ -143,6 +143,7 @@ impl Coverage {
             let entries = counts.any_within(block_range(&m.body));
             walker.block(&m.body, entries, None, &mut file);
         }
+        file.branches.sort_by_key(|b| b.line);
         match self.files.get_mut(&key) {
             Some(existing) => existing.add(file),
             None => {

@@ -19,7 +19,7 @@
 //! let dir = std::env::temp_dir().join(format!("vtl-doc-pipeline-{}", std::process::id()));
 //! std::fs::create_dir_all(&dir).unwrap();
 //! let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
-//! write("before.vtl", r#"$util.qr($ctx.stash.put("table", "Post"))"#);
+//! write("before.vtl", r#"$util.qr($ctx.stash.put("table", "Post")){}"#);
 //! write("get.req.vtl", r#"{"version": "2018-05-29", "operation": "GetItem", "table": "$ctx.stash.table"}"#);
 //! write("get.res.vtl", r#"$util.toJson($ctx.result)"#);
 //! write("after.vtl", r#"$util.toJson($ctx.prev.result)"#);
@@ -244,6 +244,11 @@ impl Run<'_> {
             Produced::Json(v) => v,
         };
         self.report.steps.push(format!("{}.dataSource", f.name));
+        if f.data_source != DataSource::None {
+            self.report
+                .requests
+                .push(json!({ "function": f.name, "request": request }));
+        }
         let (result, error) = match &f.data_source {
             DataSource::None => (request.get("payload").cloned().unwrap_or(Json::Null), None),
             DataSource::Result(r) => (r.clone(), None),
@@ -310,6 +315,19 @@ impl Pipeline {
         }
         all.extend(self.after.iter());
         all
+    }
+
+    /// `pipeline: before → <function names> → after`.
+    pub fn outline(&self) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        if self.before.is_some() {
+            parts.push("before");
+        }
+        parts.extend(self.functions.iter().map(|f| f.name.as_str()));
+        if self.after.is_some() {
+            parts.push("after");
+        }
+        format!("pipeline: {}", parts.join(" → "))
     }
 
     /// Replays the resolver for one request.

@@ -48,6 +48,9 @@ pub struct CaseReport {
     /// `$extensions` calls.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Json>,
+    /// What a pipeline sent to its (mocked) data sources: `{"function", "request"}`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<Json>,
     /// The steps a pipeline ran, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,

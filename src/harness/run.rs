@@ -298,10 +298,7 @@ pub fn run_case(
     };
     let expression = match &case.body {
         Body::Template(t) => t.name.clone(),
-        Body::Pipeline(p) => {
-            let names: Vec<&str> = p.templates().iter().map(|t| t.name.as_str()).collect();
-            format!("pipeline {}", names.join(" → "))
-        }
+        Body::Pipeline(p) => p.outline(),
     };
     let mut results = Vec::new();
     for test in &case.tests {

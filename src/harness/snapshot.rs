@@ -260,7 +260,6 @@ pub fn check(
         }
         Some(Err((reason, _))) => {
             write_atomic(&pending, &text)?;
-            notes.push(format!("wrote {}", pending.display()));
             Ok(Verdict::Corrupt {
                 reason,
                 written: pending,
