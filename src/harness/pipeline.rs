@@ -231,14 +231,19 @@ impl Run<'_> {
         })
     }
 
+    /// Starts a step: `$ctx.prev.result` is the last result; `result` and `error` are cleared.
+    fn enter(&self, prev: &Json) {
+        self.set_json("prev", &json!({ "result": prev }));
+        self.ctx.set("result", Value::Null);
+        self.ctx.set("error", Value::Null);
+    }
+
     fn set_json(&self, key: &str, value: &Json) {
         self.ctx.set(key, from_json(value));
     }
 
     fn function(&mut self, f: &Function, prev: &Json) -> Result<Json, Stop> {
-        self.set_json("prev", &json!({ "result": prev }));
-        self.ctx.set("result", Value::Null);
-        self.ctx.set("error", Value::Null);
+        self.enter(prev);
         let request = match self.render(format!("{}.request", f.name), &f.request, true)? {
             Produced::Returned(v) => return Ok(v),
             Produced::Json(v) => v,
@@ -377,9 +382,7 @@ impl Pipeline {
             prev = run.function(f, &prev)?;
         }
         if let Some(after) = &self.after {
-            run.set_json("prev", &json!({ "result": prev }));
-            run.ctx.set("result", Value::Null);
-            run.ctx.set("error", Value::Null);
+            run.enter(&prev);
             prev = match run.render("after".into(), after, false)? {
                 Produced::Json(v) | Produced::Returned(v) => v,
             };
