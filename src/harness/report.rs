@@ -54,9 +54,15 @@ pub struct CaseReport {
     /// The steps a pipeline ran, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
-    /// An engine error (the template could not be parsed or evaluated), as its report text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// An engine error (the template could not be parsed or evaluated), as its
+    /// report text (snapshotted as a list of lines, to stay readable).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_lines")]
     pub engine_error: Option<String>,
+}
+
+fn as_lines<S: serde::Serializer>(text: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    let lines: Vec<&str> = text.as_deref().unwrap_or("").lines().collect();
+    lines.serialize(s)
 }
 
 /// Splits an evaluation result into `(output, json_error)`.
