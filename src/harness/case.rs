@@ -64,7 +64,7 @@ pub struct CaseSettings {
     pub seed: Option<u64>,
     /// The auth mode (otherwise the context's `authType`, else inferred from the identity).
     pub auth_type: Option<String>,
-    /// Identity presets to run every context as (see `vtl explain --callers`).
+    /// Identity presets to run every context as (see [`crate::identity::PRESETS`]).
     #[serde(default)]
     pub callers: Vec<String>,
     /// Assertions for every test.
@@ -335,8 +335,11 @@ impl Case {
             .iter()
             .map(|n| {
                 Caller::preset(n).ok_or_else(|| {
+                    let names: Vec<&str> =
+                        crate::identity::PRESETS.iter().map(|(p, _)| *p).collect();
                     bad(format!(
-                        "callers: no preset `{n}` (see `vtl explain --callers`)"
+                        "callers: no preset `{n}` (one of {})",
+                        names.join(", ")
                     ))
                 })
             })
