@@ -44,3 +44,8 @@ pub use outcome::{AppSyncError, AuthType, Outcome};
 pub use parse::Template;
 pub use source::{Source, Span};
 pub use value::Value;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -29,9 +29,15 @@ pub const EXIT_USAGE: i32 = 2;
     long_about = "Evaluate AWS AppSync VTL resolver mapping templates offline, with AppSync's \
                   Java semantics and its $util library.\n\n\
                   Examples:\n  \
-                  vtl render templates/post_owner_public/Mutation.createPost.auth.1.req.vtl --context ctx.json\n  \
+                  vtl render auth.req.vtl --context ctx.json --now 2024-01-15T10:30:45Z\n  \
+                  vtl explain auth.req.vtl --context ctx.json --watch isAuthorized\n  \
+                  vtl explain auth.req.vtl --matrix --watch isAuthorized\n  \
+                  vtl test templates/\n  \
+                  vtl check resolvers/*.vtl\n  \
                   echo '$util.toJson({\"a\": 7 / 2})' | vtl render - --output text\n  \
-                  vtl util list"
+                  vtl util list time\n\n\
+                  Exit codes: 0 done, 1 a template failed to parse or evaluate (or a test failed), \
+                  2 bad usage or unreadable input."
 )]
 pub struct Cli {
     #[command(subcommand)]

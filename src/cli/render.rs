@@ -25,6 +25,10 @@ pub(crate) struct EvalOptions {
     /// Seed for autoId/autoUlid/autoKsuid/math.random* (reproducible ids).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) seed: u64,
+    /// Replace the identity with a built-in caller: api-key, cognito-user, cognito-other,
+    /// cognito-admin, cognito-nogroup, iam-auth, iam-unauth, oidc, lambda.
+    #[arg(long, value_name = "PRESET")]
+    pub(crate) caller: Option<String>,
 }
 
 fn parse_auth_type(s: &str) -> Result<AuthType, String> {
@@ -49,15 +53,29 @@ impl EvalOptions {
 
     /// The context these options name (empty when none).
     pub(crate) fn context(&self) -> Result<RequestContext, String> {
-        match &self.context {
+        let ctx = match &self.context {
             Some(path) => {
                 let ctx = read_context(path).map_err(|e| e.to_string())?;
                 for key in ctx.unknown_keys() {
                     eprintln!("warning: {path}: unknown context key `{key}` (AppSync ignores it)");
                 }
-                Ok(ctx)
+                ctx
             }
-            None => Ok(RequestContext::new()),
+            None => RequestContext::new(),
+        };
+        match &self.caller {
+            None => Ok(ctx),
+            Some(name) => match crate::identity::Caller::preset(name) {
+                Some(caller) => Ok(caller.apply(ctx)),
+                None => Err(format!(
+                    "unknown caller `{name}`; the presets are: {}",
+                    crate::identity::PRESETS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            },
         }
     }
 }
