@@ -1,0 +1,44 @@
+//! Replaying what a user captured: a JWT ([`jwt`]), a browser HAR file
+//! ([`har`]), AppSync CloudWatch log events ([`log`]) become EvaluateMappingTemplate
+//! contexts; [`authz`] applies AppSync's auth-mode rules (the check that runs
+//! before any resolver) to a GraphQL operation ([`graphql`]).
+//!
+//! ```
+//! use appsync_vtl::replay::jwt;
+//! // an unsigned token: {"alg":"none"} . {"sub":"s1","cognito:username":"alice","iss":"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x"}
+//! let token = jwt::encode_unsigned(&serde_json::json!({
+//!     "sub": "s1", "cognito:username": "alice",
+//!     "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x",
+//! }));
+//! let decoded = jwt::decode(&token).unwrap();
+//! assert_eq!(decoded.identity(decoded.auth_type())["username"], "alice");
+//! ```
+
+pub mod authz;
+pub mod graphql;
+pub mod har;
+pub mod jwt;
+pub mod log;
+
+/// An input that is not what it should be: not a JWT, not a HAR file, a log
+/// line of another shape, a schema that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not {expected}: {detail}")]
+pub struct Malformed {
+    /// What was expected, e.g. `a JWT (three base64url parts separated by dots)`.
+    pub expected: &'static str,
+    /// What was wrong.
+    pub detail: String,
+}
+
+impl Malformed {
+    /// A new error.
+    pub fn new(expected: &'static str, detail: impl Into<String>) -> Malformed {
+        Malformed {
+            expected,
+            detail: detail.into(),
+        }
+    }
+}
+
+pub(crate) use crate::context::json_kind;
