@@ -112,33 +112,41 @@ impl Schema {
     /// checks the schema Amplify generates from it.
     pub fn parse(text: &str) -> Result<Schema, Malformed> {
         let doc = graphql_parser::parse_schema::<String>(text)
-            .map_err(|e| Malformed::new(EXPECTED, e.to_string().replace('\n', " ").trim().to_string()))?
+            .map_err(|e| {
+                Malformed::new(
+                    EXPECTED,
+                    e.to_string().replace('\n', " ").trim().to_string(),
+                )
+            })?
             .into_static();
         let mut schema = Schema::default();
         for def in &doc.definitions {
-            let (name, directives, fields): (&String, &[Directive<'static, String>], &[Field<'static, String>]) =
-                match def {
-                    Definition::SchemaDefinition(s) => {
-                        schema.roots = [s.query.clone(), s.mutation.clone(), s.subscription.clone()];
-                        continue;
-                    }
-                    Definition::TypeDefinition(TypeDefinition::Object(o)) => {
-                        (&o.name, &o.directives, &o.fields)
-                    }
-                    Definition::TypeDefinition(TypeDefinition::Interface(i)) => {
-                        (&i.name, &i.directives, &i.fields)
-                    }
-                    Definition::TypeExtension(TypeExtension::Object(o)) => {
-                        (&o.name, &o.directives, &o.fields)
-                    }
-                    Definition::TypeExtension(TypeExtension::Interface(i)) => {
-                        (&i.name, &i.directives, &i.fields)
-                    }
-                    Definition::TypeDefinition(TypeDefinition::Union(u)) => {
-                        (&u.name, &u.directives, &[][..])
-                    }
-                    _ => continue,
-                };
+            let (name, directives, fields): (
+                &String,
+                &[Directive<'static, String>],
+                &[Field<'static, String>],
+            ) = match def {
+                Definition::SchemaDefinition(s) => {
+                    schema.roots = [s.query.clone(), s.mutation.clone(), s.subscription.clone()];
+                    continue;
+                }
+                Definition::TypeDefinition(TypeDefinition::Object(o)) => {
+                    (&o.name, &o.directives, &o.fields)
+                }
+                Definition::TypeDefinition(TypeDefinition::Interface(i)) => {
+                    (&i.name, &i.directives, &i.fields)
+                }
+                Definition::TypeExtension(TypeExtension::Object(o)) => {
+                    (&o.name, &o.directives, &o.fields)
+                }
+                Definition::TypeExtension(TypeExtension::Interface(i)) => {
+                    (&i.name, &i.directives, &i.fields)
+                }
+                Definition::TypeDefinition(TypeDefinition::Union(u)) => {
+                    (&u.name, &u.directives, &[][..])
+                }
+                _ => continue,
+            };
             if directives.iter().any(|d| d.name == "model") {
                 return Err(Malformed::new(
                     "an AppSync schema (the deployed one, with @aws_* directives)",
@@ -234,7 +242,9 @@ impl Verdict {
     /// The errors AppSync returns for it, as in the response's `errors`.
     pub fn errors(&self) -> Vec<Json> {
         if !self.rejected.is_empty() {
-            return vec![json!({"errorType": "UnauthorizedException", "message": self.rejected[0]})];
+            return vec![
+                json!({"errorType": "UnauthorizedException", "message": self.rejected[0]}),
+            ];
         }
         self.denied()
             .map(|f| {
@@ -257,7 +267,13 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn decide(&self, type_name: &str, field: &str, info: &FieldInfo, on_type: &[AuthDirective]) -> (bool, String) {
+    fn decide(
+        &self,
+        type_name: &str,
+        field: &str,
+        info: &FieldInfo,
+        on_type: &[AuthDirective],
+    ) -> (bool, String) {
         let mode = self.mode;
         let (directives, whose): (&[AuthDirective], String) = if !info.directives.is_empty() {
             (&info.directives, format!("field {type_name}.{field}"))
@@ -315,7 +331,10 @@ impl Checker<'_> {
             if f.name.starts_with("__") {
                 continue;
             }
-            let on = f.on.as_deref().filter(|t| self.schema.types.contains_key(*t)).unwrap_or(type_name);
+            let on =
+                f.on.as_deref()
+                    .filter(|t| self.schema.types.contains_key(*t))
+                    .unwrap_or(type_name);
             let ty = self
                 .schema
                 .types
@@ -351,7 +370,12 @@ impl Checker<'_> {
 
 /// Applies the auth check to an operation; `Err` is a validation error
 /// (a field the schema does not have).
-pub fn check(schema: &Schema, auth: &ApiAuth, caller: &Caller, op: &Operation) -> Result<Verdict, String> {
+pub fn check(
+    schema: &Schema,
+    auth: &ApiAuth,
+    caller: &Caller,
+    op: &Operation,
+) -> Result<Verdict, String> {
     let mut rejected = Vec::new();
     let Some(mode) = caller.mode else {
         rejected.push(format!(
@@ -375,7 +399,13 @@ pub fn check(schema: &Schema, auth: &ApiAuth, caller: &Caller, op: &Operation) -
             if additional.is_empty() { "none".to_string() } else { additional.join(", ") }
         ));
     }
-    rejected.extend(caller.problems.iter().filter(|p| p.rejects()).map(Problem::message));
+    rejected.extend(
+        caller
+            .problems
+            .iter()
+            .filter(|p| p.rejects())
+            .map(Problem::message),
+    );
     if !rejected.is_empty() {
         return Ok(Verdict {
             mode: Some(mode),
@@ -392,7 +422,10 @@ pub fn check(schema: &Schema, auth: &ApiAuth, caller: &Caller, op: &Operation) -
     };
     let root = schema.root(op);
     if !schema.types.contains_key(&root) {
-        return Err(format!("the schema has no {root} type for this {}", op.kind.keyword()));
+        return Err(format!(
+            "the schema has no {root} type for this {}",
+            op.kind.keyword()
+        ));
     }
     checker.walk(&root, &op.fields, "")?;
     Ok(Verdict {

@@ -144,6 +144,29 @@ impl Operation {
         })
     }
 
+    /// The EvaluateMappingTemplate context a resolver of `field` sees, with
+    /// the caller's identity, `$ctx.request` and the auth mode.
+    pub fn context(
+        &self,
+        field: &Selected,
+        identity: Json,
+        request: Json,
+        mode: Option<crate::outcome::AuthType>,
+    ) -> Json {
+        let mut ctx = json!({
+            "arguments": field.arguments,
+            "identity": identity,
+            "source": null,
+            "stash": {},
+            "request": request,
+            "info": self.info(field),
+        });
+        if let (Some(mode), Some(o)) = (mode, ctx.as_object_mut()) {
+            o.insert("authType".into(), json!(mode.api_name()));
+        }
+        ctx
+    }
+
     /// A one-line summary: `mutation CreatePost { createPost }`.
     pub fn summary(&self) -> String {
         let names: Vec<&str> = self.fields.iter().map(Selected::key).collect();
@@ -161,23 +184,30 @@ struct Builder<'d> {
     variables: &'d Map<String, Json>,
 }
 
-fn value_json(v: &Value<'static, String>, vars: &Map<String, Json>) -> Json {
-    match v {
-        Value::Variable(name) => vars.get(name).cloned().unwrap_or(Json::Null),
+/// A value with the variables substituted; `None` for a variable that was not
+/// given, so that the argument or input field it fills is absent, as in GraphQL.
+fn value_json(v: &Value<'static, String>, vars: &Map<String, Json>) -> Option<Json> {
+    Some(match v {
+        Value::Variable(name) => return vars.get(name).cloned(),
         Value::Int(n) => n.as_i64().map(Json::from).unwrap_or(Json::Null),
         Value::Float(f) => json!(f),
         Value::String(s) => json!(s),
         Value::Boolean(b) => json!(b),
         Value::Null => Json::Null,
         Value::Enum(e) => json!(e),
-        Value::List(items) => Json::Array(items.iter().map(|i| value_json(i, vars)).collect()),
+        Value::List(items) => Json::Array(
+            items
+                .iter()
+                .map(|i| value_json(i, vars).unwrap_or(Json::Null))
+                .collect(),
+        ),
         Value::Object(fields) => Json::Object(
             fields
                 .iter()
-                .map(|(k, v)| (k.clone(), value_json(v, vars)))
+                .filter_map(|(k, v)| Some((k.clone(), value_json(v, vars)?)))
                 .collect(),
         ),
-    }
+    })
 }
 
 impl Builder<'_> {
@@ -202,7 +232,7 @@ impl Builder<'_> {
                     let arguments: Map<String, Json> = f
                         .arguments
                         .iter()
-                        .map(|(k, v)| (k.clone(), value_json(v, self.variables)))
+                        .filter_map(|(k, v)| Some((k.clone(), value_json(v, self.variables)?)))
                         .collect();
                     let selection_graphql = if f.selection_set.items.is_empty() {
                         String::new()
@@ -221,7 +251,10 @@ impl Builder<'_> {
                     });
                 }
                 Selection::InlineFragment(frag) => {
-                    let cond = frag.type_condition.as_ref().map(|TypeCondition::On(t)| t.as_str());
+                    let cond = frag
+                        .type_condition
+                        .as_ref()
+                        .map(|TypeCondition::On(t)| t.as_str());
                     self.selections(&frag.selection_set, cond.or(on), depth + 1, out)?;
                 }
                 Selection::FragmentSpread(spread) => {
@@ -247,16 +280,14 @@ impl Builder<'_> {
 }
 
 /// The variables with the declared defaults filled in.
-fn with_defaults(
-    defs: &[VariableDefinition<'static, String>],
-    given: &Json,
-) -> Map<String, Json> {
+fn with_defaults(defs: &[VariableDefinition<'static, String>], given: &Json) -> Map<String, Json> {
     let mut vars = given.as_object().cloned().unwrap_or_default();
     for d in defs {
         if !vars.contains_key(&d.name) {
             if let Some(default) = &d.default_value {
-                let v = value_json(default, &Map::new());
-                vars.insert(d.name.clone(), v);
+                if let Some(v) = value_json(default, &Map::new()) {
+                    vars.insert(d.name.clone(), v);
+                }
             }
         }
     }
@@ -271,7 +302,12 @@ pub fn parse(
     variables: &Json,
 ) -> Result<Operation, Malformed> {
     let doc: Doc = graphql_parser::parse_query::<String>(query)
-        .map_err(|e| Malformed::new(EXPECTED, e.to_string().replace('\n', " ").trim().to_string()))?
+        .map_err(|e| {
+            Malformed::new(
+                EXPECTED,
+                e.to_string().replace('\n', " ").trim().to_string(),
+            )
+        })?
         .into_static();
     let mut fragments = HashMap::new();
     let mut operations = Vec::new();
@@ -300,7 +336,10 @@ pub fn parse(
             .copied()
             .or_else(|| (ops.len() == 1).then(|| ops[0]))
             .ok_or_else(|| {
-                Malformed::new(EXPECTED, format!("the document has no operation named `{n}`"))
+                Malformed::new(
+                    EXPECTED,
+                    format!("the document has no operation named `{n}`"),
+                )
             })?,
         (None, ops) => {
             return Err(Malformed::new(
@@ -367,7 +406,10 @@ mod tests {
         );
         assert_eq!(f.children[1].on.as_deref(), Some("Post"));
         assert_eq!(f.children[3].on, None);
-        assert!(info["selectionSetGraphQL"].as_str().unwrap().starts_with('{'));
+        assert!(info["selectionSetGraphQL"]
+            .as_str()
+            .unwrap()
+            .starts_with('{'));
     }
 
     #[test]

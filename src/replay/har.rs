@@ -69,10 +69,13 @@ impl Credentials {
         match self {
             Credentials::ApiKey => "an x-api-key header".into(),
             Credentials::Token(t) => format!(
-                "a JWT in the authorization header (issuer {})",
-                t.claims.get("iss").and_then(Json::as_str).unwrap_or("unknown")
+                "a JWT in the authorization header, issuer {}",
+                t.claims
+                    .get("iss")
+                    .and_then(Json::as_str)
+                    .unwrap_or("unknown")
             ),
-            Credentials::Iam(Some(key)) => format!("a SigV4 signature (access key {key})"),
+            Credentials::Iam(Some(key)) => format!("a SigV4 signature, access key {key}"),
             Credentials::Iam(None) => "a SigV4 signature".into(),
             Credentials::Lambda(_) => "a non-JWT authorization token (Lambda authorizer)".into(),
             Credentials::Missing => "no x-api-key or authorization header".into(),
@@ -156,18 +159,12 @@ impl Request {
 
     /// The context a resolver of `field` sees.
     pub fn context(&self, op: &Operation, field: &Selected) -> Json {
-        let mut ctx = json!({
-            "arguments": field.arguments,
-            "identity": self.identity(),
-            "source": null,
-            "stash": {},
-            "request": self.request_json(),
-            "info": op.info(field),
-        });
-        if let (Some(mode), Some(o)) = (self.credentials().auth_type(), ctx.as_object_mut()) {
-            o.insert("authType".into(), json!(mode.api_name()));
-        }
-        ctx
+        op.context(
+            field,
+            self.identity(),
+            self.request_json(),
+            self.credentials().auth_type(),
+        )
     }
 
     /// The GraphQL errors of the response, one line each.
@@ -220,7 +217,9 @@ impl Request {
 fn text_of(content: &Json) -> Option<String> {
     let text = content.get("text")?.as_str()?;
     if content.get("encoding").and_then(Json::as_str) == Some("base64") {
-        let bytes = base64::engine::general_purpose::STANDARD.decode(text).ok()?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .ok()?;
         return String::from_utf8(bytes).ok();
     }
     Some(text.to_string())
@@ -240,16 +239,16 @@ pub fn read(text: &str) -> Result<Vec<Request>, Malformed> {
         .ok_or_else(|| {
             Malformed::new(
                 EXPECTED,
-                format!(
-                    "it is {} without log.entries[]",
-                    super::json_kind(&har)
-                ),
+                format!("it is {} without log.entries[]", super::json_kind(&har)),
             )
         })?;
     let mut out = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let Some(req) = e.get("request") else {
-            return Err(Malformed::new(EXPECTED, format!("entry {i} has no request")));
+            return Err(Malformed::new(
+                EXPECTED,
+                format!("entry {i} has no request"),
+            ));
         };
         if !req
             .get("method")
@@ -268,7 +267,12 @@ pub fn read(text: &str) -> Result<Vec<Request>, Malformed> {
             continue;
         };
         let mut headers = IndexMap::new();
-        for h in req.get("headers").and_then(Json::as_array).into_iter().flatten() {
+        for h in req
+            .get("headers")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
             let (Some(name), Some(value)) = (
                 h.get("name").and_then(Json::as_str),
                 h.get("value").and_then(Json::as_str),
@@ -283,7 +287,11 @@ pub fn read(text: &str) -> Result<Vec<Request>, Malformed> {
         let response = e.get("response");
         out.push(Request {
             entry: i,
-            url: req.get("url").and_then(Json::as_str).unwrap_or("").to_string(),
+            url: req
+                .get("url")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string(),
             headers,
             query: query.to_string(),
             operation_name: body
@@ -309,12 +317,10 @@ pub fn read(text: &str) -> Result<Vec<Request>, Malformed> {
 pub fn pick(requests: &[Request], entry: Option<usize>) -> Result<&Request, String> {
     match (entry, requests) {
         (_, []) => Err("the capture has no GraphQL POST (a JSON body with a `query`)".into()),
-        (Some(n), rs) => rs.iter().find(|r| r.entry == n).ok_or_else(|| {
-            format!(
-                "entry {n} is not a GraphQL POST; these are:\n{}",
-                list(rs)
-            )
-        }),
+        (Some(n), rs) => rs
+            .iter()
+            .find(|r| r.entry == n)
+            .ok_or_else(|| format!("entry {n} is not a GraphQL POST; these are:\n{}", list(rs))),
         (None, [only]) => Ok(only),
         (None, rs) => Err(format!(
             "the capture has {} GraphQL requests; choose one with --entry N:\n{}",

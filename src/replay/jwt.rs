@@ -289,6 +289,9 @@ mod tests {
         assert_eq!(p[0], Problem::BearerPrefix);
         assert_eq!(p[1], Problem::Expired { exp: 100, now: 200 });
         assert_eq!(p[2], Problem::AccessToken);
-        assert_eq!(jwt.problems(10)[1], Problem::NotYetValid { nbf: 50, now: 10 });
+        assert_eq!(
+            jwt.problems(10)[1],
+            Problem::NotYetValid { nbf: 50, now: 10 }
+        );
     }
 }

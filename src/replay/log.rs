@@ -37,12 +37,36 @@ impl TemplateKind {
 
 /// Log types that record a template evaluation, with the template they ran.
 const STEPS: &[(&str, TemplateKind, &str)] = &[
-    ("RequestMapping", TemplateKind::Request, "resolver request template"),
-    ("ResponseMapping", TemplateKind::Response, "resolver response template"),
-    ("BeforeMapping", TemplateKind::Request, "pipeline before template"),
-    ("AfterMapping", TemplateKind::Response, "pipeline after template"),
-    ("RequestFunctionEvaluation", TemplateKind::Request, "function request template"),
-    ("ResponseFunctionEvaluation", TemplateKind::Response, "function response template"),
+    (
+        "RequestMapping",
+        TemplateKind::Request,
+        "resolver request template",
+    ),
+    (
+        "ResponseMapping",
+        TemplateKind::Response,
+        "resolver response template",
+    ),
+    (
+        "BeforeMapping",
+        TemplateKind::Request,
+        "pipeline before template",
+    ),
+    (
+        "AfterMapping",
+        TemplateKind::Response,
+        "pipeline after template",
+    ),
+    (
+        "RequestFunctionEvaluation",
+        TemplateKind::Request,
+        "function request template",
+    ),
+    (
+        "ResponseFunctionEvaluation",
+        TemplateKind::Response,
+        "function response template",
+    ),
 ];
 
 /// One mapping-template step from the log.
@@ -197,7 +221,12 @@ pub fn read(text: &str) -> Result<Vec<Step>, Malformed> {
                 let v: Json = serde_json::from_str(line).map_err(|e| {
                     Malformed::new(
                         EXPECTED,
-                        format!("line {} is not JSON (column {}): {}", n + 1, e.column(), shorten(line)),
+                        format!(
+                            "line {} is not JSON (column {}): {}",
+                            n + 1,
+                            e.column(),
+                            shorten(line)
+                        ),
                     )
                 })?;
                 events(v, &mut found, &mut non_json);
@@ -254,10 +283,7 @@ pub fn pick<'s>(
     entry: Option<usize>,
     field: Option<&str>,
 ) -> Result<&'s Step, String> {
-    let candidates: Vec<&Step> = steps
-        .iter()
-        .filter(|s| matches_field(s, field))
-        .collect();
+    let candidates: Vec<&Step> = steps.iter().filter(|s| matches_field(s, field)).collect();
     let list = || {
         steps
             .iter()
@@ -269,7 +295,10 @@ pub fn pick<'s>(
         (Some(n), _) => steps
             .get(n)
             .filter(|s| matches_field(s, field))
-            .ok_or_else(|| format!("there is no step {n} here; the steps are:\n{}", list())),
+            .ok_or_else(|| {
+                let what = field.map(|f| format!(" of `{f}`")).unwrap_or_default();
+                format!("there is no step {n}{what}; the steps are:\n{}", list())
+            }),
         (None, []) => Err(format!(
             "no step of field `{}`; the steps are:\n{}",
             field.unwrap_or(""),
