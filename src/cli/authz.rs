@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::{json, Value as Json};
 
-use super::context::{now_millis, read_jwt};
+use super::context::{read_jwt, Clock};
 use super::input::read_text;
 use super::render::{parse_auth_type, print_parse_errors};
 use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
@@ -73,9 +73,8 @@ pub(crate) struct AuthzArgs {
     /// A variable to explain in the template that decides (repeatable).
     #[arg(short, long, value_name = "NAME")]
     watch: Vec<String>,
-    /// The clock (RFC 3339) for token expiry and `$util.time`; default: the system clock.
-    #[arg(long, value_name = "TIME")]
-    now: Option<String>,
+    #[command(flatten)]
+    clock: Clock,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -422,7 +421,7 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
         eprintln!("error: {e}");
         EXIT_USAGE
     };
-    let now_ms = match now_millis(args.now.as_deref()) {
+    let now_ms = match args.clock.millis() {
         Ok(n) => n,
         Err(e) => return fail(e),
     };

@@ -22,7 +22,9 @@ pub(crate) struct ContextArgs {
     command: ContextCommand,
 }
 
+/// The subcommands are named after their input, as `vtl context from-…`.
 #[derive(Subcommand, Debug)]
+#[allow(clippy::enum_variant_names)]
 enum ContextCommand {
     /// Decode a Cognito or OIDC token (unverified) into `identity` as AppSync builds it.
     #[command(after_help = "Examples:\n  \
@@ -59,9 +61,8 @@ struct FromJwtArgs {
     /// Build the identity for this mode (default: user pools for a Cognito issuer, else OIDC).
     #[arg(long = "as", value_name = "MODE", value_parser = parse_auth_type)]
     mode: Option<AuthType>,
-    /// The clock for `exp`/`nbf` (RFC 3339); default: the system clock.
-    #[arg(long, value_name = "TIME")]
-    now: Option<String>,
+    #[command(flatten)]
+    clock: Clock,
 }
 
 #[derive(Args, Debug)]
@@ -75,9 +76,8 @@ struct FromHarArgs {
     /// Which root field (by name or alias) when the operation selects several; default: the first.
     #[arg(long, value_name = "NAME")]
     field: Option<String>,
-    /// The clock for the token's `exp`/`nbf` (RFC 3339); default: the system clock.
-    #[arg(long, value_name = "TIME")]
-    now: Option<String>,
+    #[command(flatten)]
+    clock: Clock,
 }
 
 #[derive(Args, Debug)]
@@ -94,9 +94,24 @@ struct FromLogArgs {
     /// Put this token's identity into the context (logs do not always record it).
     #[arg(long, value_name = "TOKEN|FILE")]
     jwt: Option<String>,
-    /// The clock for the token's `exp`/`nbf` (RFC 3339); default: the system clock.
+    #[command(flatten)]
+    clock: Clock,
+}
+
+/// `--now`, for the commands that read tokens but evaluate nothing.
+#[derive(Args, Debug)]
+pub(crate) struct Clock {
+    /// The clock (RFC 3339) for the token's `exp`/`nbf`, and `$util.time` where
+    /// templates run; default: the system clock.
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
+}
+
+impl Clock {
+    /// The clock in milliseconds since the epoch.
+    pub(crate) fn millis(&self) -> Result<i64, String> {
+        now_millis(self.now.as_deref())
+    }
 }
 
 /// `--now` in milliseconds (the system clock when absent).
@@ -149,7 +164,11 @@ pub(crate) fn run(args: ContextArgs) -> i32 {
 }
 
 fn from_jwt(args: FromJwtArgs) -> i32 {
-    let jwt = match now_millis(args.now.as_deref()).and_then(|now| load_jwt(&args.token, now)) {
+    let jwt = match args
+        .clock
+        .millis()
+        .and_then(|now| load_jwt(&args.token, now))
+    {
         Ok(j) => j,
         Err(e) => return fail(e),
     };
@@ -163,7 +182,7 @@ fn from_jwt(args: FromJwtArgs) -> i32 {
 }
 
 fn from_har(args: FromHarArgs) -> i32 {
-    let now = match now_millis(args.now.as_deref()) {
+    let now = match args.clock.millis() {
         Ok(n) => n,
         Err(e) => return fail(e),
     };
@@ -255,7 +274,7 @@ fn from_log(args: FromLogArgs) -> i32 {
     }
     match &args.jwt {
         Some(token) => {
-            let jwt = match now_millis(args.now.as_deref()).and_then(|now| load_jwt(token, now)) {
+            let jwt = match args.clock.millis().and_then(|now| load_jwt(token, now)) {
                 Ok(j) => j,
                 Err(e) => return fail(e),
             };

@@ -112,12 +112,7 @@ impl Schema {
     /// checks the schema Amplify generates from it.
     pub fn parse(text: &str) -> Result<Schema, Malformed> {
         let doc = graphql_parser::parse_schema::<String>(text)
-            .map_err(|e| {
-                Malformed::new(
-                    EXPECTED,
-                    e.to_string().replace('\n', " ").trim().to_string(),
-                )
-            })?
+            .map_err(|e| Malformed::parse_error(EXPECTED, e))?
             .into_static();
         let mut schema = Schema::default();
         for def in &doc.definitions {

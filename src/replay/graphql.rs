@@ -302,12 +302,7 @@ pub fn parse(
     variables: &Json,
 ) -> Result<Operation, Malformed> {
     let doc: Doc = graphql_parser::parse_query::<String>(query)
-        .map_err(|e| {
-            Malformed::new(
-                EXPECTED,
-                e.to_string().replace('\n', " ").trim().to_string(),
-            )
-        })?
+        .map_err(|e| Malformed::parse_error(EXPECTED, e))?
         .into_static();
     let mut fragments = HashMap::new();
     let mut operations = Vec::new();

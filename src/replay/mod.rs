@@ -39,6 +39,14 @@ impl Malformed {
             detail: detail.into(),
         }
     }
+
+    /// A parser's error message, on one line.
+    pub(crate) fn parse_error(expected: &'static str, e: impl std::fmt::Display) -> Malformed {
+        Malformed::new(
+            expected,
+            e.to_string().replace('\n', " ").trim().to_string(),
+        )
+    }
 }
 
 pub(crate) use crate::context::json_kind;
