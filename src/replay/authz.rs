@@ -111,6 +111,7 @@ impl Schema {
     /// Parses SDL. An Amplify input schema (`@model`) is refused: AppSync
     /// checks the schema Amplify generates from it.
     pub fn parse(text: &str) -> Result<Schema, Malformed> {
+        super::check_nesting(EXPECTED, text)?;
         let doc = graphql_parser::parse_schema::<String>(text)
             .map_err(|e| Malformed::parse_error(EXPECTED, e))?
             .into_static();

@@ -301,6 +301,7 @@ pub fn parse(
     operation_name: Option<&str>,
     variables: &Json,
 ) -> Result<Operation, Malformed> {
+    super::check_nesting(EXPECTED, query)?;
     let doc: Doc = graphql_parser::parse_query::<String>(query)
         .map_err(|e| Malformed::parse_error(EXPECTED, e))?
         .into_static();
@@ -414,6 +415,9 @@ mod tests {
         assert!(e.detail.contains("2 operations"), "{e}");
         let e = parse("{ a { ...X } }", None, &Json::Null).unwrap_err();
         assert!(e.detail.contains("`X`"), "{e}");
+        let deep = format!("{}{}", "{ a ".repeat(200), "}".repeat(200));
+        let e = parse(&deep, None, &Json::Null).unwrap_err();
+        assert!(e.detail.contains("deeper than 128"), "{e}");
         let e = parse("{ a { ...X } } fragment X on A { ...X }", None, &Json::Null).unwrap_err();
         assert!(e.detail.contains("too deeply"), "{e}");
     }

@@ -127,9 +127,11 @@ fn part(text: &str, which: &str) -> Result<Json, Malformed> {
 /// is not checked.
 pub fn decode(token: &str) -> Result<Jwt, Malformed> {
     let mut t = token.trim();
-    let bearer = t.len() >= 7 && t[..7].eq_ignore_ascii_case("bearer ");
+    let bearer = t
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("bearer "));
     if bearer {
-        t = t[7..].trim_start();
+        t = t.get(7..).unwrap_or("").trim_start();
     }
     if t.is_empty() {
         return Err(Malformed::new(EXPECTED, "it is empty"));
@@ -275,6 +277,8 @@ mod tests {
         assert!(e.to_string().contains("JWE"), "{e}");
         let e = decode("!!.e30.").unwrap_err();
         assert!(e.to_string().contains("header is not base64url"), "{e}");
+        let e = decode("ééééé").unwrap_err();
+        assert!(e.to_string().contains("1 part(s)"), "{e}");
         let e = decode("W10.e30.").unwrap_err();
         assert!(e.to_string().contains("header is an array"), "{e}");
     }

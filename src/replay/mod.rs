@@ -50,3 +50,39 @@ impl Malformed {
 }
 
 pub(crate) use crate::context::json_kind;
+
+/// GraphQL documents nested deeper than this are refused before parsing
+/// (the parser recurses once per level).
+pub(crate) const MAX_GRAPHQL_NESTING: usize = 128;
+
+/// Refuses GraphQL text whose brackets nest deeper than [`MAX_GRAPHQL_NESTING`]
+/// (string contents are skipped).
+pub(crate) fn check_nesting(expected: &'static str, text: &str) -> Result<(), Malformed> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for c in text.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' | '(' => {
+                depth += 1;
+                if depth > MAX_GRAPHQL_NESTING {
+                    return Err(Malformed::new(
+                        expected,
+                        format!("brackets nest deeper than {MAX_GRAPHQL_NESTING} levels"),
+                    ));
+                }
+            }
+            '}' | ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
