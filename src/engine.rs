@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::context::RequestContext;
+use crate::context::{RequestContext, SharedContext};
 use crate::error::Error;
 use crate::eval::{Ending, Evaluator, Event, Limits, NoTrace, Tracer};
 use crate::outcome::{AuthType, Outcome};
@@ -103,7 +103,7 @@ impl Engine {
 
     /// Renders a parsed template.
     pub fn render(&self, template: &Template, ctx: &RequestContext) -> Result<Outcome, Error> {
-        self.render_with(template, ctx, NoTrace).0
+        self.render_shared(template, &ctx.share())
     }
 
     /// Renders and records every evaluation event (for `explain` and `trace`).
@@ -119,12 +119,31 @@ impl Engine {
 
     /// Renders, recording every event and the variables as they were at the end.
     pub fn trace(&self, template: &Template, ctx: &RequestContext) -> Traced {
-        let (result, events, variables) = self.render_with(template, ctx, Vec::new());
+        let (result, events, variables) = self.render_with(template, &ctx.share(), Vec::new());
         Traced {
             result,
             events,
             variables,
         }
+    }
+
+    /// Renders against a `$ctx` that other renders share (see [`SharedContext`]).
+    pub fn render_shared(
+        &self,
+        template: &Template,
+        ctx: &SharedContext,
+    ) -> Result<Outcome, Error> {
+        self.render_with(template, ctx, NoTrace).0
+    }
+
+    /// [`Engine::render_shared`], recording every evaluation event (kept when the render fails).
+    pub fn render_shared_traced(
+        &self,
+        template: &Template,
+        ctx: &SharedContext,
+    ) -> (Result<Outcome, Error>, Vec<Event>) {
+        let (result, events, _) = self.render_with(template, ctx, Vec::new());
+        (result, events)
     }
 
     /// Parses and renders in one step.
@@ -143,19 +162,19 @@ impl Engine {
     fn render_with<T: Tracer>(
         &self,
         template: &Template,
-        ctx: &RequestContext,
+        ctx: &SharedContext,
         tracer: T,
     ) -> (Result<Outcome, Error>, T, FxHashMap<Rc<str>, Value>) {
-        let (ctx_value, stash) = ctx.to_value();
+        let stash = ctx.stash.clone();
         let mut vars: FxHashMap<Rc<str>, Value> = FxHashMap::default();
-        vars.insert(Rc::from("ctx"), ctx_value.clone());
-        vars.insert(Rc::from("context"), ctx_value);
+        vars.insert(Rc::from("ctx"), ctx.value.clone());
+        vars.insert(Rc::from("context"), ctx.value.clone());
         let state = RunState {
             now_ms: self.now_millis(),
             rng: Rng::seeded(self.seed),
-            auth_type: self.auth_type.unwrap_or_else(|| ctx.auth_type()),
-            field_name: ctx.field_name(),
-            parent_type_name: ctx.parent_type_name(),
+            auth_type: self.auth_type.unwrap_or(ctx.auth_type),
+            field_name: ctx.field_name.clone(),
+            parent_type_name: ctx.parent_type_name.clone(),
             ..RunState::default()
         };
         let mut evaluator = Evaluator::new(template, vars, state, self.limits.clone(), tracer);

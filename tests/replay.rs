@@ -12,7 +12,7 @@
 //!   `{"query", "variables"?, "operationName"?, "headers": {…}, "method"?, "url"?,
 //!   "status"?, "response"?}`;
 //! - `"commands": [[args…], …]` run `vtl` with `{{dir}}` (the scratch folder)
-//!   and `{{fixtures}}` (`tests/replay`) substituted.
+//!   `{{fixtures}}` (`tests/replay`) and `{{repo}}` (the repository) substituted.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,13 +24,15 @@ struct Subst {
     tokens: Vec<(String, String)>,
     dir: String,
     fixtures: String,
+    repo: String,
 }
 
 impl Subst {
     fn text(&self, s: &str) -> String {
         let mut out = s
             .replace("{{dir}}", &self.dir)
-            .replace("{{fixtures}}", &self.fixtures);
+            .replace("{{fixtures}}", &self.fixtures)
+            .replace("{{repo}}", &self.repo);
         for (name, token) in &self.tokens {
             out = out.replace(&format!("{{{{jwt:{name}}}}}"), token);
         }
@@ -52,7 +54,8 @@ impl Subst {
     fn unsubst(&self, s: &str) -> String {
         let mut out = s
             .replace(&self.dir, "{{dir}}")
-            .replace(&self.fixtures, "{{fixtures}}");
+            .replace(&self.fixtures, "{{fixtures}}")
+            .replace(&self.repo, "{{repo}}");
         for (name, token) in &self.tokens {
             out = out.replace(token.as_str(), &format!("{{{{jwt:{name}}}}}"));
         }
@@ -185,6 +188,7 @@ fn replay_cases() {
             tokens,
             dir: dir.to_string_lossy().into_owned(),
             fixtures: fixtures.to_string_lossy().into_owned(),
+            repo: env!("CARGO_MANIFEST_DIR").to_string(),
         };
         for (file, spec) in case
             .get("files")

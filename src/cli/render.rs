@@ -26,6 +26,10 @@ pub(crate) struct EvalOptions {
     /// Seed for autoId/autoUlid/autoKsuid/math.random* (reproducible ids).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) seed: u64,
+    /// Replace the identity with a built-in caller: api-key, cognito-user, cognito-other,
+    /// cognito-admin, cognito-nogroup, iam-auth, iam-unauth, oidc, lambda.
+    #[arg(long, value_name = "PRESET", conflicts_with = "jwt")]
+    pub(crate) caller: Option<String>,
     /// A Cognito or OIDC token (or a file holding one): sets `identity` and the
     /// auth mode as AppSync would (unverified; warns when expired, an access token, …).
     #[arg(long, value_name = "TOKEN|FILE")]
@@ -65,13 +69,24 @@ impl EvalOptions {
             }
             None => RequestContext::new(),
         };
-        match &self.jwt {
-            Some(token) => {
-                let jwt = load_jwt(token, now_millis(self.now.as_deref())?)?;
-                let mode = self.auth_type.unwrap_or_else(|| jwt.auth_type());
-                Ok(ctx.with_identity(jwt.identity(mode)).with_auth_type(mode))
-            }
+        if let Some(token) = &self.jwt {
+            let jwt = load_jwt(token, now_millis(self.now.as_deref())?)?;
+            let mode = self.auth_type.unwrap_or_else(|| jwt.auth_type());
+            return Ok(ctx.with_identity(jwt.identity(mode)).with_auth_type(mode));
+        }
+        match &self.caller {
             None => Ok(ctx),
+            Some(name) => match crate::identity::Caller::preset(name) {
+                Some(caller) => Ok(caller.apply(ctx)),
+                None => Err(format!(
+                    "unknown caller `{name}`; the presets are: {}",
+                    crate::identity::PRESETS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            },
         }
     }
 }

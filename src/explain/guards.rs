@@ -1,9 +1,7 @@
 //! Where a variable is assigned in the syntax tree, and which `#if`/`#foreach`
-//! blocks enclose each assignment (or any other node, such as the
-//! `$util.unauthorized()` that stopped a render).
+//! blocks enclose each assignment.
 
 use crate::parse::ast::{Block, Foreach, If, Node, Set, Template};
-use crate::source::Span;
 
 /// A block that encloses an assignment.
 #[derive(Debug, Clone, Copy)]
@@ -71,39 +69,41 @@ fn walk<'t>(block: &'t Block, name: &str, path: &mut Vec<Guard<'t>>, out: &mut V
     }
 }
 
-/// The blocks that enclose the node at byte `offset`, outermost first (empty
-/// when it is at the top level, in a condition, or in a macro body).
-pub(crate) fn enclosing(template: &Template, offset: u32) -> Vec<Guard<'_>> {
+/// The blocks enclosing the node at `span` (a reference or directive), outermost first.
+pub(crate) fn around<'t>(template: &'t Template, span: crate::source::Span) -> Vec<Guard<'t>> {
     let mut path = Vec::new();
-    if find(&template.body, offset, &mut path) {
-        path
-    } else {
-        Vec::new()
+    if find(&template.body, span, &mut path) {
+        return path;
     }
+    for m in &template.macros {
+        if find(&m.body, span, &mut path) {
+            return path;
+        }
+    }
+    Vec::new()
 }
 
-fn covers(span: Span, x: u32) -> bool {
-    span.start <= x && x < span.end
-}
-
-/// Whether `block` holds the node at `x`; `path` is left with the blocks entered.
-fn find<'t>(block: &'t Block, x: u32, path: &mut Vec<Guard<'t>>) -> bool {
+fn find<'t>(block: &'t Block, span: crate::source::Span, path: &mut Vec<Guard<'t>>) -> bool {
+    let inside = |s: crate::source::Span| s.start <= span.start && span.end <= s.end;
     for node in block {
         let found = match node {
+            Node::Ref(r) => inside(r.span),
+            Node::Set(set) => inside(set.span),
+            Node::MacroCall(call) => inside(call.span),
+            Node::Return { span: s, .. } | Node::Stop(s) | Node::Break { span: s, .. } => {
+                inside(*s)
+            }
             Node::If(node) => {
                 for (index, branch) in node.branches.iter().enumerate() {
-                    if covers(branch.span, x) {
-                        return true;
-                    }
                     path.push(Guard::Branch { node, index });
-                    if find(&branch.body, x, path) {
+                    if find(&branch.body, span, path) {
                         return true;
                     }
                     path.pop();
                 }
                 if let Some(otherwise) = &node.otherwise {
                     path.push(Guard::Else(node));
-                    if find(otherwise, x, path) {
+                    if find(otherwise, span, path) {
                         return true;
                     }
                     path.pop();
@@ -111,25 +111,14 @@ fn find<'t>(block: &'t Block, x: u32, path: &mut Vec<Guard<'t>>) -> bool {
                 false
             }
             Node::Foreach(f) => {
-                if covers(f.span, x) {
-                    return true;
-                }
                 path.push(Guard::Loop(f));
-                if find(&f.body, x, path) {
+                if find(&f.body, span, path) {
                     return true;
                 }
                 path.pop();
                 false
             }
-            Node::Ref(r) => covers(r.span, x),
-            Node::EscapedRef { reference, .. } => covers(reference.span, x),
-            Node::Set(set) => covers(set.span, x),
-            Node::Return { value, span } => {
-                covers(*span, x) || value.as_ref().is_some_and(|v| covers(v.span(), x))
-            }
-            Node::MacroCall(call) => covers(call.span, x),
-            Node::Define { body, .. } => find(body, x, path),
-            Node::Text(_) | Node::Break { .. } | Node::Stop(_) => false,
+            _ => false,
         };
         if found {
             return true;
