@@ -31,6 +31,7 @@ pub mod identity;
 pub mod lint;
 pub mod outcome;
 pub mod parse;
+pub mod replay;
 pub mod report;
 pub mod source;
 pub mod util;

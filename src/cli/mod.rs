@@ -2,7 +2,9 @@
 //! `run` maps results to exit codes: 0 done, 1 the template (or a test) failed,
 //! 2 bad usage or unreadable input.
 
+mod authz;
 mod check;
+mod context;
 mod explain;
 pub(crate) mod input;
 mod render;
@@ -59,6 +61,10 @@ enum Command {
     Trace(explain::TraceArgs),
     /// Report parse errors and lints (`$$` typos, unknown `$util` functions, …) with snippets.
     Check(check::CheckArgs),
+    /// Build a replayable context from a JWT, a browser HAR capture or AppSync CloudWatch logs.
+    Context(context::ContextArgs),
+    /// Diagnose "Unauthorized": AppSync's auth-mode check (schema directives), then the resolvers.
+    Authz(authz::AuthzArgs),
 }
 
 /// Output format of `explain`, `trace` and `check`.
@@ -102,5 +108,7 @@ pub fn run() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Trace(args) => explain::run_trace(args),
         Command::Check(args) => check::run(args),
+        Command::Context(args) => context::run(args),
+        Command::Authz(args) => authz::run(args),
     }
 }

@@ -3,6 +3,7 @@
 use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value as Json};
 
+use super::context::{load_jwt, now_millis};
 use super::input::{read_context, read_text};
 use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::context::RequestContext;
@@ -27,11 +28,16 @@ pub(crate) struct EvalOptions {
     pub(crate) seed: u64,
     /// Replace the identity with a built-in caller: api-key, cognito-user, cognito-other,
     /// cognito-admin, cognito-nogroup, iam-auth, iam-unauth, oidc, lambda.
-    #[arg(long, value_name = "PRESET")]
+    #[arg(long, value_name = "PRESET", conflicts_with = "jwt")]
     pub(crate) caller: Option<String>,
+    /// A Cognito or OIDC token (or a file holding one): sets `identity` and the
+    /// auth mode as AppSync would (unverified; warns when expired, an access token, …).
+    #[arg(long, value_name = "TOKEN|FILE")]
+    pub(crate) jwt: Option<String>,
 }
 
-fn parse_auth_type(s: &str) -> Result<AuthType, String> {
+/// Parses an auth mode argument.
+pub(crate) fn parse_auth_type(s: &str) -> Result<AuthType, String> {
     AuthType::parse(s).ok_or_else(|| {
         "expected API_KEY, AMAZON_COGNITO_USER_POOLS, AWS_IAM, OPENID_CONNECT or AWS_LAMBDA".into()
     })
@@ -63,6 +69,11 @@ impl EvalOptions {
             }
             None => RequestContext::new(),
         };
+        if let Some(token) = &self.jwt {
+            let jwt = load_jwt(token, now_millis(self.now.as_deref())?)?;
+            let mode = self.auth_type.unwrap_or_else(|| jwt.auth_type());
+            return Ok(ctx.with_identity(jwt.identity(mode)).with_auth_type(mode));
+        }
         match &self.caller {
             None => Ok(ctx),
             Some(name) => match crate::identity::Caller::preset(name) {
