@@ -65,7 +65,8 @@ impl Default for RequestContext {
     }
 }
 
-fn kind(v: &Json) -> &'static str {
+/// A JSON value's kind, for messages (`an array`, `a string`, …).
+pub(crate) fn json_kind(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
         Json::Bool(_) => "a boolean",
@@ -85,7 +86,7 @@ impl RequestContext {
     /// A context from EvaluateMappingTemplate-shaped JSON.
     pub fn from_json(json: Json) -> Result<RequestContext, ContextError> {
         if !json.is_object() {
-            return Err(ContextError::NotObject(kind(&json)));
+            return Err(ContextError::NotObject(json_kind(&json)));
         }
         let auth_type = json
             .get("authType")
@@ -207,6 +208,18 @@ impl RequestContext {
             .map(str::to_string)
     }
 
+    /// `$ctx` as one live value that several renders share (a pipeline's steps).
+    pub fn share(&self) -> SharedContext {
+        let (value, stash) = self.to_value();
+        SharedContext {
+            value,
+            stash,
+            auth_type: self.auth_type(),
+            field_name: self.field_name(),
+            parent_type_name: self.parent_type_name(),
+        }
+    }
+
     /// Builds the `$ctx` map; the stash it holds is returned separately so the
     /// caller can read it after the render.
     pub(crate) fn to_value(&self) -> (Value, Value) {
@@ -240,5 +253,47 @@ impl RequestContext {
             get("outErrors").unwrap_or_else(|| Value::list(Vec::new())),
         );
         (Value::map(m), stash)
+    }
+}
+
+/// `$ctx` as one live value that several renders share, as the steps of a
+/// pipeline resolver do: what one step puts in `$ctx.stash` or `$ctx.args` the
+/// next one sees, because it is the same map.
+///
+/// ```
+/// use appsync_vtl::{value::from_json, Engine, RequestContext};
+/// let engine = Engine::new();
+/// let first = engine.parse("first.vtl", r#"$util.qr($ctx.stash.put("n", 1))"#).unwrap();
+/// let second = engine.parse("second.vtl", r#"$ctx.stash.n $ctx.prev.result"#).unwrap();
+/// let ctx = RequestContext::new().share();
+/// engine.render_shared(&first, &ctx).unwrap();
+/// ctx.set("prev", from_json(&serde_json::json!({"result": "ok"})));
+/// assert_eq!(engine.render_shared(&second, &ctx).unwrap().output, "1 ok");
+/// ```
+#[derive(Debug, Clone)]
+pub struct SharedContext {
+    pub(crate) value: Value,
+    pub(crate) stash: Value,
+    pub(crate) auth_type: AuthType,
+    pub(crate) field_name: Option<String>,
+    pub(crate) parent_type_name: Option<String>,
+}
+
+impl SharedContext {
+    /// Replaces `$ctx.<key>` (and `$context.<key>`), e.g. `result`, `prev` or `error`.
+    pub fn set(&self, key: &str, value: Value) {
+        if let Value::Map(m) = &self.value {
+            m.borrow_mut().insert(Rc::from(key), value);
+        }
+    }
+
+    /// The stash map every render sees.
+    pub fn stash(&self) -> &Value {
+        &self.stash
+    }
+
+    /// `info.fieldName`
+    pub fn field_name(&self) -> Option<&str> {
+        self.field_name.as_deref()
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::context::RequestContext;
+use crate::context::{RequestContext, SharedContext};
 use crate::error::Error;
 use crate::eval::{Ending, Evaluator, Event, Limits, NoTrace, Tracer};
 use crate::outcome::{AuthType, Outcome};
@@ -59,9 +59,7 @@ impl Engine {
 
     /// Sets the clock from an RFC 3339 time such as `2024-01-15T10:30:45.123Z`.
     pub fn with_now(self, rfc3339: &str) -> Result<Engine, String> {
-        let t = chrono::DateTime::parse_from_rfc3339(rfc3339)
-            .map_err(|e| format!("`{rfc3339}` is not an RFC 3339 time: {e}"))?;
-        Ok(self.with_now_millis(t.timestamp_millis()))
+        Ok(self.with_now_millis(parse_time_millis(rfc3339)?))
     }
 
     /// Uses the system clock.
@@ -118,7 +116,7 @@ impl Engine {
 
     /// Renders a parsed template.
     pub fn render(&self, template: &Template, ctx: &RequestContext) -> Result<Outcome, Error> {
-        self.render_with(template, ctx, NoTrace).0
+        self.render_shared(template, &ctx.share())
     }
 
     /// Renders and records every evaluation event (for `explain` and `trace`).
@@ -134,12 +132,31 @@ impl Engine {
 
     /// Renders, recording every event and the variables as they were at the end.
     pub fn trace(&self, template: &Template, ctx: &RequestContext) -> Traced {
-        let (result, events, variables) = self.render_with(template, ctx, Vec::new());
+        let (result, events, variables) = self.render_with(template, &ctx.share(), Vec::new());
         Traced {
             result,
             events,
             variables,
         }
+    }
+
+    /// Renders against a `$ctx` that other renders share (see [`SharedContext`]).
+    pub fn render_shared(
+        &self,
+        template: &Template,
+        ctx: &SharedContext,
+    ) -> Result<Outcome, Error> {
+        self.render_with(template, ctx, NoTrace).0
+    }
+
+    /// [`Engine::render_shared`], recording every evaluation event (kept when the render fails).
+    pub fn render_shared_traced(
+        &self,
+        template: &Template,
+        ctx: &SharedContext,
+    ) -> (Result<Outcome, Error>, Vec<Event>) {
+        let (result, events, _) = self.render_with(template, ctx, Vec::new());
+        (result, events)
     }
 
     /// Parses and renders in one step.
@@ -148,7 +165,9 @@ impl Engine {
         self.render(&template, ctx)
     }
 
-    fn now(&self) -> i64 {
+    /// The clock in force, in milliseconds since the epoch (the system clock
+    /// unless fixed).
+    pub fn now_millis(&self) -> i64 {
         self.now_ms
             .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
@@ -156,19 +175,19 @@ impl Engine {
     fn render_with<T: Tracer>(
         &self,
         template: &Template,
-        ctx: &RequestContext,
+        ctx: &SharedContext,
         tracer: T,
     ) -> (Result<Outcome, Error>, T, FxHashMap<Rc<str>, Value>) {
-        let (ctx_value, stash) = ctx.to_value();
+        let stash = ctx.stash.clone();
         let mut vars: FxHashMap<Rc<str>, Value> = FxHashMap::default();
-        vars.insert(Rc::from("ctx"), ctx_value.clone());
-        vars.insert(Rc::from("context"), ctx_value);
+        vars.insert(Rc::from("ctx"), ctx.value.clone());
+        vars.insert(Rc::from("context"), ctx.value.clone());
         let state = RunState {
-            now_ms: self.now(),
+            now_ms: self.now_millis(),
             rng: Rng::seeded(self.seed),
-            auth_type: self.auth_type.unwrap_or_else(|| ctx.auth_type()),
-            field_name: ctx.field_name(),
-            parent_type_name: ctx.parent_type_name(),
+            auth_type: self.auth_type.unwrap_or(ctx.auth_type),
+            field_name: ctx.field_name.clone(),
+            parent_type_name: ctx.parent_type_name.clone(),
             ..RunState::default()
         };
         let mut evaluator = Evaluator::new(template, vars, state, self.limits.clone(), tracer);
@@ -212,4 +231,12 @@ pub struct Traced {
     pub events: Vec<Event>,
     /// The template's variables when the render ended (`$ctx` among them).
     pub variables: FxHashMap<Rc<str>, Value>,
+}
+
+/// Parses an RFC 3339 time such as `2024-01-15T10:30:45.123Z` into milliseconds
+/// since the epoch.
+pub fn parse_time_millis(rfc3339: &str) -> Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.timestamp_millis())
+        .map_err(|e| format!("`{rfc3339}` is not an RFC 3339 time: {e}"))
 }

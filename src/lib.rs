@@ -26,16 +26,18 @@ pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod harness;
 pub mod identity;
 pub mod lint;
 pub mod outcome;
 pub mod parse;
+pub mod replay;
 pub mod report;
 pub mod source;
 pub mod util;
 pub mod value;
 
-pub use context::RequestContext;
+pub use context::{RequestContext, SharedContext};
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use eval::{Event, Limits};
@@ -43,3 +45,8 @@ pub use outcome::{AppSyncError, AuthType, Outcome};
 pub use parse::Template;
 pub use source::{Source, Span};
 pub use value::Value;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -331,16 +331,57 @@ const BAD_INPUTS: &[Row] = &[
         &["explain", "t.vtl", "--context", "ctx.json"],
     ),
     row("trace: a directory", &[("dir", Dir)], &["trace", "dir"]),
+    // -- vtl test (the harness)
+    row(
+        "test: a case folder with no template",
+        &[("c/context.json", Text("{}"))],
+        &["test", "c"],
+    ),
+    row(
+        "test: a corrupt snapshot (a merge conflict)",
+        &[
+            ("c/template.vtl", Text("{}")),
+            ("c/context.json", Text("{}")),
+            (
+                "c/snapshots/c@context.snap",
+                Text("<<<<<<< HEAD\n{}\n=======\n[]\n>>>>>>> other\n"),
+            ),
+        ],
+        &["test", "c"],
+    ),
+    row(
+        "test: case.json is not JSON",
+        &[
+            ("c/template.vtl", Text("{}")),
+            ("c/case.json", Text("{\"now\": }")),
+        ],
+        &["test", "c"],
+    ),
+    row(
+        "test: context.json is not JSON",
+        &[
+            ("c/template.vtl", Text("{}")),
+            ("c/context.json", Text("{\"arguments\": }")),
+        ],
+        &["test", "c"],
+    ),
+    row("test: a path that does not exist", &[], &["test", "nope"]),
+    row(
+        "test: a folder with no cases",
+        &[("empty", Dir)],
+        &["test", "empty"],
+    ),
 ];
 
-/// A fresh scratch folder for one row.
-fn scratch(name: &str) -> PathBuf {
+/// A fresh scratch folder for one row of one test (tests run in parallel).
+fn scratch(test: &str, name: &str) -> PathBuf {
     let slug: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("cli")
+        .join(test)
         .join(slug);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("a scratch folder");
@@ -353,11 +394,14 @@ fn vtl() -> Command {
     cmd
 }
 
-/// Runs one row and describes what happened.
-fn run_row(row: &Row) -> String {
-    let dir = scratch(row.name);
+/// Runs one row (in a scratch folder of `test`) and describes what happened.
+fn run_row(test: &str, row: &Row) -> String {
+    let dir = scratch(test, row.name);
     for (path, content) in row.files {
         let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("a row's folder");
+        }
         match content {
             Text(t) => fs::write(&path, t),
             Bytes(b) => fs::write(&path, b),
@@ -410,7 +454,7 @@ fn run_row(row: &Row) -> String {
 #[test]
 fn bad_inputs_get_one_clear_message_and_the_right_exit_code() {
     assert!(BAD_INPUTS.len() >= 40);
-    let report: Vec<String> = BAD_INPUTS.iter().map(run_row).collect();
+    let report: Vec<String> = BAD_INPUTS.iter().map(|r| run_row("bad", r)).collect();
     insta::assert_snapshot!("bad_inputs", report.join("\n"));
 }
 
@@ -419,7 +463,7 @@ fn unreadable_input_exits_with_2() {
     for row in BAD_INPUTS.iter().filter(|r| {
         r.name.contains("missing file") || r.name.contains("directory") || r.name.contains("UTF-8)")
     }) {
-        let report = run_row(row);
+        let report = run_row("unreadable", row);
         assert!(report.contains("\nexit 2\n"), "{report}");
     }
 }
@@ -428,7 +472,7 @@ fn unreadable_input_exits_with_2() {
 /// print a panic (Rust's `println!` panics on a closed pipe) and still exits 0.
 #[test]
 fn a_closed_pipe_is_not_an_error() {
-    let dir = scratch("closed pipe");
+    let dir = scratch("pipe", "closed pipe");
     fs::write(
         dir.join("t.vtl"),
         "#foreach($i in [1..100000])line $i\n#end",
@@ -462,4 +506,97 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(stderr, "");
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// Every file under `dir` with its bytes, sorted by path.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in fs::read_dir(&d).expect("a folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = fs::read(&path).expect("a file");
+                out.push((path, bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `vtl test` killed in the middle of a run: the accepted snapshots are as they
+/// were, and every snapshot file present is whole (written by rename).
+#[test]
+fn an_interrupted_test_run_keeps_the_accepted_snapshots() {
+    let dir = scratch("interrupted", "cases");
+    for i in 0..300 {
+        let case = dir.join(format!("case{i:03}"));
+        fs::create_dir_all(&case).expect("case folder");
+        fs::write(case.join("template.vtl"), "{\"n\": $ctx.args.n}").expect("template");
+        fs::write(
+            case.join("context.json"),
+            format!("{{\"arguments\": {{\"n\": {i}}}}}"),
+        )
+        .expect("context");
+    }
+    let accept = vtl()
+        .args(["test", "--accept", "-j", "1"])
+        .arg(&dir)
+        .output()
+        .expect("vtl test --accept");
+    assert_eq!(
+        accept.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&accept.stderr)
+    );
+    let accepted = tree(&dir);
+    assert_eq!(
+        accepted
+            .iter()
+            .filter(|(p, _)| p.extension().is_some_and(|x| x == "snap"))
+            .count(),
+        300
+    );
+
+    // Every template changes, so each test fails and writes a `.snap.new`;
+    // the run is killed partway.
+    for i in 0..300 {
+        fs::write(
+            dir.join(format!("case{i:03}/template.vtl")),
+            "{\"m\": $ctx.args.n}",
+        )
+        .expect("template");
+    }
+    let mut child = vtl()
+        .args(["test", "-j", "1"])
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("vtl test");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let after = tree(&dir);
+    for (path, bytes) in &accepted {
+        if path.extension().is_some_and(|x| x == "snap") {
+            let now = after.iter().find(|(p, _)| p == path).map(|(_, b)| b);
+            assert_eq!(now, Some(bytes), "{} changed", path.display());
+        }
+    }
+    for (path, bytes) in &after {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".snap.new") {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                text.starts_with("---\n") && text.contains("\"m\""),
+                "{name} is partial: {text}"
+            );
+        }
+    }
 }

@@ -68,3 +68,61 @@ fn walk<'t>(block: &'t Block, name: &str, path: &mut Vec<Guard<'t>>, out: &mut V
         }
     }
 }
+
+/// The blocks enclosing the node at `span` (a reference or directive), outermost first.
+pub(crate) fn around<'t>(template: &'t Template, span: crate::source::Span) -> Vec<Guard<'t>> {
+    let mut path = Vec::new();
+    if find(&template.body, span, &mut path) {
+        return path;
+    }
+    for m in &template.macros {
+        if find(&m.body, span, &mut path) {
+            return path;
+        }
+    }
+    Vec::new()
+}
+
+fn find<'t>(block: &'t Block, span: crate::source::Span, path: &mut Vec<Guard<'t>>) -> bool {
+    let inside = |s: crate::source::Span| s.start <= span.start && span.end <= s.end;
+    for node in block {
+        let found = match node {
+            Node::Ref(r) => inside(r.span),
+            Node::Set(set) => inside(set.span),
+            Node::MacroCall(call) => inside(call.span),
+            Node::Return { span: s, .. } | Node::Stop(s) | Node::Break { span: s, .. } => {
+                inside(*s)
+            }
+            Node::If(node) => {
+                for (index, branch) in node.branches.iter().enumerate() {
+                    path.push(Guard::Branch { node, index });
+                    if find(&branch.body, span, path) {
+                        return true;
+                    }
+                    path.pop();
+                }
+                if let Some(otherwise) = &node.otherwise {
+                    path.push(Guard::Else(node));
+                    if find(otherwise, span, path) {
+                        return true;
+                    }
+                    path.pop();
+                }
+                false
+            }
+            Node::Foreach(f) => {
+                path.push(Guard::Loop(f));
+                if find(&f.body, span, path) {
+                    return true;
+                }
+                path.pop();
+                false
+            }
+            _ => false,
+        };
+        if found {
+            return true;
+        }
+    }
+    false
+}

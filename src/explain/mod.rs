@@ -55,6 +55,9 @@ pub struct OutcomeSummary {
     pub message: String,
     /// Where the error was raised, when known.
     pub at: Option<LineCol>,
+    /// For an error: the blocks around the call that raised it, outermost
+    /// first, with their conditions' values (the conditions that decided it).
+    pub because: Vec<GuardState>,
 }
 
 /// The story of one watched variable.
@@ -151,6 +154,7 @@ pub fn explain(template: &Template, traced: &Traced, watch: &[String]) -> Explan
             let name = raw.trim_start_matches('$').trim_start_matches('!');
             let name = name.trim_start_matches('{').trim_end_matches('}');
             let a = Analysis {
+                template,
                 src,
                 events,
                 sites: guards::sites(template, name),
@@ -158,9 +162,26 @@ pub fn explain(template: &Template, traced: &Traced, watch: &[String]) -> Explan
             a.watch(name, traced.variables.get(name))
         })
         .collect();
+    let mut outcome = summarize(src, traced);
+    let raised = events.iter().enumerate().rev().find_map(|(i, e)| match e {
+        Event::Raise { span, .. } => Some((i, *span)),
+        _ => None,
+    });
+    if let Some((i, span)) = raised {
+        let a = Analysis {
+            template,
+            src,
+            events,
+            sites: Vec::new(),
+        };
+        outcome.because = guards::around(template, span)
+            .into_iter()
+            .map(|g| a.guard_state(g, i))
+            .collect();
+    }
     Explanation {
         template: src.name().to_string(),
-        outcome: summarize(src, traced),
+        outcome,
         watches,
     }
 }
@@ -176,6 +197,7 @@ pub fn summarize(src: &Source, traced: &Traced) -> OutcomeSummary {
             kind: "engine-error",
             message: e.message(),
             at: e.line_col(),
+            because: Vec::new(),
         },
         Ok(o) => match (&o.raised, &o.returned) {
             (Some(e), _) => OutcomeSummary {
@@ -189,6 +211,7 @@ pub fn summarize(src: &Source, traced: &Traced) -> OutcomeSummary {
                     _ => e.message.clone(),
                 },
                 at: raised_at,
+                because: Vec::new(),
             },
             (None, Some(v)) => OutcomeSummary {
                 kind: "returned",
@@ -197,17 +220,20 @@ pub fn summarize(src: &Source, traced: &Traced) -> OutcomeSummary {
                     Event::Return { span, .. } => Some(src.line_col(span.start as usize)),
                     _ => None,
                 }),
+                because: Vec::new(),
             },
             (None, None) => OutcomeSummary {
                 kind: "rendered",
                 message: why::shorten(o.output.trim(), 200),
                 at: None,
+                because: Vec::new(),
             },
         },
     }
 }
 
 struct Analysis<'a, 't> {
+    template: &'t Template,
     src: &'a Source,
     events: &'a [Event],
     sites: Vec<Site<'t>>,
@@ -496,10 +522,11 @@ impl<'t> Analysis<'_, 't> {
             let span = e.span();
             let what = match e {
                 Event::Raise { error, .. } => format!(
-                    "`{}` at line {} stopped the template first ({})",
+                    "`{}` at line {} stopped the template first ({}){}",
                     self.text(span),
                     self.at(span).line,
-                    error.message
+                    error.message,
+                    self.why_ran(span)
                 ),
                 Event::Return { .. } => {
                     format!(
@@ -524,6 +551,38 @@ impl<'t> Analysis<'_, 't> {
             return format!("{entered}: {what}");
         }
         entered
+    }
+
+    /// Why the node at `span` ran: the innermost `#if` branch around it that held,
+    /// with its operands, as a clause to append (empty at the top level).
+    fn why_ran(&self, span: Span) -> String {
+        let guards = guards::around(self.template, span);
+        for g in guards.iter().rev() {
+            if let Guard::Branch { node, index } = g {
+                let head = node.branches[*index].span;
+                let Some((_, true, operands)) =
+                    self.conditions(head).into_iter().rev().find(|c| c.1)
+                else {
+                    continue;
+                };
+                let condition = self.text(node.branches[*index].condition.span());
+                let values: Vec<String> =
+                    operand_values(operands, node.branches[*index].condition.span())
+                        .iter()
+                        .map(|o| format!("{} = {}", o.text, o.value))
+                        .collect();
+                let values = if values.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", values.join(", "))
+                };
+                return format!(
+                    ", which ran because `{condition}` (line {}) held{values}",
+                    self.at(head).line
+                );
+            }
+        }
+        String::new()
     }
 
     /// Pass-by-pass summaries of the loops around any assignment.
@@ -635,10 +694,23 @@ impl<'t> Analysis<'_, 't> {
                 a.at.line
             ));
         }
+        // Assignments skipped for the same reason are told once.
+        let mut told: Vec<(&str, &str, Vec<usize>)> = Vec::new();
         for k in skipped {
+            match told
+                .iter_mut()
+                .find(|(t, r, _)| *t == k.text && *r == k.reason)
+            {
+                Some((_, _, lines)) => lines.push(k.at.line),
+                None => told.push((&k.text, &k.reason, vec![k.at.line])),
+            }
+        }
+        for (text, reason, lines) in told {
+            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+            let label = if lines.len() == 1 { "line" } else { "lines" };
             s.push_str(&format!(
-                " `{}` (line {}) never ran: {}.",
-                k.text, k.at.line, k.reason
+                " `{text}` ({label} {}) never ran: {reason}.",
+                lines.join(", ")
             ));
         }
         s

@@ -1,0 +1,124 @@
+//! The shared benchmark harness's engine protocol (`../shared/bench/README.md`):
+//!
+//! ```text
+//! bench_engine TEMPLATE CONTEXT ITERATIONS
+//! ```
+//!
+//! `ITERATIONS = 0` renders once and prints only the output (exit 1 if the template
+//! raised); otherwise it times `ITERATIONS` parses and renders after a warm-up and prints
+//! one JSON line of statistics in microseconds.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use appsync_vtl::{AuthType, Engine, RequestContext};
+use sha2::{Digest, Sha256};
+
+fn stats(mut samples: Vec<f64>) -> serde_json::Value {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    let n = samples.len();
+    let at = |q: f64| samples[((n as f64 - 1.0) * q).round() as usize];
+    serde_json::json!({
+        "median": at(0.5), "min": samples[0], "max": samples[n - 1],
+        "p10": at(0.1), "p90": at(0.9), "n": n,
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 4 {
+        eprintln!("usage: bench_engine TEMPLATE CONTEXT ITERATIONS");
+        return ExitCode::from(2);
+    }
+    let (Ok(text), Ok(ctx_text)) = (
+        std::fs::read_to_string(&args[1]),
+        std::fs::read_to_string(&args[2]),
+    ) else {
+        eprintln!("cannot read {} or {}", args[1], args[2]);
+        return ExitCode::from(2);
+    };
+    let iterations: usize = args[3].parse().unwrap_or(0);
+    let json: serde_json::Value = match serde_json::from_str(&ctx_text) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("{}: {e}", args[2]);
+            return ExitCode::from(2);
+        }
+    };
+    let auth = json
+        .get("authType")
+        .and_then(|a| a.as_str())
+        .and_then(AuthType::parse);
+    let mut engine = Engine::new().with_system_clock();
+    if let Some(a) = auth {
+        engine = engine.with_auth_type(a);
+    }
+    let render = |engine: &Engine, template| {
+        let ctx = RequestContext::from_json(json.clone()).map_err(|e| e.to_string())?;
+        engine.render(template, &ctx).map_err(|e| format!("{e:#}"))
+    };
+    let template = match engine.parse(&args[1], &text) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return ExitCode::from(1);
+        }
+    };
+    if iterations == 0 {
+        return match render(&engine, &template) {
+            Ok(o) => match (&o.raised, o.evaluation_result()) {
+                (None, Some(out)) => {
+                    print!("{out}");
+                    ExitCode::SUCCESS
+                }
+                (Some(e), _) => {
+                    eprintln!("{} ({})", e.message, e.error_type.as_deref().unwrap_or(""));
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
+            },
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    let warmup = (iterations / 5).max(20);
+    for _ in 0..warmup {
+        let _ = engine.parse(&args[1], &text);
+    }
+    let parse_us: Vec<f64> = (0..iterations)
+        .map(|_| {
+            let t = Instant::now();
+            let parsed = engine.parse(&args[1], &text);
+            let us = t.elapsed().as_secs_f64() * 1e6;
+            drop(parsed);
+            us
+        })
+        .collect();
+    let mut output = String::new();
+    for _ in 0..warmup {
+        let _ = render(&engine, &template);
+    }
+    let render_us: Vec<f64> = (0..iterations)
+        .map(|_| {
+            let ctx = RequestContext::from_json(json.clone());
+            let t = Instant::now();
+            let outcome = ctx.map(|c| engine.render(&template, &c));
+            let us = t.elapsed().as_secs_f64() * 1e6;
+            if let Ok(Ok(o)) = outcome {
+                output = o.evaluation_result().unwrap_or_default();
+            }
+            us
+        })
+        .collect();
+    let line = serde_json::json!({
+        "engine": "rust-vtl", "version": env!("CARGO_PKG_VERSION"), "runtime": "rustc",
+        "template": args[1], "iterations": iterations, "warmup": warmup,
+        "parse_us": stats(parse_us), "render_us": stats(render_us),
+        "output_bytes": output.len(),
+        "output_sha256": format!("{:x}", Sha256::digest(output.as_bytes())),
+    });
+    println!("{line}");
+    ExitCode::SUCCESS
+}

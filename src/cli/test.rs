@@ -1,0 +1,187 @@
+//! `vtl test`: run case folders against their snapshots and assertions
+//! (the same [`crate::harness`] code the crate's own tests use).
+
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{color_stdout, EXIT_USAGE};
+use crate::harness::{self, snapshot::write_atomic, RunOptions, RunSummary, Status};
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Failures with diffs, then `N passed, M failed`.
+    Human,
+    /// One JSON document with every test and its report.
+    Json,
+}
+
+/// Arguments of `vtl test`.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "A case is a folder with template.vtl (or case.json naming a template or a \
+                        pipeline) and context.json and/or contexts/*.json; each context is a test \
+                        whose result is kept in snapshots/<case>@<context>.snap (insta's format).\n\n\
+                        Exit codes: 0 all passed, 1 a test failed, 2 bad input (no cases, unreadable \
+                        case.json, missing template)."
+)]
+pub(crate) struct TestArgs {
+    /// Case folders, folders of cases, or a case's case.json/template.vtl [default: .]
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Accept the results: promote pending .snap.new files, write missing snapshots.
+    #[arg(long)]
+    accept: bool,
+    /// How to print the results.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also write the results as JUnit XML.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Report which lines and branches of each template the tests ran.
+    #[arg(long)]
+    coverage: bool,
+    /// Write coverage as an lcov tracefile (implies --coverage).
+    #[arg(long, value_name = "FILE")]
+    lcov: Option<PathBuf>,
+    /// Run only tests whose `<case>@<test>` name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// Worker threads [default: one per core].
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn diff_line(&self, line: &str) -> String {
+        match line.as_bytes().first() {
+            Some(b'+') if !line.starts_with("+++") => self.wrap("32", line),
+            Some(b'-') if !line.starts_with("---") => self.wrap("31", line),
+            Some(b'@') => self.wrap("36", line),
+            _ => line.to_string(),
+        }
+    }
+}
+
+pub(crate) fn run(args: TestArgs) -> i32 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let cases = match harness::discover(&paths) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let options = RunOptions {
+        accept: args.accept,
+        coverage: args.coverage || args.lcov.is_some(),
+        jobs: args.jobs,
+        filter: args.filter.clone(),
+    };
+    let show_progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let progress = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\r\x1b[2K[{done}/{total}] cases");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let summary = harness::run(&cases, &options, &progress);
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    match args.format {
+        Format::Human => print_human(&summary, &Paint { on: color_stdout() }),
+        Format::Json => {
+            let mut doc = summary.to_json();
+            if let (Some(cov), Some(o)) = (&summary.coverage, doc.as_object_mut()) {
+                let files: Vec<_> = cov
+                    .files()
+                    .iter()
+                    .map(|f| {
+                        serde_json::json!({
+                            "template": f.display, "lines": f.lines_total(), "linesHit": f.lines_hit(),
+                            "branches": f.branches_total(), "branchesHit": f.branches_hit(),
+                        })
+                    })
+                    .collect();
+                o.insert("coverage".into(), files.into());
+            }
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+    }
+    let mut code = summary.exit_code();
+    let mut write = |path: &PathBuf, text: String, what: &str| {
+        if let Err(e) = write_atomic(path, &text) {
+            eprintln!("error: {}: cannot write the {what}: {e}", path.display());
+            code = EXIT_USAGE;
+        }
+    };
+    if let Some(path) = &args.junit {
+        write(path, summary.to_junit(), "JUnit report");
+    }
+    if let (Some(path), Some(cov)) = (&args.lcov, &summary.coverage) {
+        write(path, cov.lcov(), "lcov file");
+    }
+    code
+}
+
+fn print_human(summary: &RunSummary, paint: &Paint) {
+    let mut out = String::new();
+    for r in &summary.results {
+        let failed = matches!(r.status, Status::Failed | Status::Error);
+        if failed {
+            let label = if r.status == Status::Error {
+                "ERROR"
+            } else {
+                "FAIL"
+            };
+            out.push_str(&format!("{} {}\n", paint.wrap("31;1", label), r.name));
+            for f in &r.failures {
+                out.push_str(&format!("  {f}\n"));
+            }
+            if let Some(diff) = &r.diff {
+                for line in diff.lines() {
+                    out.push_str(&format!("    {}\n", paint.diff_line(line)));
+                }
+            }
+        }
+        for note in &r.notes {
+            out.push_str(&format!(
+                "{}: {note}\n",
+                if failed { "  note" } else { r.name.as_str() }
+            ));
+        }
+    }
+    if let Some(cov) = &summary.coverage {
+        out.push('\n');
+        out.push_str(&cov.table());
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let line = summary.summary_line();
+    let line = if summary.failed() > 0 {
+        paint.wrap("31;1", &line)
+    } else {
+        paint.wrap("32;1", &line)
+    };
+    out.push_str(&line);
+    outln!("{out}");
+}

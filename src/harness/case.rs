@@ -1,0 +1,500 @@
+//! A case folder: its settings (`case.json`), its template or pipeline, its
+//! contexts and the tests they make.
+//!
+//! ```
+//! use appsync_vtl::harness::Case;
+//! let dir = std::env::temp_dir().join(format!("vtl-doc-case-{}", std::process::id()));
+//! std::fs::create_dir_all(dir.join("contexts")).unwrap();
+//! std::fs::write(dir.join("template.vtl"), r#"#if($util.authType() == "API Key Authorization")$util.unauthorized()#end{"ok": true}"#).unwrap();
+//! std::fs::write(dir.join("contexts/apikey.json"), r#"{"identity": null}"#).unwrap();
+//! std::fs::write(dir.join("case.json"), r#"{"callers": ["cognito-user"], "expect": {"json": {"/ok": true}}}"#).unwrap();
+//!
+//! let case = Case::load(&dir).unwrap();
+//! assert_eq!(case.tests.len(), 1);
+//! assert_eq!(case.tests[0].name, "apikey__cognito-user");
+//! let report = case.run(&case.tests[0]);
+//! assert!(report.is_authorized());
+//! assert!(case.tests[0].expect.check(&report).is_empty());
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+use super::coverage::Coverage;
+use super::pipeline::{Pipeline, PipelineSpec};
+use super::report::CaseReport;
+use crate::cli::input::{read_context, read_text};
+use crate::context::RequestContext;
+use crate::identity::Caller;
+use crate::outcome::AuthType;
+use crate::parse::Template;
+use crate::{Engine, Error};
+
+/// The template file a case folder uses when `case.json` names none.
+pub const TEMPLATE_FILE: &str = "template.vtl";
+/// The settings file of a case folder.
+pub const CASE_FILE: &str = "case.json";
+/// The single-context file of a case folder.
+pub const CONTEXT_FILE: &str = "context.json";
+/// The folder of named contexts.
+pub const CONTEXTS_DIR: &str = "contexts";
+
+/// Why a case folder cannot be run (bad input: exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CaseError(pub String);
+
+/// `case.json`: every key is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CaseSettings {
+    /// What the case checks (ignored by the runner).
+    pub description: Option<String>,
+    /// The template, relative to the case folder or absolute (default `template.vtl`).
+    pub template: Option<String>,
+    /// A pipeline resolver to replay instead of one template.
+    pub pipeline: Option<PipelineSpec>,
+    /// The clock, RFC 3339 (default 2024-01-01T00:00:00Z).
+    pub now: Option<String>,
+    /// Seed for ids and random numbers (default 0).
+    pub seed: Option<u64>,
+    /// The auth mode (otherwise the context's `authType`, else inferred from the identity).
+    pub auth_type: Option<String>,
+    /// Identity presets to run every context as (see [`crate::identity::PRESETS`]).
+    #[serde(default)]
+    pub callers: Vec<String>,
+    /// Assertions for every test.
+    pub expect: Option<Expect>,
+    /// Assertions for some tests, by context name, caller name or `context__caller`.
+    #[serde(default)]
+    pub expect_for: IndexMap<String, Expect>,
+    /// Skip the case: `true` or a reason.
+    pub skip: Option<Json>,
+}
+
+/// Plain assertions on a [`CaseReport`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Expect {
+    /// `true`: no `Unauthorized` error; `false`: an `Unauthorized` error.
+    pub authorized: Option<bool>,
+    /// A substring of some error's message.
+    pub error: Option<String>,
+    /// Some error's `errorType`.
+    pub error_type: Option<String>,
+    /// JSON pointer → value, checked against the output.
+    #[serde(default)]
+    pub json: IndexMap<String, Json>,
+    /// JSON pointer → value, checked against the stash.
+    #[serde(default)]
+    pub stash: IndexMap<String, Json>,
+}
+
+impl Expect {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Expect::default()
+    }
+
+    /// `other`'s assertions over these.
+    pub fn merged(&self, other: &Expect) -> Expect {
+        let mut e = self.clone();
+        e.authorized = other.authorized.or(e.authorized);
+        e.error = other.error.clone().or(e.error);
+        e.error_type = other.error_type.clone().or(e.error_type);
+        e.json.extend(other.json.clone());
+        e.stash.extend(other.stash.clone());
+        e
+    }
+
+    /// The assertions that fail, one message each.
+    ///
+    /// ```
+    /// use appsync_vtl::harness::{CaseReport, Expect};
+    /// let expect: Expect = serde_json::from_str(r#"{"authorized": false, "json": {"/a": 1}}"#).unwrap();
+    /// let report = CaseReport { output: Some(serde_json::json!({"a": 2})), ..Default::default() };
+    /// assert_eq!(expect.check(&report), [
+    ///     "expect.authorized: expected false, got true (no Unauthorized error)",
+    ///     "expect.json /a: expected 1, got 2",
+    /// ]);
+    /// ```
+    pub fn check(&self, report: &CaseReport) -> Vec<String> {
+        let mut failures = Vec::new();
+        if let Some(engine_error) = &report.engine_error {
+            if !self.is_empty() {
+                let first = engine_error.lines().next().unwrap_or("");
+                failures.push(format!("expect: the template did not evaluate ({first})"));
+            }
+            return failures;
+        }
+        let message = |e: &Json| e.get("message").and_then(Json::as_str).map(str::to_string);
+        let error_type = |e: &Json| {
+            e.get("errorType")
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        };
+        if let Some(want) = self.authorized {
+            let got = report.is_authorized();
+            if got != want {
+                let why = match report
+                    .all_errors()
+                    .find(|e| error_type(e).as_deref() == Some("Unauthorized"))
+                {
+                    Some(e) => format!("Unauthorized: {}", message(e).unwrap_or_default()),
+                    None => "no Unauthorized error".to_string(),
+                };
+                failures.push(format!(
+                    "expect.authorized: expected {want}, got {got} ({why})"
+                ));
+            }
+        }
+        let messages: Vec<String> = report.all_errors().filter_map(message).collect();
+        if let Some(want) = &self.error {
+            if !messages.iter().any(|m| m.contains(want.as_str())) {
+                failures.push(format!(
+                    "expect.error: no error message contains {want:?} (errors: {})",
+                    list_or_none(&messages)
+                ));
+            }
+        }
+        if let Some(want) = &self.error_type {
+            let types: Vec<String> = report.all_errors().filter_map(error_type).collect();
+            if !types.iter().any(|t| t == want) {
+                failures.push(format!(
+                    "expect.errorType: no error has type {want:?} (types: {})",
+                    list_or_none(&types)
+                ));
+            }
+        }
+        check_pointers(
+            "expect.json",
+            &self.json,
+            report.output.as_ref(),
+            &mut failures,
+        );
+        check_pointers(
+            "expect.stash",
+            &self.stash,
+            report.stash.as_ref(),
+            &mut failures,
+        );
+        failures
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn check_pointers(
+    what: &str,
+    pointers: &IndexMap<String, Json>,
+    doc: Option<&Json>,
+    failures: &mut Vec<String>,
+) {
+    let empty = Json::Object(Default::default());
+    let doc = doc.unwrap_or(&empty);
+    for (pointer, want) in pointers {
+        match doc.pointer(pointer) {
+            Some(got) if got == want => {}
+            Some(got) => failures.push(format!("{what} {pointer}: expected {want}, got {got}")),
+            None => failures.push(format!(
+                "{what} {pointer}: expected {want}, but there is no such value"
+            )),
+        }
+    }
+}
+
+/// A template file of a case, parsed once.
+#[derive(Debug)]
+pub struct CaseTemplate {
+    /// The path as written in `case.json` (or `template.vtl`); reports use it.
+    pub name: String,
+    /// The file.
+    pub path: PathBuf,
+    /// The parsed template, or why it could not be parsed (reported by every test).
+    pub template: Result<Template, Error>,
+}
+
+impl CaseTemplate {
+    /// Reads and parses `name`, relative to `dir` unless absolute.
+    pub fn load(engine: &Engine, dir: &Path, name: &str) -> Result<CaseTemplate, CaseError> {
+        let path = dir.join(name);
+        let text = read_text(&path.to_string_lossy())
+            .map_err(|e| CaseError(format!("{}: template {e}", dir.join(CASE_FILE).display())))?;
+        Ok(CaseTemplate {
+            name: name.to_string(),
+            template: engine.parse(name, &text),
+            path,
+        })
+    }
+}
+
+/// What a case runs.
+#[derive(Debug)]
+pub enum Body {
+    /// One template.
+    Template(CaseTemplate),
+    /// A pipeline resolver.
+    Pipeline(Pipeline),
+}
+
+/// One test: a context, possibly run as a preset caller.
+#[derive(Debug, Clone)]
+pub struct Test {
+    /// `context`, `<context>`, `<caller>` or `<context>__<caller>`: the snapshot is `<case>@<name>.snap`.
+    pub name: String,
+    /// The context file, relative to the case folder (none when only callers are given).
+    pub context_file: Option<String>,
+    /// The context.
+    pub context: RequestContext,
+    /// The assertions.
+    pub expect: Expect,
+}
+
+/// A loaded case folder.
+#[derive(Debug)]
+pub struct Case {
+    /// The folder.
+    pub dir: PathBuf,
+    /// The folder's name (the snapshot prefix).
+    pub name: String,
+    /// `case.json`.
+    pub settings: CaseSettings,
+    /// The engine its settings describe.
+    pub engine: Engine,
+    /// The template or pipeline.
+    pub body: Body,
+    /// Its tests, in name order.
+    pub tests: Vec<Test>,
+    /// Why the case is skipped, when it is.
+    pub skip: Option<String>,
+}
+
+fn json_error(path: &Path, e: &serde_json::Error) -> CaseError {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    CaseError(format!(
+        "{}:{}:{}: {msg}",
+        path.display(),
+        e.line(),
+        e.column()
+    ))
+}
+
+impl Case {
+    /// Loads a case folder: settings, templates (parsed once) and contexts.
+    pub fn load(dir: &Path) -> Result<Case, CaseError> {
+        let name = dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "case".into());
+        let case_file = dir.join(CASE_FILE);
+        let settings: CaseSettings = if case_file.is_file() {
+            let text =
+                read_text(&case_file.to_string_lossy()).map_err(|e| CaseError(e.to_string()))?;
+            serde_json::from_str(&text).map_err(|e| json_error(&case_file, &e))?
+        } else {
+            CaseSettings::default()
+        };
+        let bad = |msg: String| CaseError(format!("{}: {msg}", case_file.display()));
+        let mut engine = Engine::new().with_seed(settings.seed.unwrap_or(0));
+        if let Some(now) = &settings.now {
+            engine = engine.with_now(now).map_err(|e| bad(format!("now: {e}")))?;
+        }
+        if let Some(a) = &settings.auth_type {
+            let a = AuthType::parse(a).ok_or_else(|| bad(format!("authType: unknown mode `{a}` (API_KEY, AMAZON_COGNITO_USER_POOLS, AWS_IAM, OPENID_CONNECT, AWS_LAMBDA)")))?;
+            engine = engine.with_auth_type(a);
+        }
+        let body = match (&settings.pipeline, &settings.template) {
+            (Some(_), Some(_)) => {
+                return Err(bad("give `template` or `pipeline`, not both".into()))
+            }
+            (Some(spec), None) => Body::Pipeline(Pipeline::load(&engine, dir, spec)?),
+            (None, t) => Body::Template(CaseTemplate::load(
+                &engine,
+                dir,
+                t.as_deref().unwrap_or(TEMPLATE_FILE),
+            )?),
+        };
+        let callers = settings
+            .callers
+            .iter()
+            .map(|n| {
+                Caller::preset(n).ok_or_else(|| {
+                    let names: Vec<&str> =
+                        crate::identity::PRESETS.iter().map(|(p, _)| *p).collect();
+                    bad(format!(
+                        "callers: no preset `{n}` (one of {})",
+                        names.join(", ")
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut contexts: Vec<(String, String, RequestContext)> = Vec::new();
+        if dir.join(CONTEXT_FILE).is_file() {
+            contexts.push((
+                "context".into(),
+                CONTEXT_FILE.into(),
+                load_context(dir, CONTEXT_FILE)?,
+            ));
+        }
+        let contexts_dir = dir.join(CONTEXTS_DIR);
+        if contexts_dir.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&contexts_dir)
+                .map_err(|e| CaseError(format!("{}: cannot read: {e}", contexts_dir.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+                .collect();
+            files.sort();
+            for f in files {
+                let stem = f
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let rel = format!(
+                    "{CONTEXTS_DIR}/{}",
+                    f.file_name()
+                        .map(|s| s.to_string_lossy())
+                        .unwrap_or_default()
+                );
+                contexts.push((stem, rel.clone(), load_context(dir, &rel)?));
+            }
+        }
+        if contexts.is_empty() && callers.is_empty() {
+            return Err(CaseError(format!(
+                "{}: no context: add {CONTEXT_FILE}, {CONTEXTS_DIR}/*.json or `callers` in {CASE_FILE}",
+                dir.display()
+            )));
+        }
+        let base = settings.expect.clone().unwrap_or_default();
+        let mut tests = Vec::new();
+        let plain: Vec<(String, Option<String>, RequestContext)> = if contexts.is_empty() {
+            vec![(String::new(), None, RequestContext::new())]
+        } else {
+            contexts
+                .into_iter()
+                .map(|(n, f, c)| (n, Some(f), c))
+                .collect()
+        };
+        for (ctx_name, file, ctx) in plain {
+            let mut expect = base.clone();
+            if let Some(e) = settings.expect_for.get(&ctx_name) {
+                expect = expect.merged(e);
+            }
+            if callers.is_empty() {
+                tests.push(Test {
+                    name: ctx_name,
+                    context_file: file,
+                    context: ctx,
+                    expect,
+                });
+                continue;
+            }
+            for caller in &callers {
+                let name = if ctx_name.is_empty() {
+                    caller.name.clone()
+                } else {
+                    format!("{ctx_name}__{}", caller.name)
+                };
+                let mut expect = expect.clone();
+                for key in [&caller.name, &name] {
+                    if let Some(e) = settings.expect_for.get(key) {
+                        expect = expect.merged(e);
+                    }
+                }
+                tests.push(Test {
+                    name,
+                    context_file: file.clone(),
+                    context: caller.apply(ctx.clone()),
+                    expect,
+                });
+            }
+        }
+        for key in settings.expect_for.keys() {
+            let known = tests.iter().any(|t| {
+                &t.name == key
+                    || t.name.starts_with(&format!("{key}__"))
+                    || t.name.ends_with(&format!("__{key}"))
+                    || callers.iter().any(|c| &c.name == key)
+            });
+            if !known {
+                return Err(bad(format!(
+                    "expectFor: `{key}` names no context or caller"
+                )));
+            }
+        }
+        let skip = match &settings.skip {
+            None | Some(Json::Bool(false)) | Some(Json::Null) => None,
+            Some(Json::String(reason)) => Some(reason.clone()),
+            Some(_) => Some("skipped in case.json".into()),
+        };
+        Ok(Case {
+            dir: dir.to_path_buf(),
+            name,
+            settings,
+            engine,
+            body,
+            tests,
+            skip,
+        })
+    }
+
+    /// Runs one test to its report.
+    pub fn run(&self, test: &Test) -> CaseReport {
+        self.run_with(test, None)
+    }
+
+    /// Runs one test, recording which lines and branches ran into `coverage`.
+    pub fn run_with(&self, test: &Test, coverage: Option<&mut Coverage>) -> CaseReport {
+        match &self.body {
+            Body::Template(t) => {
+                let template = match &t.template {
+                    Ok(tpl) => tpl,
+                    Err(e) => return CaseReport::from_error(e),
+                };
+                let ctx = test.context.share();
+                CaseReport::from_render(super::coverage::render(
+                    &self.engine,
+                    t,
+                    template,
+                    &ctx,
+                    coverage,
+                ))
+            }
+            Body::Pipeline(p) => p.run(&self.engine, &test.context, coverage),
+        }
+    }
+
+    /// Every template the case uses.
+    pub fn templates(&self) -> Vec<&CaseTemplate> {
+        match &self.body {
+            Body::Template(t) => vec![t],
+            Body::Pipeline(p) => p.templates(),
+        }
+    }
+
+    /// The snapshot file of a test: `snapshots/<case>@<test>.snap`.
+    pub fn snapshot_path(&self, test: &Test) -> PathBuf {
+        self.dir
+            .join("snapshots")
+            .join(format!("{}@{}.snap", self.name, test.name))
+    }
+}
+
+fn load_context(dir: &Path, rel: &str) -> Result<RequestContext, CaseError> {
+    read_context(&dir.join(rel).to_string_lossy()).map_err(|e| CaseError(e.to_string()))
+}

@@ -1,0 +1,145 @@
+//! [`CaseReport`]: what one test produced, in the shape that is snapshotted.
+//!
+//! ```
+//! use appsync_vtl::harness::CaseReport;
+//! use appsync_vtl::{Engine, RequestContext};
+//! let engine = Engine::new();
+//! let t = engine.parse("t.vtl", r#"$util.qr($ctx.stash.put("k", 1)){"id": "$ctx.args.id"}"#).unwrap();
+//! let ctx = RequestContext::new().with_arguments(serde_json::json!({"id": "7"}));
+//! let report = CaseReport::from_render(engine.render(&t, &ctx));
+//! assert_eq!(report.output, Some(serde_json::json!({"id": "7"})));
+//! assert_eq!(report.stash, Some(serde_json::json!({"k": 1})));
+//! assert!(report.is_authorized());
+//! ```
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::error::Error;
+use crate::outcome::Outcome;
+use crate::value::to_json;
+
+/// What a test produced. Empty parts are left out of the snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseReport {
+    /// The evaluation result parsed as JSON, or the raw text when it is not JSON
+    /// (then [`CaseReport::json_error`] says why). For a pipeline: the field's value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Json>,
+    /// Why the output is not JSON (serde's message), when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_error: Option<String>,
+    /// Whether the template ended with `#return`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub returned: bool,
+    /// The error that stopped the template (`$util.error`, `unauthorized`, `validate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Json>,
+    /// Errors appended with `$util.appendError`; for a pipeline, every GraphQL error.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Json>,
+    /// The stash after the render (left out when empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stash: Option<Json>,
+    /// `$util.log.*` lines and engine warnings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<String>,
+    /// `$extensions` calls.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Json>,
+    /// What a pipeline sent to its (mocked) data sources: `{"function", "request"}`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<Json>,
+    /// The steps a pipeline ran, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    /// An engine error (the template could not be parsed or evaluated), as its
+    /// report text (snapshotted as a list of lines, to stay readable).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_lines")]
+    pub engine_error: Option<String>,
+}
+
+fn as_lines<S: serde::Serializer>(text: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    let lines: Vec<&str> = text.as_deref().unwrap_or("").lines().collect();
+    lines.serialize(s)
+}
+
+/// Splits an evaluation result into `(output, json_error)`.
+pub(crate) fn parse_output(text: &str) -> (Json, Option<String>) {
+    match serde_json::from_str::<Json>(text) {
+        Ok(v) => (v, None),
+        Err(e) => (Json::String(text.to_string()), Some(e.to_string())),
+    }
+}
+
+/// The stash as JSON, or `None` when it is empty.
+pub(crate) fn stash_json(stash: &crate::Value) -> Option<Json> {
+    match to_json(stash) {
+        Json::Object(m) if m.is_empty() => None,
+        Json::Null => None,
+        other => Some(other),
+    }
+}
+
+impl CaseReport {
+    /// The report of one render.
+    pub fn from_render(result: Result<Outcome, Error>) -> CaseReport {
+        match result {
+            Ok(outcome) => CaseReport::from_outcome(&outcome),
+            Err(e) => CaseReport::from_error(&e),
+        }
+    }
+
+    /// The report of a finished render.
+    pub fn from_outcome(outcome: &Outcome) -> CaseReport {
+        let (output, json_error) = match outcome.evaluation_result() {
+            Some(text) => {
+                let (v, e) = parse_output(&text);
+                (Some(v), e)
+            }
+            None => (None, None),
+        };
+        CaseReport {
+            output,
+            json_error,
+            returned: outcome.returned.is_some(),
+            error: outcome.raised.as_ref().map(|e| e.to_json()),
+            errors: outcome.errors.iter().map(|e| e.to_json()).collect(),
+            stash: stash_json(&outcome.stash),
+            logs: outcome.logs.clone(),
+            extensions: outcome
+                .extensions
+                .iter()
+                .map(|x| serde_json::to_value(x).unwrap_or(Json::Null))
+                .collect(),
+            ..CaseReport::default()
+        }
+    }
+
+    /// The report of an engine error (rendered without colour).
+    pub fn from_error(error: &Error) -> CaseReport {
+        CaseReport {
+            engine_error: Some(crate::report::render(error, false)),
+            ..CaseReport::default()
+        }
+    }
+
+    /// Every error, raised first.
+    pub fn all_errors(&self) -> impl Iterator<Item = &Json> {
+        self.error.iter().chain(self.errors.iter())
+    }
+
+    /// No error has `errorType: "Unauthorized"` and the template evaluated.
+    pub fn is_authorized(&self) -> bool {
+        self.engine_error.is_none()
+            && !self
+                .all_errors()
+                .any(|e| e.get("errorType").and_then(Json::as_str) == Some("Unauthorized"))
+    }
+
+    /// The snapshot text: pretty JSON.
+    pub fn to_snapshot(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
