@@ -32,7 +32,9 @@ impl ArbJson {
             ArbJson::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
             ArbJson::Str(s) => Json::String(s.clone()),
             ArbJson::List(l) => Json::Array(l.iter().map(ArbJson::to_json).collect()),
-            ArbJson::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            ArbJson::Map(m) => {
+                Json::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
         }
     }
 }
