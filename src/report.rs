@@ -100,8 +100,11 @@ pub fn snippet(source: &Source, labels: &[(Span, String)], mark_color: &str, p: 
         // A long line (a minified template) is shown as a window around the mark.
         let chars = line.chars().count();
         let (from, to) = if chars > MAX_LINE {
-            let from = (start.column - 1).saturating_sub(MAX_LINE / 3);
-            (from, (from + MAX_LINE).min(chars))
+            // The mark may sit past the line's last character (at its end).
+            let from = (start.column - 1)
+                .saturating_sub(MAX_LINE / 3)
+                .min(chars - MAX_LINE);
+            (from, from + MAX_LINE)
         } else {
             (0, chars)
         };
