@@ -64,7 +64,8 @@ impl Default for RequestContext {
     }
 }
 
-fn kind(v: &Json) -> &'static str {
+/// A JSON value's kind, for messages (`an array`, `a string`, …).
+pub(crate) fn json_kind(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
         Json::Bool(_) => "a boolean",
@@ -84,7 +85,7 @@ impl RequestContext {
     /// A context from EvaluateMappingTemplate-shaped JSON.
     pub fn from_json(json: Json) -> Result<RequestContext, ContextError> {
         if !json.is_object() {
-            return Err(ContextError::NotObject(kind(&json)));
+            return Err(ContextError::NotObject(json_kind(&json)));
         }
         let auth_type = json
             .get("authType")

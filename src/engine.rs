@@ -59,9 +59,7 @@ impl Engine {
 
     /// Sets the clock from an RFC 3339 time such as `2024-01-15T10:30:45.123Z`.
     pub fn with_now(self, rfc3339: &str) -> Result<Engine, String> {
-        let t = chrono::DateTime::parse_from_rfc3339(rfc3339)
-            .map_err(|e| format!("`{rfc3339}` is not an RFC 3339 time: {e}"))?;
-        Ok(self.with_now_millis(t.timestamp_millis()))
+        Ok(self.with_now_millis(parse_time_millis(rfc3339)?))
     }
 
     /// Uses the system clock.
@@ -154,7 +152,9 @@ impl Engine {
         self.render(&template, ctx)
     }
 
-    fn now(&self) -> i64 {
+    /// The clock in force, in milliseconds since the epoch (the system clock
+    /// unless fixed).
+    pub fn now_millis(&self) -> i64 {
         self.now_ms
             .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
@@ -170,7 +170,7 @@ impl Engine {
         vars.insert(Rc::from("ctx"), ctx.value.clone());
         vars.insert(Rc::from("context"), ctx.value.clone());
         let state = RunState {
-            now_ms: self.now(),
+            now_ms: self.now_millis(),
             rng: Rng::seeded(self.seed),
             auth_type: self.auth_type.unwrap_or(ctx.auth_type),
             field_name: ctx.field_name.clone(),
@@ -218,4 +218,12 @@ pub struct Traced {
     pub events: Vec<Event>,
     /// The template's variables when the render ended (`$ctx` among them).
     pub variables: FxHashMap<Rc<str>, Value>,
+}
+
+/// Parses an RFC 3339 time such as `2024-01-15T10:30:45.123Z` into milliseconds
+/// since the epoch.
+pub fn parse_time_millis(rfc3339: &str) -> Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.timestamp_millis())
+        .map_err(|e| format!("`{rfc3339}` is not an RFC 3339 time: {e}"))
 }

@@ -18,6 +18,9 @@ use crate::outcome::AuthType;
 pub const ACCOUNT: &str = "123456789012";
 /// User pool issuer used by the presets.
 pub const USER_POOL_ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool";
+/// `sourceIp` of the presets (and of identities rebuilt from a token alone):
+/// an address reserved for documentation (RFC 5737).
+pub const SOURCE_IP: &str = "203.0.113.7";
 /// OIDC issuer used by the presets.
 pub const OIDC_ISSUER: &str = "https://issuer.example.com";
 
@@ -34,7 +37,7 @@ pub fn cognito_user(sub: &str, username: &str, groups: Option<&[&str]>) -> Json 
     }
     json!({
         "sub": sub, "issuer": USER_POOL_ISSUER, "username": username, "claims": claims,
-        "sourceIp": ["203.0.113.7"], "defaultAuthStrategy": "ALLOW", "groups": groups,
+        "sourceIp": [SOURCE_IP], "defaultAuthStrategy": "ALLOW", "groups": groups,
     })
 }
 
@@ -50,7 +53,7 @@ pub fn iam_role(role: &str, auth_type: &str) -> Json {
         "accountId": ACCOUNT, "cognitoIdentityPoolId": "us-east-1:pool",
         "cognitoIdentityId": "us-east-1:11111111-2222-3333-4444-555555555555",
         "cognitoIdentityAuthType": auth_type, "cognitoIdentityAuthProvider": provider,
-        "sourceIp": ["203.0.113.7"],
+        "sourceIp": [SOURCE_IP],
         "userArn": format!("arn:aws:sts::{ACCOUNT}:assumed-role/{role}/CognitoIdentityCredentials"),
         "username": "AROAEXAMPLEID:CognitoIdentityCredentials",
     })
@@ -62,7 +65,7 @@ pub fn oidc_user(sub: &str, extra_claims: Json) -> Json {
     if let (Some(c), Some(extra)) = (claims.as_object_mut(), extra_claims.as_object()) {
         c.extend(extra.clone());
     }
-    json!({"sub": sub, "issuer": OIDC_ISSUER, "claims": claims, "sourceIp": ["203.0.113.7"]})
+    json!({"sub": sub, "issuer": OIDC_ISSUER, "claims": claims, "sourceIp": [SOURCE_IP]})
 }
 
 /// A Lambda-authorizer identity: only `resolverContext`.

@@ -31,6 +31,7 @@ pub mod identity;
 pub mod lint;
 pub mod outcome;
 pub mod parse;
+pub mod replay;
 pub mod report;
 pub mod source;
 pub mod util;
@@ -44,3 +45,8 @@ pub use outcome::{AppSyncError, AuthType, Outcome};
 pub use parse::Template;
 pub use source::{Source, Span};
 pub use value::Value;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -2,7 +2,9 @@
 //! `run` maps results to exit codes: 0 done, 1 the template (or a test) failed,
 //! 2 bad usage or unreadable input.
 
+mod authz;
 mod check;
+mod context;
 mod explain;
 pub(crate) mod input;
 mod render;
@@ -29,9 +31,15 @@ pub const EXIT_USAGE: i32 = 2;
     long_about = "Evaluate AWS AppSync VTL resolver mapping templates offline, with AppSync's \
                   Java semantics and its $util library.\n\n\
                   Examples:\n  \
-                  vtl render templates/post_owner_public/Mutation.createPost.auth.1.req.vtl --context ctx.json\n  \
+                  vtl render auth.req.vtl --context ctx.json --now 2024-01-15T10:30:45Z\n  \
+                  vtl explain auth.req.vtl --context ctx.json --watch isAuthorized\n  \
+                  vtl explain auth.req.vtl --matrix --watch isAuthorized\n  \
+                  vtl test templates/\n  \
+                  vtl check resolvers/*.vtl\n  \
                   echo '$util.toJson({\"a\": 7 / 2})' | vtl render - --output text\n  \
-                  vtl util list"
+                  vtl util list time\n\n\
+                  Exit codes: 0 done, 1 a template failed to parse or evaluate (or a test failed), \
+                  2 bad usage or unreadable input."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -53,6 +61,10 @@ enum Command {
     Trace(explain::TraceArgs),
     /// Report parse errors and lints (`$$` typos, unknown `$util` functions, …) with snippets.
     Check(check::CheckArgs),
+    /// Build a replayable context from a JWT, a browser HAR capture or AppSync CloudWatch logs.
+    Context(context::ContextArgs),
+    /// Diagnose "Unauthorized": AppSync's auth-mode check (schema directives), then the resolvers.
+    Authz(authz::AuthzArgs),
 }
 
 /// Output format of `explain`, `trace` and `check`.
@@ -96,5 +108,7 @@ pub fn run() -> i32 {
         Command::Explain(args) => explain::run(args),
         Command::Trace(args) => explain::run_trace(args),
         Command::Check(args) => check::run(args),
+        Command::Context(args) => context::run(args),
+        Command::Authz(args) => authz::run(args),
     }
 }

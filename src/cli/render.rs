@@ -3,6 +3,7 @@
 use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value as Json};
 
+use super::context::{load_jwt, now_millis};
 use super::input::{read_context, read_text};
 use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::context::RequestContext;
@@ -25,9 +26,18 @@ pub(crate) struct EvalOptions {
     /// Seed for autoId/autoUlid/autoKsuid/math.random* (reproducible ids).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) seed: u64,
+    /// Replace the identity with a built-in caller: api-key, cognito-user, cognito-other,
+    /// cognito-admin, cognito-nogroup, iam-auth, iam-unauth, oidc, lambda.
+    #[arg(long, value_name = "PRESET", conflicts_with = "jwt")]
+    pub(crate) caller: Option<String>,
+    /// A Cognito or OIDC token (or a file holding one): sets `identity` and the
+    /// auth mode as AppSync would (unverified; warns when expired, an access token, …).
+    #[arg(long, value_name = "TOKEN|FILE")]
+    pub(crate) jwt: Option<String>,
 }
 
-fn parse_auth_type(s: &str) -> Result<AuthType, String> {
+/// Parses an auth mode argument.
+pub(crate) fn parse_auth_type(s: &str) -> Result<AuthType, String> {
     AuthType::parse(s).ok_or_else(|| {
         "expected API_KEY, AMAZON_COGNITO_USER_POOLS, AWS_IAM, OPENID_CONNECT or AWS_LAMBDA".into()
     })
@@ -49,15 +59,34 @@ impl EvalOptions {
 
     /// The context these options name (empty when none).
     pub(crate) fn context(&self) -> Result<RequestContext, String> {
-        match &self.context {
+        let ctx = match &self.context {
             Some(path) => {
                 let ctx = read_context(path).map_err(|e| e.to_string())?;
                 for key in ctx.unknown_keys() {
                     eprintln!("warning: {path}: unknown context key `{key}` (AppSync ignores it)");
                 }
-                Ok(ctx)
+                ctx
             }
-            None => Ok(RequestContext::new()),
+            None => RequestContext::new(),
+        };
+        if let Some(token) = &self.jwt {
+            let jwt = load_jwt(token, now_millis(self.now.as_deref())?)?;
+            let mode = self.auth_type.unwrap_or_else(|| jwt.auth_type());
+            return Ok(ctx.with_identity(jwt.identity(mode)).with_auth_type(mode));
+        }
+        match &self.caller {
+            None => Ok(ctx),
+            Some(name) => match crate::identity::Caller::preset(name) {
+                Some(caller) => Ok(caller.apply(ctx)),
+                None => Err(format!(
+                    "unknown caller `{name}`; the presets are: {}",
+                    crate::identity::PRESETS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            },
         }
     }
 }

@@ -55,6 +55,9 @@ pub struct OutcomeSummary {
     pub message: String,
     /// Where the error was raised, when known.
     pub at: Option<LineCol>,
+    /// For an error: the blocks around the call that raised it, outermost
+    /// first, with their conditions' values (the conditions that decided it).
+    pub because: Vec<GuardState>,
 }
 
 /// The story of one watched variable.
@@ -159,9 +162,26 @@ pub fn explain(template: &Template, traced: &Traced, watch: &[String]) -> Explan
             a.watch(name, traced.variables.get(name))
         })
         .collect();
+    let mut outcome = summarize(src, traced);
+    let raised = events.iter().enumerate().rev().find_map(|(i, e)| match e {
+        Event::Raise { span, .. } => Some((i, *span)),
+        _ => None,
+    });
+    if let Some((i, span)) = raised {
+        let a = Analysis {
+            template,
+            src,
+            events,
+            sites: Vec::new(),
+        };
+        outcome.because = guards::around(template, span)
+            .into_iter()
+            .map(|g| a.guard_state(g, i))
+            .collect();
+    }
     Explanation {
         template: src.name().to_string(),
-        outcome: summarize(src, traced),
+        outcome,
         watches,
     }
 }
@@ -177,6 +197,7 @@ pub fn summarize(src: &Source, traced: &Traced) -> OutcomeSummary {
             kind: "engine-error",
             message: e.message(),
             at: e.line_col(),
+            because: Vec::new(),
         },
         Ok(o) => match (&o.raised, &o.returned) {
             (Some(e), _) => OutcomeSummary {
@@ -190,6 +211,7 @@ pub fn summarize(src: &Source, traced: &Traced) -> OutcomeSummary {
                     _ => e.message.clone(),
                 },
                 at: raised_at,
+                because: Vec::new(),
             },
             (None, Some(v)) => OutcomeSummary {
                 kind: "returned",
@@ -198,11 +220,13 @@ pub fn summarize(src: &Source, traced: &Traced) -> OutcomeSummary {
                     Event::Return { span, .. } => Some(src.line_col(span.start as usize)),
                     _ => None,
                 }),
+                because: Vec::new(),
             },
             (None, None) => OutcomeSummary {
                 kind: "rendered",
                 message: why::shorten(o.output.trim(), 200),
                 at: None,
+                because: Vec::new(),
             },
         },
     }

@@ -60,6 +60,9 @@ impl Explanation {
         let mut out = String::new();
         let _ = writeln!(out, "{}{}{}", p.bold, self.template, p.reset);
         let _ = writeln!(out, "outcome: {}", self.outcome.line(p));
+        for g in &self.outcome.because {
+            let _ = writeln!(out, "  because inside {}", guard_line(g, p));
+        }
         for w in &self.watches {
             let value = match &w.final_value {
                 Some(v) => json_text(v),

@@ -1,0 +1,522 @@
+//! `vtl authz`: why a request got "Unauthorized", layer by layer: AppSync's
+//! auth-mode check against the schema's directives (before any resolver), then
+//! the field's request templates (`--resolvers`), explained.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde_json::{json, Value as Json};
+
+use super::context::{read_jwt, Clock};
+use super::input::read_text;
+use super::render::{parse_auth_type, print_parse_errors};
+use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::explain::{explain, Explanation};
+use crate::identity::Caller as Preset;
+use crate::outcome::AuthType;
+use crate::replay::authz::{check, ApiAuth, Caller, Schema, Verdict};
+use crate::replay::graphql::{self, Operation};
+use crate::replay::har;
+use crate::report::Palette;
+use crate::value::to_json;
+use crate::{Engine, RequestContext};
+
+/// Arguments of `vtl authz`.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    vtl authz --schema build/schema.graphql --default-auth cognito --additional-auth api-key \\\n    \
+      --har capture.har --entry 3 --resolvers build/resolvers\n  \
+    vtl authz --schema schema.graphql --default-auth cognito --additional-auth api-key \\\n    \
+      --operation 'mutation { createPost(input: {title: \"Hi\"}) { id } }' --auth api-key\n\n\
+    Layer 1 is AppSync's own check: a request without valid credentials of a configured mode \
+    (or with a `Bearer ` prefix, or an expired token) gets HTTP 401 UnauthorizedException; a \
+    field whose directives do not admit the mode resolves to null with errorType Unauthorized, \
+    and its resolver never runs. Layer 2 runs the field's request templates in pipeline order \
+    (before, init, preAuth, auth, postAuth, then the data request) and explains the first one \
+    that raises.\n\n\
+    Exit codes: 0 authorized at both layers, 1 Unauthorized (or a validation or template error), \
+    2 bad usage or unreadable input.")]
+pub(crate) struct AuthzArgs {
+    /// The API's schema as AppSync has it (with `@aws_*` directives).
+    #[arg(long, value_name = "SCHEMA.graphql")]
+    schema: String,
+    /// The API's default auth mode.
+    #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
+    default_auth: AuthType,
+    /// An additional auth mode (repeatable).
+    #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
+    additional_auth: Vec<AuthType>,
+    /// A browser capture holding the request.
+    #[arg(long, value_name = "FILE", required_unless_present = "operation")]
+    har: Option<String>,
+    /// Which `log.entries[N]` of the capture.
+    #[arg(long, value_name = "N", requires = "har")]
+    entry: Option<usize>,
+    /// The operation (text or a file), instead of a capture.
+    #[arg(long, value_name = "GRAPHQL|FILE", conflicts_with = "har")]
+    operation: Option<String>,
+    /// The operation's variables (JSON).
+    #[arg(long, value_name = "JSON", requires = "operation")]
+    variables: Option<String>,
+    /// How the operation authenticates (default: from --jwt).
+    #[arg(long, value_name = "MODE", value_parser = parse_auth_type, requires = "operation")]
+    auth: Option<AuthType>,
+    /// The caller's token (text or a file), for user pools or OIDC.
+    #[arg(long, value_name = "TOKEN|FILE", requires = "operation")]
+    jwt: Option<String>,
+    /// Which root field to follow into the resolvers (default: the first).
+    #[arg(long, value_name = "NAME")]
+    field: Option<String>,
+    /// A folder of `<Type>.<field>.*.vtl` resolver templates (Amplify's build/resolvers).
+    #[arg(long, value_name = "DIR")]
+    resolvers: Option<String>,
+    /// A variable to explain in the template that decides (repeatable).
+    #[arg(short, long, value_name = "NAME")]
+    watch: Vec<String>,
+    #[command(flatten)]
+    clock: Clock,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// The request to check: where it came from, the operation, the caller and
+/// the context its resolvers see.
+struct Request {
+    origin: String,
+    op: Operation,
+    caller: Caller,
+    response_errors: Vec<String>,
+    ctx: Json,
+}
+
+fn read_arg_or_file(arg: &str) -> Result<String, String> {
+    if Path::new(arg).is_file() {
+        read_text(arg).map_err(|e| e.to_string())
+    } else {
+        Ok(arg.to_string())
+    }
+}
+
+fn from_har(args: &AuthzArgs, path: &str, now_ms: i64) -> Result<Request, String> {
+    let text = read_text(path).map_err(|e| e.to_string())?;
+    let requests = har::read(&text).map_err(|e| format!("{path}: {e}"))?;
+    let req = har::pick(&requests, args.entry).map_err(|e| format!("{path}: {e}"))?;
+    let op = req
+        .operation()
+        .map_err(|e| format!("{path}: entry {}: {e}", req.entry))?;
+    let field = op
+        .field(args.field.as_deref())
+        .map_err(|e| format!("{path}: entry {}: {e}", req.entry))?;
+    let creds = req.credentials();
+    let (groups, problems) = match &creds {
+        har::Credentials::Token(t) => (t.groups(), t.problems(now_ms.div_euclid(1000))),
+        _ => (Vec::new(), Vec::new()),
+    };
+    Ok(Request {
+        origin: format!("{path}, entry {}", req.entry),
+        caller: Caller {
+            mode: creds.auth_type(),
+            credentials: creds.describe(),
+            groups,
+            problems,
+        },
+        response_errors: req.response_errors(),
+        ctx: req.context(&op, field),
+        op,
+    })
+}
+
+fn from_operation(args: &AuthzArgs, text: &str, now_ms: i64) -> Result<Request, String> {
+    let query = read_arg_or_file(text)?;
+    let variables: Json = match &args.variables {
+        Some(v) => serde_json::from_str(&read_arg_or_file(v)?)
+            .map_err(|e| format!("--variables: invalid JSON: {e}"))?,
+        None => json!({}),
+    };
+    let op = graphql::parse(&query, None, &variables).map_err(|e| format!("--operation: {e}"))?;
+    let jwt = match &args.jwt {
+        Some(t) => Some(read_jwt(t)?.0),
+        None => None,
+    };
+    let mode = match (args.auth, &jwt) {
+        (Some(m), _) => m,
+        (None, Some(j)) => j.auth_type(),
+        (None, None) => {
+            return Err(
+                "say how the operation authenticates: --auth MODE (and --jwt TOKEN for user pools or OIDC)"
+                    .into(),
+            )
+        }
+    };
+    let (identity, credentials) = match (&jwt, mode) {
+        (_, AuthType::ApiKey) => (Json::Null, "--auth API_KEY".to_string()),
+        (Some(j), _) => (j.identity(mode), "the --jwt token".to_string()),
+        (None, _) => {
+            let preset = Preset::all()
+                .into_iter()
+                .find(|p| p.auth_type == mode)
+                .ok_or_else(|| format!("no preset identity for {}", mode.api_name()))?;
+            let what = format!(
+                "--auth {} (identity: the `{}` preset)",
+                mode.api_name(),
+                preset.name
+            );
+            (preset.identity, what)
+        }
+    };
+    let field = op.field(args.field.as_deref())?;
+    let ctx = op.context(
+        field,
+        identity,
+        json!({"headers": {}, "domainName": null}),
+        Some(mode),
+    );
+    Ok(Request {
+        origin: "--operation".into(),
+        caller: Caller {
+            mode: Some(mode),
+            credentials,
+            groups: jwt.as_ref().map(|j| j.groups()).unwrap_or_default(),
+            problems: jwt
+                .as_ref()
+                .map(|j| j.problems(now_ms.div_euclid(1000)))
+                .unwrap_or_default(),
+        },
+        response_errors: Vec::new(),
+        ctx,
+        op,
+    })
+}
+
+/// Amplify's pipeline order of request templates: `(slot rank, index)`.
+fn request_order(rest: &str) -> Option<(usize, u32)> {
+    const SLOTS: &[&str] = &[
+        "before",
+        "init",
+        "preAuth",
+        "auth",
+        "postAuth",
+        "preDataLoad",
+    ];
+    if rest == "req.vtl" {
+        return Some((SLOTS.len(), 0));
+    }
+    let stem = rest.strip_suffix(".req.vtl")?;
+    let mut parts = stem.split('.');
+    let slot = parts.next()?;
+    let n = parts.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let rank = SLOTS.iter().position(|s| *s == slot)?;
+    Some((rank, n))
+}
+
+/// The request templates of `Type.field` in `dir`, in pipeline order.
+fn request_templates(dir: &str, type_name: &str, field: &str) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{dir}: {e}"))?;
+    let prefix = format!("{type_name}.{field}.");
+    let mut found: Vec<((usize, u32), PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let order = request_order(name.strip_prefix(&prefix)?)?;
+            Some((order, e.path()))
+        })
+        .collect();
+    found.sort();
+    Ok(found.into_iter().map(|(_, p)| p).collect())
+}
+
+/// What one request template did.
+enum Step {
+    Rendered(String),
+    Raised(String, Box<Explanation>),
+    Failed(String),
+}
+
+fn run_resolvers(engine: &Engine, templates: &[PathBuf], ctx: Json, watch: &[String]) -> Vec<Step> {
+    let mut ctx = match RequestContext::from_json(ctx) {
+        Ok(c) => c,
+        Err(e) => return vec![Step::Failed(e.to_string())],
+    };
+    let mut steps = Vec::new();
+    for path in templates {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = match read_text(&path.to_string_lossy()) {
+            Ok(t) => t,
+            Err(e) => {
+                steps.push(Step::Failed(e.to_string()));
+                break;
+            }
+        };
+        let template = match engine.parse_all(&name, &text) {
+            Ok(t) => t,
+            Err(errors) => {
+                print_parse_errors(&errors);
+                steps.push(Step::Failed(format!("{name}: does not parse")));
+                break;
+            }
+        };
+        let traced = engine.trace(&template, &ctx);
+        match &traced.result {
+            Ok(o) if o.raised.is_none() => {
+                ctx = ctx.with_stash(to_json(&o.stash));
+                steps.push(Step::Rendered(name));
+            }
+            Ok(_) => {
+                let why = explain(&template, &traced, watch);
+                steps.push(Step::Raised(name, Box::new(why)));
+                break;
+            }
+            Err(e) => {
+                steps.push(Step::Failed(format!("{name}: {}", e.message())));
+                break;
+            }
+        }
+    }
+    steps
+}
+
+fn layer1_text(req: &Request, auth: &ApiAuth, verdict: &Verdict, p: Palette) -> String {
+    let mut out = String::new();
+    let additional: Vec<&str> = auth.additional.iter().map(|a| a.api_name()).collect();
+    out.push_str(&format!(
+        "{}request:{} {} ({})\n",
+        p.bold,
+        p.reset,
+        req.op.summary(),
+        req.origin
+    ));
+    for e in &req.response_errors {
+        out.push_str(&format!("  captured response: {e}\n"));
+    }
+    out.push_str(&format!(
+        "{}caller:{} {} ({})\n",
+        p.bold,
+        p.reset,
+        verdict.mode.map_or("none", AuthType::api_name),
+        req.caller.credentials
+    ));
+    out.push_str(&format!(
+        "{}api:{} default {}, additional {}\n",
+        p.bold,
+        p.reset,
+        auth.default.api_name(),
+        if additional.is_empty() {
+            "none".into()
+        } else {
+            additional.join(", ")
+        }
+    ));
+    for w in req.caller.problems.iter().filter(|p| !p.rejects()) {
+        out.push_str(&format!(
+            "{}warning:{} {}\n",
+            p.yellow,
+            p.reset,
+            w.message()
+        ));
+    }
+    out.push_str(&format!(
+        "\n{}layer 1: AppSync's auth check (before any resolver){}\n",
+        p.bold, p.reset
+    ));
+    if !verdict.rejected.is_empty() {
+        for r in &verdict.rejected {
+            out.push_str(&format!("  {}401{} {r}\n", p.red, p.reset));
+        }
+        out.push_str(&format!(
+            "  {}→ HTTP 401 UnauthorizedException: no resolver runs{}\n",
+            p.red, p.reset
+        ));
+        return out;
+    }
+    let width = verdict
+        .fields
+        .iter()
+        .map(|f| f.path.len())
+        .max()
+        .unwrap_or(0);
+    for f in &verdict.fields {
+        let (c, label) = if f.allowed {
+            (p.green, "allowed")
+        } else {
+            (p.red, "DENIED ")
+        };
+        out.push_str(&format!(
+            "  {c}{label}{} {:width$}  {}\n",
+            p.reset, f.path, f.reason
+        ));
+    }
+    let denied: Vec<_> = verdict.denied().collect();
+    if denied.is_empty() {
+        out.push_str(&format!(
+            "  {}→ passes: the resolvers run{}\n",
+            p.green, p.reset
+        ));
+    } else {
+        for f in &denied {
+            out.push_str(&format!(
+                "  {}→ {}: null, with errorType Unauthorized \"Not Authorized to access {} on type {}\" \
+                 (HTTP 200; AppSync's check, not a resolver){}\n",
+                p.red, f.path, f.field, f.type_name, p.reset
+            ));
+        }
+    }
+    out
+}
+
+fn layer2_text(field: &str, steps: &[Step], p: Palette) -> String {
+    let mut out = format!(
+        "\n{}layer 2: the resolver of {field} (request templates, in pipeline order){}\n",
+        p.bold, p.reset
+    );
+    if steps.is_empty() {
+        out.push_str("  (no request templates for it in --resolvers)\n");
+    }
+    for s in steps {
+        match s {
+            Step::Rendered(name) => {
+                out.push_str(&format!("  {}rendered{} {name}\n", p.green, p.reset));
+            }
+            Step::Raised(name, why) => {
+                out.push_str(&format!("  {}raised{}   {name}\n", p.red, p.reset));
+                for line in why.to_text(!p.reset.is_empty()).lines().skip(1) {
+                    if line.is_empty() {
+                        out.push('\n');
+                    } else {
+                        out.push_str(&format!("    {line}\n"));
+                    }
+                }
+                out.push_str(&format!(
+                    "  {}→ the resolver answers: {} (HTTP 200, the field is null){}\n",
+                    p.red, why.outcome.message, p.reset
+                ));
+            }
+            Step::Failed(e) => out.push_str(&format!("  {}failed{}   {e}\n", p.red, p.reset)),
+        }
+    }
+    if steps.iter().all(|s| matches!(s, Step::Rendered(_))) && !steps.is_empty() {
+        out.push_str(&format!(
+            "  {}→ every request template rendered: the resolver reaches its data source{}\n",
+            p.green, p.reset
+        ));
+    }
+    out
+}
+
+fn step_json(s: &Step) -> Json {
+    match s {
+        Step::Rendered(name) => json!({"template": name, "outcome": "rendered"}),
+        Step::Raised(name, why) => {
+            json!({"template": name, "outcome": "raised", "explanation": why})
+        }
+        Step::Failed(e) => json!({"outcome": "failed", "error": e}),
+    }
+}
+
+pub(crate) fn run(args: AuthzArgs) -> i32 {
+    let fail = |e: String| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    };
+    let now_ms = match args.clock.millis() {
+        Ok(n) => n,
+        Err(e) => return fail(e),
+    };
+    let schema = match read_text(&args.schema) {
+        Ok(t) => match Schema::parse(&t) {
+            Ok(s) => s,
+            Err(e) => return fail(format!("{}: {e}", args.schema)),
+        },
+        Err(e) => return fail(e.to_string()),
+    };
+    let request = match (&args.har, &args.operation) {
+        (Some(path), _) => from_har(&args, path, now_ms),
+        (None, Some(op)) => from_operation(&args, op, now_ms),
+        (None, None) => Err("give --har FILE or --operation GRAPHQL".into()),
+    };
+    let req = match request {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let auth = ApiAuth {
+        default: args.default_auth,
+        additional: args.additional_auth.clone(),
+    };
+    let verdict = match check(&schema, &auth, &req.caller, &req.op) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let field = match req.op.field(args.field.as_deref()) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let parent = req.op.kind.type_name();
+    let root_allowed = verdict.rejected.is_empty()
+        && verdict
+            .fields
+            .iter()
+            .any(|f| f.path == field.key() && f.allowed);
+    let steps = match (&args.resolvers, root_allowed) {
+        (Some(dir), true) => {
+            let templates = match request_templates(dir, parent, &field.name) {
+                Ok(t) => t,
+                Err(e) => return fail(e),
+            };
+            let engine = Engine::new().with_now_millis(now_ms);
+            Some(run_resolvers(
+                &engine,
+                &templates,
+                req.ctx.clone(),
+                &args.watch,
+            ))
+        }
+        _ => None,
+    };
+    let resolver_denied = steps
+        .as_ref()
+        .is_some_and(|s| s.iter().any(|s| !matches!(s, Step::Rendered(_))));
+    match args.format {
+        Format::Json => {
+            let out = json!({
+                "request": req.op.summary(),
+                "origin": req.origin,
+                "mode": verdict.mode,
+                "capturedErrors": req.response_errors,
+                "layer1": {
+                    "rejected": verdict.rejected,
+                    "fields": verdict.fields,
+                    "errors": verdict.errors(),
+                },
+                "layer2": steps.as_ref().map(|s| s.iter().map(step_json).collect::<Vec<_>>()),
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Text => {
+            let p = Palette::new(color_stdout());
+            print!("{}", layer1_text(&req, &auth, &verdict, p));
+            match (&steps, &args.resolvers) {
+                (Some(s), _) => {
+                    print!("{}", layer2_text(&format!("{parent}.{}", field.name), s, p))
+                }
+                (None, Some(_)) => println!(
+                    "\n{}layer 2:{} not reached: AppSync's check stops {} before its resolver",
+                    p.bold,
+                    p.reset,
+                    field.key()
+                ),
+                (None, None) => {}
+            }
+        }
+    }
+    if verdict.passes() && !resolver_denied {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
+}
