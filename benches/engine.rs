@@ -96,7 +96,7 @@ fn filter_by_hand(ctx: &Json) -> String {
         if item["status"] != "PUBLISHED" && !is_admin {
             continue;
         }
-        let title_empty = item["title"].as_str().is_none_or(str::is_empty);
+        let title_empty = item["title"].as_str().map_or(true, str::is_empty);
         if item["score"].as_i64().unwrap_or(i64::MIN) < min_score || title_empty {
             continue;
         }
@@ -108,7 +108,10 @@ fn filter_by_hand(ctx: &Json) -> String {
             "owner": item["owner"], "rank": i + 1,
         }));
     }
-    let next = ctx["result"].get("nextToken").cloned().unwrap_or(Json::Null);
+    let next = ctx["result"]
+        .get("nextToken")
+        .cloned()
+        .unwrap_or(Json::Null);
     let result = json!({
         "items": out, "count": out.len(), "scannedCount": items.len(), "nextToken": next,
     });
@@ -125,7 +128,10 @@ fn baseline(c: &mut Criterion) {
     let rendered = engine.render(&template, &ctx).expect("renders").output;
     let ours: Json = serde_json::from_str(rendered.trim()).expect("filter.vtl prints JSON");
     let theirs: Json = serde_json::from_str(&filter_by_hand(&json)).expect("JSON");
-    assert_eq!(ours, theirs, "the hand-written filter differs from filter.vtl");
+    assert_eq!(
+        ours, theirs,
+        "the hand-written filter differs from filter.vtl"
+    );
     c.bench_function("baseline/filter_by_hand", |b| {
         b.iter(|| filter_by_hand(black_box(&json)))
     });
@@ -135,17 +141,25 @@ fn baseline(c: &mut Criterion) {
 /// signed-in Cognito user (denials and errors are renders too).
 fn amplify(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ctx_text = std::fs::read_to_string(root.join("templates/tests/createPost-auth/contexts/owner.json"))
-        .expect("owner context");
+    let ctx_text =
+        std::fs::read_to_string(root.join("templates/tests/createPost-auth/contexts/owner.json"))
+            .expect("owner context");
     let ctx = RequestContext::from_json_str(&ctx_text).expect("context");
     let base = ctx.share();
     let engine = common::engine();
     let mut group = c.benchmark_group("amplify");
     for path in common::vtl_files(&root.join("templates/resolvers")) {
         let text = std::fs::read_to_string(&path).expect("template");
-        let name = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+        let name = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         let template = engine.parse(&name, &text).expect("parses");
-        let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let id = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         group.bench_function(id, |b| {
             b.iter_batched(
                 || base.fresh(),

@@ -20,7 +20,10 @@ use serde_json::Value as Json;
 fn filter_context(n: usize) -> RequestContext {
     let (_, ctx) = common::template("filter");
     let mut json = ctx.json().clone();
-    let items: Vec<Json> = json["result"]["items"].as_array().cloned().unwrap_or_default();
+    let items: Vec<Json> = json["result"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let grown: Vec<Json> = (0..n)
         .map(|i| {
             let mut item = items[i % items.len()].clone();
@@ -75,9 +78,11 @@ fn parse_size(c: &mut Criterion) {
     for kb in [4, 8, 16, 32, 64] {
         let text = template_of(kb);
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{kb}KB")), &text, |b, text| {
-            b.iter(|| engine.parse("big.vtl", black_box(text)).expect("parses"))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{kb}KB")),
+            &text,
+            |b, text| b.iter(|| engine.parse("big.vtl", black_box(text)).expect("parses")),
+        );
     }
     group.finish();
 }

@@ -31,6 +31,21 @@ fn stats(mut samples: Vec<f64>) -> serde_json::Value {
     })
 }
 
+/// Microseconds of each of `n` calls of `run`, on an input `setup` makes untimed
+/// (the result is dropped after the clock stops).
+fn timed<I, O>(n: usize, mut setup: impl FnMut() -> I, mut run: impl FnMut(I) -> O) -> Vec<f64> {
+    (0..n)
+        .map(|_| {
+            let input = setup();
+            let t = Instant::now();
+            let out = run(input);
+            let us = t.elapsed().as_secs_f64() * 1e6;
+            drop(out);
+            us
+        })
+        .collect()
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 4 {
@@ -103,51 +118,22 @@ fn main() -> ExitCode {
     for _ in 0..warmup {
         let _ = engine.parse(&args[1], &text);
     }
-    let parse_us: Vec<f64> = (0..iterations)
-        .map(|_| {
-            let t = Instant::now();
-            let parsed = engine.parse(&args[1], &text);
-            let us = t.elapsed().as_secs_f64() * 1e6;
-            drop(parsed);
-            us
-        })
-        .collect();
-    let mut output = String::new();
+    let parse_us = timed(iterations, || (), |()| engine.parse(&args[1], &text));
     for _ in 0..warmup {
         let _ = render(&engine, &template);
     }
-    let render_us: Vec<f64> = (0..iterations)
-        .map(|_| {
-            let fresh = base.fresh();
-            let t = Instant::now();
-            let outcome = engine.render_shared(&template, &fresh);
-            let us = t.elapsed().as_secs_f64() * 1e6;
-            if let Ok(o) = outcome {
-                output = o.evaluation_result().unwrap_or_default();
-            }
-            us
-        })
-        .collect();
-    let render_with_copy_us: Vec<f64> = (0..iterations)
-        .map(|_| {
-            let t = Instant::now();
-            let outcome = render(&engine, &template);
-            let us = t.elapsed().as_secs_f64() * 1e6;
-            if let Ok(o) = outcome {
-                output = o.evaluation_result().unwrap_or_default();
-            }
-            us
-        })
-        .collect();
-    let render_from_json_us: Vec<f64> = (0..iterations)
-        .map(|_| {
-            let t = Instant::now();
-            let outcome = engine.render(&template, &ctx);
-            let us = t.elapsed().as_secs_f64() * 1e6;
-            drop(outcome);
-            us
-        })
-        .collect();
+    // Each render's own copy of the context is made before the clock starts.
+    let render_us = timed(
+        iterations,
+        || base.fresh(),
+        |fresh| engine.render_shared(&template, &fresh),
+    );
+    let render_with_copy_us = timed(iterations, || (), |()| render(&engine, &template));
+    let render_from_json_us = timed(iterations, || (), |()| engine.render(&template, &ctx));
+    let output = render(&engine, &template)
+        .ok()
+        .and_then(|o| o.evaluation_result())
+        .unwrap_or_default();
     let line = serde_json::json!({
         "engine": "rust-vtl", "version": env!("CARGO_PKG_VERSION"), "runtime": "rustc",
         "template": args[1], "iterations": iterations, "warmup": warmup,

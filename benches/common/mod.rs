@@ -9,7 +9,10 @@ pub(crate) fn template(name: &str) -> (String, RequestContext) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/templates");
     let text = std::fs::read_to_string(dir.join(format!("{name}.vtl"))).expect("template");
     let ctx = std::fs::read_to_string(dir.join(format!("{name}.context.json"))).expect("context");
-    (text, RequestContext::from_json_str(&ctx).expect("context JSON"))
+    (
+        text,
+        RequestContext::from_json_str(&ctx).expect("context JSON"),
+    )
 }
 
 /// The engine the benches use: the system clock (as the peers do) and AppSync's limits.
