@@ -9,11 +9,10 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
 use crate::outcome::AuthType;
-use crate::value::{from_json, Value};
+use crate::value::{from_json, DeepCopy, Map, Value};
 
 /// Keys a context file may have (anything else is reported as a warning).
 pub const KNOWN_KEYS: &[&str] = &[
@@ -231,7 +230,7 @@ impl RequestContext {
             Some(v @ Value::Map(_)) => v,
             _ => Value::empty_map(),
         };
-        let mut m: IndexMap<Rc<str>, Value> = IndexMap::new();
+        let mut m = Map::with_capacity_and_hasher(12, Default::default());
         m.insert("arguments".into(), arguments.clone());
         m.insert("args".into(), arguments);
         m.insert("source".into(), get("source").unwrap_or(Value::Null));
@@ -284,6 +283,31 @@ impl SharedContext {
     pub fn set(&self, key: &str, value: Value) {
         if let Value::Map(m) = &self.value {
             m.borrow_mut().insert(Rc::from(key), value);
+        }
+    }
+
+    /// A copy to render against as if the context were shared anew: its lists and
+    /// maps are new (strings are shared), so a render that changes `$ctx` leaves
+    /// this one as it was. Cheaper than [`RequestContext::share`], which converts
+    /// the JSON again: convert once, then take a fresh copy per render.
+    ///
+    /// ```
+    /// use appsync_vtl::{Engine, RequestContext};
+    /// let engine = Engine::new();
+    /// // `$ctx.args` and `$ctx.arguments` stay one map in each copy.
+    /// let t = engine.parse("t.vtl", r#"$util.qr($ctx.args.put("n", 1))$ctx.arguments.size()"#).unwrap();
+    /// let base = RequestContext::new().share();
+    /// assert_eq!(engine.render_shared(&t, &base.fresh()).unwrap().output, "1");
+    /// assert_eq!(engine.render_shared(&t, &base.fresh()).unwrap().output, "1");
+    /// ```
+    pub fn fresh(&self) -> SharedContext {
+        let mut copier = DeepCopy::default();
+        SharedContext {
+            value: copier.copy(&self.value, 0),
+            stash: copier.copy(&self.stash, 0),
+            auth_type: self.auth_type,
+            field_name: self.field_name.clone(),
+            parent_type_name: self.parent_type_name.clone(),
         }
     }
 

@@ -111,8 +111,9 @@ pub(crate) enum Interrupt {
     Break(Option<usize>),
     /// `#return(value)`.
     Return(Value),
-    /// `$util.error`, `$util.unauthorized`, `$util.validate`.
-    Raise(AppSyncError),
+    /// `$util.error`, `$util.unauthorized`, `$util.validate` (boxed: every
+    /// evaluation step returns an [`Exec`], which stays small this way).
+    Raise(Box<AppSyncError>),
     /// An engine error.
     Error(Error),
 }
@@ -168,6 +169,11 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     pub(crate) tracer: T,
     /// Operands recorded while a condition is evaluated (tracing only).
     capture: Option<Vec<Operand>>,
+    /// String literals already made into values, by the address of their text
+    /// in the template: a literal in a loop is allocated once per render.
+    literals: FxHashMap<usize, Rc<str>>,
+    /// Arguments of the calls being evaluated (one buffer instead of a `Vec` per call).
+    args: Vec<Value>,
 }
 
 impl<'t, T: Tracer> Evaluator<'t, T> {
@@ -194,6 +200,8 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             recorded: 0,
             tracer,
             capture: None,
+            literals: FxHashMap::default(),
+            args: Vec::new(),
         }
     }
 
@@ -203,7 +211,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         match self.block(body) {
             Ok(()) | Err(Interrupt::Stop) | Err(Interrupt::Break(_)) => Ok(Ending::Complete),
             Err(Interrupt::Return(v)) => Ok(Ending::Returned(v)),
-            Err(Interrupt::Raise(e)) => Ok(Ending::Raised(e)),
+            Err(Interrupt::Raise(e)) => Ok(Ending::Raised(*e)),
             Err(Interrupt::Error(e)) => Err(e.at(Span::default()).in_source(&self.template.source)),
         }
     }
@@ -247,6 +255,30 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 "logs, appended errors and extension calls are larger than {} bytes \
                  (raise it with --max-output-bytes)",
                 self.limits.output_bytes
+            ))
+            .at(span)
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Fails when a method built a string past [`Limits::string_bytes`] or grew
+    /// its list or map past [`Limits::collection_size`].
+    fn check_growth(&self, recv: &Value, result: &Value, span: Span) -> Exec<()> {
+        if let Value::Str(s) = result {
+            if s.len() > self.limits.string_bytes {
+                return Err(self.string_too_long(span));
+            }
+        }
+        let grown = match recv {
+            Value::List(l) => l.borrow().len(),
+            Value::Map(m) => m.borrow().len(),
+            _ => 0,
+        };
+        if grown > self.limits.collection_size {
+            return Err(Error::limit(format!(
+                "a list or map grew past {} elements (raise it with --max-collection-size)",
+                self.limits.collection_size
             ))
             .at(span)
             .into());
@@ -350,10 +382,8 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             }
             Node::MacroCall(call) => self.macro_call(call),
             Node::Define { name, body, .. } => {
-                self.vars.insert(
-                    Rc::from(&**name),
-                    Value::Block(Rc::new(DefinedBlock { body: body.clone() })),
-                );
+                let block = Value::Block(Rc::new(DefinedBlock { body: body.clone() }));
+                self.assign(name, block);
                 Ok(())
             }
         }
@@ -488,7 +518,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     return Ok(());
                 }
             }
-            self.vars.insert(Rc::from(&*target.root), value);
+            self.assign(&target.root, value);
             return Ok(());
         };
         let mut parent = self.root(&target.root, target.span)?;
@@ -500,7 +530,13 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         }
         match (&parent, last) {
             (Value::Map(m), Segment::Property(name, _)) => {
-                m.borrow_mut().insert(Rc::from(&**name), value);
+                let mut m = m.borrow_mut();
+                match m.get_mut(&**name) {
+                    Some(slot) => *slot = value,
+                    None => {
+                        m.insert(Rc::from(&**name), value);
+                    }
+                }
             }
             (Value::Map(m), Segment::Index(e, _)) => {
                 let key = self.expr(e)?.to_key();
@@ -526,6 +562,16 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Sets a variable (its name is allocated only the first time).
+    fn assign(&mut self, name: &str, value: Value) {
+        match self.vars.get_mut(name) {
+            Some(slot) => *slot = value,
+            None => {
+                self.vars.insert(Rc::from(name), value);
+            }
+        }
     }
 
     fn if_node(&mut self, node: &'t If) -> Exec<()> {
@@ -776,36 +822,35 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 Ok((ops::index(&value, &index).map_err(|e| e.at(*span))?, false))
             }
             Segment::Method(name, args, span) => {
-                let mut values = Vec::with_capacity(args.len());
+                // Arguments go on `self.args` above those of the calls around this one.
+                let base = self.args.len();
                 for a in args {
-                    values.push(self.expr(a)?);
+                    match self.expr(a) {
+                        Ok(v) => self.args.push(v),
+                        Err(e) => {
+                            self.args.truncate(base);
+                            return Err(e);
+                        }
+                    }
                 }
-                if let Value::Namespace(ns) = value {
+                // Calls do not evaluate template code, so the buffer can be lent out.
+                let buffer = std::mem::take(&mut self.args);
+                let values = &buffer[base..];
+                let result = if let Value::Namespace(ns) = value {
                     let whole = Span {
                         start,
                         end: span.end,
                     };
-                    return self.util_call(ns, name, values, whole);
-                }
-                let result = methods::call(&value, name, &values, &mut self.state)
-                    .map_err(|e| Interrupt::Error(e.at(*span)))?;
-                if let (Value::Str(s), _) = &result {
-                    if s.len() > self.limits.string_bytes {
-                        return Err(self.string_too_long(*span));
-                    }
-                }
-                let grown = match &value {
-                    Value::List(l) => l.borrow().len(),
-                    Value::Map(m) => m.borrow().len(),
-                    _ => 0,
+                    self.util_call(ns, name, values, whole)
+                } else {
+                    methods::call(&value, name, values, &mut self.state)
+                        .map_err(|e| Interrupt::Error(e.at(*span)))
                 };
-                if grown > self.limits.collection_size {
-                    return Err(Error::limit(format!(
-                        "a list or map grew past {} elements (raise it with --max-collection-size)",
-                        self.limits.collection_size
-                    ))
-                    .at(*span)
-                    .into());
+                self.args = buffer;
+                self.args.truncate(base);
+                let result = result?;
+                if !matches!(value, Value::Namespace(_)) {
+                    self.check_growth(&value, &result.0, *span)?;
                 }
                 Ok(result)
             }
@@ -856,7 +901,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         &mut self,
         ns: &'static util::Namespace,
         name: &str,
-        args: Vec<Value>,
+        args: &[Value],
         span: Span,
     ) -> Exec<(Value, bool)> {
         let Some(builtin) = ns.function(name) else {
@@ -886,7 +931,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             state: &mut self.state,
             span,
         };
-        let result = (builtin.func)(&mut call, &args);
+        let result = (builtin.func)(&mut call, args);
         self.count_recorded(before, span)?;
         if let Ok(Value::Str(s)) = &result {
             if s.len() > self.limits.string_bytes {
@@ -914,7 +959,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                         error: e.clone(),
                     });
                 }
-                Err(Interrupt::Raise(e))
+                Err(Interrupt::Raise(Box::new(e)))
             }
             Err(util::UtilError::Invalid(message)) => Err(Error::invalid(format!(
                 "`$util{}.{name}`: {message}",
@@ -938,7 +983,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 Literal::Bool(b) => Value::Bool(*b),
                 Literal::Int(i) => Value::Int(*i),
                 Literal::Float(f) => Value::Float(*f),
-                Literal::Str(s) => Value::Str(Rc::from(&**s)),
+                Literal::Str(s) => Value::Str(self.literal(s)),
             }),
             Expr::Interpolated(block, span) => {
                 let saved = std::mem::take(&mut self.out);
@@ -959,7 +1004,8 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 Ok(Value::list(v))
             }
             Expr::Map(entries, _) => {
-                let mut m = indexmap::IndexMap::with_capacity(entries.len());
+                let mut m =
+                    crate::value::Map::with_capacity_and_hasher(entries.len(), Default::default());
                 for (k, v) in entries {
                     let key = self.expr(k)?.to_key();
                     let value = self.expr(v)?;
@@ -1036,6 +1082,15 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 }
             },
         }
+    }
+
+    /// The value of a string literal, made once per render.
+    fn literal(&mut self, text: &'t str) -> Rc<str> {
+        // Two literals at one address are one literal (or both empty).
+        self.literals
+            .entry(text.as_ptr() as usize)
+            .or_insert_with(|| Rc::from(text))
+            .clone()
     }
 
     /// The source text of a reference expression that evaluated to null.

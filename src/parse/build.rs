@@ -191,13 +191,21 @@ fn span_of(pair: &Pair<'_, Rule>, offset: usize) -> Span {
     Span::new(s.start() + offset, s.end() + offset)
 }
 
-/// The span of a directive without the line break it ate.
+/// The span of a directive without the line break it ate. A directive's text ends
+/// in a line break only when it ate one (its `eol`: spaces or tabs, then the break),
+/// so this is read from the text instead of walking the pair's children again.
 fn head_span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
     let full = span_of(pair, offset);
-    match pair.clone().into_inner().find(|p| p.as_rule() == Rule::eol) {
-        Some(eol) => Span::new(full.start as usize, eol.as_span().start() + offset),
-        None => full,
-    }
+    let text = pair.as_str();
+    let Some(body) = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .or_else(|| text.strip_suffix('\r'))
+    else {
+        return full;
+    };
+    let head = body.trim_end_matches([' ', '\t']);
+    Span::new(full.start as usize, full.start as usize + head.len())
 }
 
 fn is_blank(s: &str) -> bool {
@@ -798,7 +806,12 @@ impl Builder {
             return self.primary(pair, offset);
         }
         // Operator chains are folded recursively; keep them far from the stack's end.
-        let terms = pair.clone().into_inner().count();
+        // (Each term takes at least one character: only long texts are counted.)
+        let terms = if pair.as_str().len() > MAX_NESTING * 4 {
+            pair.clone().into_inner().count()
+        } else {
+            0
+        };
         if terms > MAX_NESTING * 4 {
             let span = span_of(&pair, offset);
             self.error(

@@ -5,11 +5,9 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use super::args::{any, list, map, string, text};
 use super::{Builtin, Call, UtilError, UtilResult};
-use crate::value::{to_json_string, Value};
+use crate::value::{to_json_string, Map, Value};
 
 /// Builds the table: each `pair` row makes the object form and its `…Json` form.
 macro_rules! table {
@@ -55,7 +53,7 @@ pub static DYNAMODB: super::Namespace = super::Namespace {
 };
 
 fn single(tag: &str, v: Value) -> Value {
-    let mut m = IndexMap::with_capacity(1);
+    let mut m = Map::with_capacity_and_hasher(1, Default::default());
     m.insert(Rc::from(tag), v);
     Value::map(m)
 }
@@ -93,8 +91,8 @@ pub(crate) fn attribute(v: &Value, depth: usize) -> Result<Value, UtilError> {
     })
 }
 
-fn map_values(m: &IndexMap<Rc<str>, Value>, depth: usize) -> Result<Value, UtilError> {
-    let mut out = IndexMap::with_capacity(m.len());
+fn map_values(m: &Map, depth: usize) -> Result<Value, UtilError> {
+    let mut out = Map::with_capacity_and_hasher(m.len(), Default::default());
     for (k, v) in m.iter() {
         out.insert(k.clone(), attribute(v, depth + 1)?);
     }

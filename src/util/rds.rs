@@ -2,11 +2,9 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use super::args::text;
 use super::{Builtin, Call, UtilError, UtilResult};
-use crate::value::{from_json, to_json_string, Value};
+use crate::value::{from_json, to_json_string, Map, Value};
 
 /// `$util.rds`
 pub static RDS: super::Namespace = super::Namespace {
@@ -87,7 +85,7 @@ fn convert(args: &[Value]) -> Result<Value, UtilError> {
                             .get("values")
                             .and_then(|v| v.as_array())
                             .or_else(|| record.as_array());
-                        let mut row = IndexMap::new();
+                        let mut row = Map::default();
                         for (i, v) in values.into_iter().flatten().enumerate() {
                             let name = columns
                                 .get(i)

@@ -3,11 +3,9 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use super::args::text;
 use super::{Builtin, Call, UtilError, UtilResult};
-use crate::value::{to_json_string, Value};
+use crate::value::{to_json_string, Map, Value};
 
 /// `$util.xml`
 pub static XML: super::Namespace = super::Namespace {
@@ -66,7 +64,7 @@ fn element(node: roxmltree::Node<'_, '_>, depth: usize) -> Value {
             scalar(&t)
         };
     }
-    let mut m: IndexMap<Rc<str>, Value> = IndexMap::new();
+    let mut m = Map::default();
     for a in node.attributes() {
         m.insert(Rc::from(a.name()), scalar(a.value()));
     }
@@ -94,7 +92,7 @@ fn parse(args: &[Value]) -> Result<Value, UtilError> {
     let doc = roxmltree::Document::parse(&s)
         .map_err(|e| UtilError::Invalid(format!("not well-formed XML: {e}")))?;
     let root = doc.root_element();
-    let mut m = IndexMap::new();
+    let mut m = Map::default();
     m.insert(Rc::from(root.tag_name().name()), element(root, 0));
     Ok(Value::map(m))
 }

@@ -3,28 +3,49 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
+use std::fmt::Write as _;
 
-use super::{format_double, Value, MAX_DEPTH};
+use rustc_hash::FxHashMap;
+
+use super::{format_double, Map, Value, MAX_DEPTH};
 
 /// Builds a value from parsed JSON: integers become `Int`, other numbers `Float`.
+///
+/// Object keys repeat (500 items with the same six fields), so each distinct key
+/// is allocated once and shared.
 pub fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => Value::Str(s.as_str().into()),
-        serde_json::Value::Array(a) => Value::list(a.iter().map(from_json).collect()),
-        serde_json::Value::Object(o) => {
-            let map: IndexMap<Rc<str>, Value> = o
-                .iter()
-                .map(|(k, v)| (Rc::from(k.as_str()), from_json(v)))
-                .collect();
-            Value::map(map)
+    FromJson::default().value(v)
+}
+
+#[derive(Default)]
+struct FromJson<'j> {
+    keys: FxHashMap<&'j str, Rc<str>>,
+}
+
+impl<'j> FromJson<'j> {
+    fn value(&mut self, v: &'j serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(s) => Value::Str(s.as_str().into()),
+            serde_json::Value::Array(a) => Value::list(a.iter().map(|x| self.value(x)).collect()),
+            serde_json::Value::Object(o) => {
+                let mut map = Map::with_capacity_and_hasher(o.len(), Default::default());
+                for (k, x) in o {
+                    let key = self.key(k);
+                    map.insert(key, self.value(x));
+                }
+                Value::map(map)
+            }
         }
+    }
+
+    fn key(&mut self, k: &'j str) -> Rc<str> {
+        self.keys.entry(k).or_insert_with(|| Rc::from(k)).clone()
     }
 }
 
@@ -103,7 +124,9 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(itoa_like(*i).as_str()),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
         Value::Float(f) => {
             if f.is_finite() {
                 out.push_str(&format_double(*f))
@@ -160,13 +183,15 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
     }
 }
 
-fn itoa_like(i: i64) -> String {
-    i.to_string()
-}
-
 /// Appends a JSON string literal (Jackson's escaping).
 pub(crate) fn write_json_str(s: &str, out: &mut String) {
     out.push('"');
+    // Most strings need no escaping: copy them in one go.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let esc: Option<&str> = match b {

@@ -34,8 +34,12 @@ pub const MAX_DEPTH: usize = 64;
 
 /// A shared, mutable list (`java.util.ArrayList`).
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
+/// The entries of a map value: insertion-ordered, hashed with Fx (keys are short
+/// strings; SipHash's DoS resistance buys nothing in a template tester and costs
+/// a tenth of a render).
+pub type Map = IndexMap<Rc<str>, Value, rustc_hash::FxBuildHasher>;
 /// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
-pub type MapRef = Rc<RefCell<IndexMap<Rc<str>, Value>>>;
+pub type MapRef = Rc<RefCell<Map>>;
 
 /// A VTL value.
 #[derive(Clone, Default)]
@@ -72,13 +76,13 @@ impl Value {
     }
 
     /// A new map value.
-    pub fn map(entries: IndexMap<Rc<str>, Value>) -> Value {
+    pub fn map(entries: Map) -> Value {
         Value::Map(Rc::new(RefCell::new(entries)))
     }
 
     /// A new empty map.
     pub fn empty_map() -> Value {
-        Value::map(IndexMap::new())
+        Value::map(Map::default())
     }
 
     /// A string value.
@@ -282,6 +286,13 @@ impl Value {
         }
     }
 
+    /// A deep copy of lists and maps (bounded by [`MAX_DEPTH`]; strings are shared)
+    /// that keeps the shape of sharing: a container reached twice, or through a
+    /// cycle, is copied once. Used to give each render its own `$ctx`.
+    pub fn deep_copy(&self) -> Value {
+        DeepCopy::default().copy(self, 0)
+    }
+
     /// Converts to the string used as a map key.
     pub fn to_key(&self) -> Rc<str> {
         match self {
@@ -369,6 +380,77 @@ impl From<&serde_json::Value> for Value {
 impl From<serde_json::Value> for Value {
     fn from(v: serde_json::Value) -> Value {
         from_json(&v)
+    }
+}
+
+/// Copies containers, remembering those that are referenced more than once.
+#[derive(Default)]
+pub(crate) struct DeepCopy {
+    seen: rustc_hash::FxHashMap<usize, Value>,
+}
+
+impl DeepCopy {
+    /// Copies `v`; containers already copied by this copier are reused.
+    pub(crate) fn copy(&mut self, v: &Value, depth: usize) -> Value {
+        self.copy_held(v, depth, 1)
+    }
+
+    /// [`DeepCopy::copy`] of a value of which `held` references are this copy's
+    /// own (the original, or the original and a clone being filled in).
+    fn copy_held(&mut self, v: &Value, depth: usize, held: usize) -> Value {
+        if depth >= MAX_DEPTH {
+            return v.clone();
+        }
+        match v {
+            Value::List(l) => {
+                // A container with one owner cannot be met again: skip the memo.
+                let shared = Rc::strong_count(l) > held;
+                let key = Rc::as_ptr(l) as *const () as usize;
+                if shared {
+                    if let Some(done) = self.seen.get(&key) {
+                        return done.clone();
+                    }
+                }
+                let new = Rc::new(RefCell::new(Vec::new()));
+                if shared {
+                    self.seen.insert(key, Value::List(new.clone()));
+                }
+                let mut items = l.borrow().clone();
+                self.copy_all(items.iter_mut(), depth + 1);
+                *new.borrow_mut() = items;
+                Value::List(new)
+            }
+            Value::Map(m) => {
+                let shared = Rc::strong_count(m) > held;
+                let key = Rc::as_ptr(m) as *const () as usize;
+                if shared {
+                    if let Some(done) = self.seen.get(&key) {
+                        return done.clone();
+                    }
+                }
+                let new = Rc::new(RefCell::new(Map::default()));
+                if shared {
+                    self.seen.insert(key, Value::Map(new.clone()));
+                }
+                // Cloning keeps the hash table as it is (no key is hashed again).
+                let mut entries = m.borrow().clone();
+                self.copy_all(entries.values_mut(), depth + 1);
+                *new.borrow_mut() = entries;
+                Value::Map(new)
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// Replaces each container among `values` (clones of the originals) by its copy.
+    fn copy_all<'v>(&mut self, values: impl Iterator<Item = &'v mut Value>, depth: usize) {
+        for v in values {
+            if matches!(v, Value::List(_) | Value::Map(_)) {
+                // `v` is a clone: the original counts twice while it is copied.
+                let original = std::mem::take(v);
+                *v = self.copy_held(&original, depth, 2);
+            }
+        }
     }
 }
 
