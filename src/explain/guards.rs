@@ -2,6 +2,7 @@
 //! blocks enclose each assignment.
 
 use crate::parse::ast::{Block, Foreach, If, Node, Set, Template};
+use crate::source::Span;
 
 /// A block that encloses an assignment.
 #[derive(Debug, Clone, Copy)]
@@ -31,98 +32,93 @@ pub(crate) struct Site<'t> {
 /// Every `#set($name…)` in the template (macro bodies included), in source order.
 pub(crate) fn sites<'t>(template: &'t Template, name: &str) -> Vec<Site<'t>> {
     let mut out = Vec::new();
-    let mut path = Vec::new();
-    walk(&template.body, name, &mut path, &mut out);
-    for m in &template.macros {
-        walk(&m.body, name, &mut path, &mut out);
-    }
+    visit_template(template, &mut |node, path| {
+        if let Node::Set(set) = node {
+            if *set.target.root == *name {
+                out.push(Site {
+                    set,
+                    guards: path.to_vec(),
+                });
+            }
+        }
+        false
+    });
     out.sort_by_key(|s| s.set.span.start);
     out
 }
 
-fn walk<'t>(block: &'t Block, name: &str, path: &mut Vec<Guard<'t>>, out: &mut Vec<Site<'t>>) {
-    for node in block {
-        match node {
-            Node::Set(set) if *set.target.root == *name => out.push(Site {
-                set,
-                guards: path.clone(),
-            }),
-            Node::If(node) => {
-                for (index, branch) in node.branches.iter().enumerate() {
-                    path.push(Guard::Branch { node, index });
-                    walk(&branch.body, name, path, out);
-                    path.pop();
-                }
-                if let Some(otherwise) = &node.otherwise {
-                    path.push(Guard::Else(node));
-                    walk(otherwise, name, path, out);
-                    path.pop();
-                }
-            }
-            Node::Foreach(f) => {
-                path.push(Guard::Loop(f));
-                walk(&f.body, name, path, out);
-                path.pop();
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The blocks enclosing the node at `span` (a reference or directive), outermost first.
-pub(crate) fn around<'t>(template: &'t Template, span: crate::source::Span) -> Vec<Guard<'t>> {
-    let mut path = Vec::new();
-    if find(&template.body, span, &mut path) {
-        return path;
-    }
-    for m in &template.macros {
-        if find(&m.body, span, &mut path) {
-            return path;
-        }
-    }
-    Vec::new()
-}
-
-fn find<'t>(block: &'t Block, span: crate::source::Span, path: &mut Vec<Guard<'t>>) -> bool {
-    let inside = |s: crate::source::Span| s.start <= span.start && span.end <= s.end;
-    for node in block {
-        let found = match node {
+pub(crate) fn around<'t>(template: &'t Template, span: Span) -> Vec<Guard<'t>> {
+    let inside = |s: Span| s.start <= span.start && span.end <= s.end;
+    let mut found = Vec::new();
+    visit_template(template, &mut |node, path| {
+        let hit = match node {
             Node::Ref(r) => inside(r.span),
             Node::Set(set) => inside(set.span),
             Node::MacroCall(call) => inside(call.span),
             Node::Return { span: s, .. } | Node::Stop(s) | Node::Break { span: s, .. } => {
                 inside(*s)
             }
-            Node::If(node) => {
-                for (index, branch) in node.branches.iter().enumerate() {
-                    path.push(Guard::Branch { node, index });
-                    if find(&branch.body, span, path) {
-                        return true;
-                    }
-                    path.pop();
-                }
-                if let Some(otherwise) = &node.otherwise {
-                    path.push(Guard::Else(node));
-                    if find(otherwise, span, path) {
-                        return true;
-                    }
-                    path.pop();
-                }
-                false
-            }
-            Node::Foreach(f) => {
-                path.push(Guard::Loop(f));
-                if find(&f.body, span, path) {
-                    return true;
-                }
-                path.pop();
-                false
-            }
             _ => false,
         };
-        if found {
+        if hit {
+            found = path.to_vec();
+        }
+        hit
+    });
+    found
+}
+
+/// Calls `f` on every node of the template and its macros with the blocks around it;
+/// stops as soon as `f` returns true.
+fn visit_template<'t>(
+    template: &'t Template,
+    f: &mut impl FnMut(&'t Node, &[Guard<'t>]) -> bool,
+) -> bool {
+    let mut path = Vec::new();
+    visit(&template.body, &mut path, f)
+        || template.macros.iter().any(|m| visit(&m.body, &mut path, f))
+}
+
+fn visit<'t>(
+    block: &'t Block,
+    path: &mut Vec<Guard<'t>>,
+    f: &mut impl FnMut(&'t Node, &[Guard<'t>]) -> bool,
+) -> bool {
+    for node in block {
+        if f(node, path) {
+            return true;
+        }
+        let stop = match node {
+            Node::If(node) => {
+                let mut stop = false;
+                for (index, branch) in node.branches.iter().enumerate() {
+                    stop = stop || within(path, Guard::Branch { node, index }, &branch.body, f);
+                }
+                match &node.otherwise {
+                    Some(otherwise) if !stop => within(path, Guard::Else(node), otherwise, f),
+                    _ => stop,
+                }
+            }
+            Node::Foreach(fe) => within(path, Guard::Loop(fe), &fe.body, f),
+            _ => false,
+        };
+        if stop {
             return true;
         }
     }
     false
+}
+
+/// Visits `block` with `guard` pushed on the path.
+fn within<'t>(
+    path: &mut Vec<Guard<'t>>,
+    guard: Guard<'t>,
+    block: &'t Block,
+    f: &mut impl FnMut(&'t Node, &[Guard<'t>]) -> bool,
+) -> bool {
+    path.push(guard);
+    let stop = visit(block, path, f);
+    path.pop();
+    stop
 }
