@@ -392,13 +392,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     fn render_value(&mut self, value: &Value, span: Span) -> Exec<()> {
         match value {
             Value::Str(s) => self.write(s),
-            Value::Block(b) => {
-                let body: &Block = &b.body;
-                // The block lives as long as the value; render a clone of its nodes
-                // through a temporary template-independent walk.
-                let body: Block = body.clone();
-                self.render_owned_block(&body, span)
-            }
+            Value::Block(b) => self.render_owned_block(&b.body, span),
             other => {
                 let mut s = String::new();
                 other.write_java(&mut s, 0);
