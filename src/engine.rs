@@ -179,9 +179,7 @@ impl Engine {
         tracer: T,
     ) -> (Result<Outcome, Error>, T, FxHashMap<Rc<str>, Value>) {
         let stash = ctx.stash.clone();
-        let mut vars: FxHashMap<Rc<str>, Value> = FxHashMap::default();
-        vars.insert(Rc::from("ctx"), ctx.value.clone());
-        vars.insert(Rc::from("context"), ctx.value.clone());
+        let vars = Evaluator::<T>::globals(template, &ctx.value);
         let state = RunState {
             now_ms: self.now_millis(),
             rng: Rng::seeded(self.seed),
@@ -194,7 +192,7 @@ impl Engine {
         let ending = evaluator.run();
         let state = std::mem::take(&mut evaluator.state);
         let vars = if T::ENABLED {
-            std::mem::take(&mut evaluator.vars)
+            evaluator.variables()
         } else {
             FxHashMap::default()
         };

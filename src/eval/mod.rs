@@ -97,6 +97,16 @@ pub struct LoopInfo {
     pub id: usize,
 }
 
+/// The value a render gives the variable `name` before the template runs.
+fn global(name: &str, ctx: &Value) -> Option<Value> {
+    match name {
+        "ctx" | "context" => Some(ctx.clone()),
+        "util" | "utils" => Some(Value::Namespace(&util::UTIL)),
+        "extensions" => Some(Value::Namespace(&util::extensions::EXTENSIONS)),
+        _ => None,
+    }
+}
+
 /// A `#define` block held by a variable.
 #[derive(Debug)]
 pub struct DefinedBlock {
@@ -151,7 +161,8 @@ struct MacroFrame<'t> {
 pub(crate) struct Evaluator<'t, T: Tracer> {
     template: &'t Template,
     pub(crate) out: String,
-    pub(crate) vars: FxHashMap<Rc<str>, Value>,
+    /// Variables by [`Slot`] (`None`: never set).
+    pub(crate) vars: Vec<Option<Value>>,
     frames: Vec<MacroFrame<'t>>,
     /// The frame references resolve in (below the top while evaluating an argument).
     frame: usize,
@@ -179,7 +190,7 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
 impl<'t, T: Tracer> Evaluator<'t, T> {
     pub(crate) fn new(
         template: &'t Template,
-        vars: FxHashMap<Rc<str>, Value>,
+        vars: Vec<Option<Value>>,
         state: RunState,
         limits: Limits,
         tracer: T,
@@ -203,6 +214,32 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             literals: FxHashMap::default(),
             args: Vec::new(),
         }
+    }
+
+    /// The variables a render starts with: `$ctx`/`$context` and the `$util`
+    /// namespaces, in the slots of the template's names (names it does not use
+    /// are not set).
+    pub(crate) fn globals(template: &Template, ctx: &Value) -> Vec<Option<Value>> {
+        template
+            .names
+            .iter()
+            .map(|name| global(name, ctx))
+            .collect()
+    }
+
+    /// The variables set when the render ended, by name (the `$util` namespaces
+    /// left out).
+    pub(crate) fn variables(&self) -> FxHashMap<Rc<str>, Value> {
+        self.template
+            .names
+            .iter()
+            .zip(&self.vars)
+            .filter_map(|(name, value)| match value {
+                Some(Value::Namespace(_)) if global(name, &Value::Null).is_some() => None,
+                Some(v) => Some((Rc::from(&**name), v.clone())),
+                None => None,
+            })
+            .collect()
     }
 
     /// Renders the whole template.
@@ -381,9 +418,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 Err(Interrupt::Return(v))
             }
             Node::MacroCall(call) => self.macro_call(call),
-            Node::Define { name, body, .. } => {
+            Node::Define { slot, body, .. } => {
                 let block = Value::Block(Rc::new(DefinedBlock { body: body.clone() }));
-                self.assign(name, block);
+                self.assign(*slot, block);
                 Ok(())
             }
         }
@@ -419,6 +456,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             source: self.template.source.clone(),
             body: body.to_vec(),
             macros: self.template.macros.clone(),
+            names: self.template.names.clone(),
         };
         let vars = std::mem::take(&mut self.vars);
         let state = std::mem::take(&mut self.state);
@@ -512,10 +550,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     return Ok(());
                 }
             }
-            self.assign(&target.root, value);
+            self.assign(target.slot, value);
             return Ok(());
         };
-        let mut parent = self.root(&target.root, target.span)?;
+        let mut parent = self.root(&target.root, target.slot)?;
         for seg in init {
             if parent.is_null() {
                 return Ok(());
@@ -558,14 +596,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         Ok(())
     }
 
-    /// Sets a variable (its name is allocated only the first time).
-    fn assign(&mut self, name: &str, value: Value) {
-        match self.vars.get_mut(name) {
-            Some(slot) => *slot = value,
-            None => {
-                self.vars.insert(Rc::from(name), value);
-            }
-        }
+    /// Sets a variable.
+    fn assign(&mut self, slot: Slot, value: Value) {
+        self.vars[slot as usize] = Some(value);
     }
 
     fn if_node(&mut self, node: &'t If) -> Exec<()> {
@@ -616,8 +649,8 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 items: items.len(),
             });
         }
-        let var: Rc<str> = Rc::from(&*node.var);
-        let saved = self.vars.get(&var).cloned();
+        let var = node.slot as usize;
+        let saved = self.vars[var].take();
         let info = Rc::new(LoopInfo {
             index: Cell::new(0),
             has_next: Cell::new(!items.is_empty()),
@@ -666,7 +699,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     value: item.snapshot(),
                 });
             }
-            self.vars.insert(var.clone(), item);
+            self.vars[var] = Some(item);
             match self.block(&node.body) {
                 Ok(()) => {}
                 Err(Interrupt::Break(None)) => break,
@@ -678,14 +711,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             }
         }
         self.loops.pop();
-        match saved {
-            Some(v) => {
-                self.vars.insert(var, v);
-            }
-            None => {
-                self.vars.remove(&var);
-            }
-        }
+        self.vars[var] = saved;
         if T::ENABLED {
             self.tracer.event(Event::LoopEnd { span: node.span });
         }
@@ -733,7 +759,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     // -- references -------------------------------------------------------------
 
     /// Looks up a root name: macro parameter, variable, or a built-in root.
-    fn root(&mut self, name: &str, span: Span) -> Exec<Value> {
+    fn root(&mut self, name: &str, slot: Slot) -> Exec<Value> {
         if self.frame > 0 {
             if let Some(arg) = self.frames[self.frame - 1].params.get(name).cloned() {
                 return match arg {
@@ -748,13 +774,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 };
             }
         }
-        if let Some(v) = self.vars.get(name) {
+        if let Some(v) = &self.vars[slot as usize] {
             return Ok(v.clone());
         }
-        let _ = span;
         Ok(match name {
-            "util" | "utils" => Value::Namespace(&util::UTIL),
-            "extensions" => Value::Namespace(&util::extensions::EXTENSIONS),
             "foreach" => self
                 .loops
                 .last()
@@ -771,7 +794,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
 
     /// Evaluates a reference; the flag is true when the last call returned void.
     fn eval_ref(&mut self, r: &'t Reference) -> Exec<(Value, bool)> {
-        let mut value = self.root(&r.root, r.span)?;
+        let mut value = self.root(&r.root, r.slot)?;
         let mut void = false;
         let last = r.segments.len().saturating_sub(1);
         for (i, seg) in r.segments.iter().enumerate() {

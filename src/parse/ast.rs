@@ -13,7 +13,14 @@ pub struct Template {
     pub body: Block,
     /// `#macro` definitions, by name.
     pub macros: Vec<Arc<Macro>>,
+    /// Every variable name the template uses, indexed by [`Slot`] (filled in by
+    /// `resolve` after parsing).
+    pub names: Arc<[Box<str>]>,
 }
+
+/// A variable's index in [`Template::names`]: references are resolved to slots
+/// once, after parsing, so a render looks variables up by index instead of by name.
+pub type Slot = u32;
 
 /// A sequence of nodes.
 pub type Block = Vec<Node>;
@@ -60,6 +67,8 @@ pub enum Node {
     Define {
         /// The variable that receives the block.
         name: Box<str>,
+        /// Its slot.
+        slot: Slot,
         /// The block, rendered each time the variable is printed.
         body: Arc<Block>,
         /// The directive head.
@@ -123,6 +132,8 @@ pub struct Branch {
 pub struct Foreach {
     /// The loop variable's name.
     pub var: Box<str>,
+    /// Its slot.
+    pub slot: Slot,
     /// What is iterated.
     pub iterable: Expr,
     /// The body.
@@ -132,7 +143,7 @@ pub struct Foreach {
 }
 
 /// `#macro(name $a $b)` ... `#end`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Macro {
     /// Its name.
     pub name: Box<str>,
@@ -160,6 +171,8 @@ pub struct MacroCall {
 pub struct Reference {
     /// The variable name.
     pub root: Box<str>,
+    /// Its slot.
+    pub slot: Slot,
     /// Properties, indexes and calls after it.
     pub segments: Vec<Segment>,
     /// Written `$!a` / `$!{a}`.

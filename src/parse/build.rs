@@ -84,6 +84,7 @@ fn build_checked(
             source: source.clone(),
             body,
             macros: builder.macros,
+            names: Arc::new([]),
         })
     } else {
         builder.errors.sort_by_key(|e| e.span().map(|s| s.start));
@@ -601,6 +602,7 @@ impl Builder {
                 merge_text(&mut body);
                 Some(Node::Foreach(Box::new(Foreach {
                     var,
+                    slot: 0,
                     iterable,
                     body,
                     span: head,
@@ -629,6 +631,7 @@ impl Builder {
                 merge_text(&mut body);
                 Some(Node::Define {
                     name,
+                    slot: 0,
                     body: Arc::new(body),
                     span: head,
                 })
@@ -776,6 +779,7 @@ impl Builder {
         }
         Reference {
             root,
+            slot: 0,
             segments,
             quiet,
             span,

@@ -2,6 +2,7 @@
 
 pub mod ast;
 mod build;
+mod resolve;
 
 use std::sync::Arc;
 
@@ -25,11 +26,16 @@ pub fn parse(source: Arc<Source>) -> Result<Template, Error> {
 /// Parses a template, returning every error found on failure (never an empty list).
 pub fn parse_all(source: Arc<Source>) -> Result<Template, Vec<Error>> {
     match build::build(&source) {
+        Ok(mut template) => {
+            // One recursion per nesting level, as in the parser: make sure of the stack.
+            stacker::maybe_grow(1 << 20, 8 << 20, || resolve::resolve(&mut template));
+            Ok(template)
+        }
         Err(errors) if errors.is_empty() => {
             Err(vec![
                 Error::syntax("the template could not be parsed").in_source(&source)
             ])
         }
-        other => other,
+        Err(errors) => Err(errors),
     }
 }

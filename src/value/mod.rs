@@ -456,15 +456,55 @@ impl DeepCopy {
 
 /// Dropping a value frees nested lists and maps with a work list instead of
 /// recursion, so a list nested a million levels deep (`#set($l = [$l])` in a
-/// loop) is freed without overflowing the stack.
+/// loop) is freed without overflowing the stack. Scalars, strings and containers
+/// whose elements need no such care take the ordinary drop: the check is inlined
+/// and costs one comparison for the values a render drops most.
 impl Drop for Value {
+    #[inline]
     fn drop(&mut self) {
-        let mut pending = Vec::new();
-        take_children(self, &mut pending);
-        while let Some(mut v) = pending.pop() {
-            take_children(&mut v, &mut pending);
-            // `v` has no children left: its own drop does not recurse.
+        if matches!(self, Value::List(_) | Value::Map(_) | Value::Entry(_))
+            && holds_owned_containers(self)
+        {
+            drop_iteratively(self);
         }
+    }
+}
+
+/// True for a list, map or entry that this value is the last reference to.
+fn is_owned_container(v: &Value) -> bool {
+    match v {
+        Value::List(l) => Rc::strong_count(l) == 1,
+        Value::Map(m) => Rc::strong_count(m) == 1,
+        Value::Entry(e) => Rc::strong_count(e) == 1,
+        _ => false,
+    }
+}
+
+/// True when dropping `v` would free a container that frees another container:
+/// only then can the ordinary (recursive) drop go deep.
+#[inline(never)]
+fn holds_owned_containers(v: &Value) -> bool {
+    match v {
+        Value::List(l) if Rc::strong_count(l) == 1 => l
+            .try_borrow()
+            .is_ok_and(|items| items.iter().any(is_owned_container)),
+        Value::Map(m) if Rc::strong_count(m) == 1 => m
+            .try_borrow()
+            .is_ok_and(|entries| entries.values().any(is_owned_container)),
+        Value::Entry(e) if Rc::strong_count(e) == 1 => is_owned_container(&e.1),
+        _ => false,
+    }
+}
+
+#[inline(never)]
+fn drop_iteratively(v: &mut Value) {
+    let mut pending = Vec::new();
+    take_children(v, &mut pending);
+    while let Some(mut v) = pending.pop() {
+        if holds_owned_containers(&v) {
+            take_children(&mut v, &mut pending);
+        }
+        // `v` holds no owned container now: its own drop does not recurse.
     }
 }
 
