@@ -255,16 +255,25 @@ pub(crate) fn print_parse_errors(errors: &[Error]) {
 }
 
 pub(crate) fn run(args: RenderArgs) -> i32 {
+    let prepared = match Prepared::load(&args.template, &args.options) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let code = render_prepared(&prepared, &args);
+    // The process ends after this command: the OS takes back the context at
+    // once, where dropping it frees every value one by one.
+    std::mem::forget(prepared);
+    code
+}
+
+fn render_prepared(prepared: &Prepared, args: &RenderArgs) -> i32 {
     let Prepared {
         engine,
         name,
         text,
         ctx,
-    } = match Prepared::load(&args.template, &args.options) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let template = match engine.parse_all(&name, &text) {
+    } = prepared;
+    let template = match engine.parse_all(name, text) {
         Ok(t) => t,
         Err(errors) => {
             print_parse_errors(&errors);
@@ -277,7 +286,9 @@ pub(crate) fn run(args: RenderArgs) -> i32 {
             return EXIT_FAILED;
         }
     };
-    let result = engine.render(&template, &ctx);
+    let shared = ctx.share();
+    let result = engine.render_shared(&template, &shared);
+    std::mem::forget((template, shared));
     match result {
         Ok(outcome) => {
             match args.output {

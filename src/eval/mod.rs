@@ -197,7 +197,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     ) -> Self {
         Evaluator {
             template,
-            out: String::with_capacity(template.source.text().len()),
+            // Most outputs are short; a first allocation under 1 KB also stays
+            // in the allocator's small-request path.
+            out: String::with_capacity(template.source.text().len().min(512)),
             vars,
             frames: Vec::new(),
             frame: 0,
@@ -211,8 +213,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             recorded: 0,
             tracer,
             capture: None,
-            literals: FxHashMap::default(),
-            args: Vec::new(),
+            literals: FxHashMap::with_capacity_and_hasher(
+                template.string_literals,
+                Default::default(),
+            ),
+            args: Vec::with_capacity(8),
         }
     }
 
@@ -457,6 +462,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             body: body.to_vec(),
             macros: self.template.macros.clone(),
             names: self.template.names.clone(),
+            string_literals: self.template.string_literals,
         };
         let vars = std::mem::take(&mut self.vars);
         let state = std::mem::take(&mut self.state);

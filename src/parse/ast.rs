@@ -16,6 +16,9 @@ pub struct Template {
     /// Every variable name the template uses, indexed by [`Slot`] (filled in by
     /// `resolve` after parsing).
     pub names: Arc<[Box<str>]>,
+    /// How many string literals (without interpolation) it holds (filled in by
+    /// `resolve`; a render makes each into a value once).
+    pub string_literals: usize,
 }
 
 /// A variable's index in [`Template::names`]: references are resolved to slots

@@ -85,6 +85,7 @@ fn build_checked(
             body,
             macros: builder.macros,
             names: Arc::new([]),
+            string_literals: 0,
         })
     } else {
         builder.errors.sort_by_key(|e| e.span().map(|s| s.start));

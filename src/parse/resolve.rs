@@ -17,6 +17,7 @@ pub(crate) fn resolve(template: &mut Template) {
         names.block(&mut Arc::make_mut(mac).body);
     }
     template.names = names.table.into();
+    template.string_literals = names.string_literals;
 }
 
 /// The names seen so far, in order of first use.
@@ -24,6 +25,7 @@ pub(crate) fn resolve(template: &mut Template) {
 struct Names {
     table: Vec<Box<str>>,
     slots: FxHashMap<Box<str>, Slot>,
+    string_literals: usize,
 }
 
 impl Names {
@@ -106,6 +108,7 @@ impl Names {
 
     fn expr(&mut self, e: &mut Expr) {
         match e {
+            Expr::Literal(Literal::Str(_), _) => self.string_literals += 1,
             Expr::Literal(..) => {}
             Expr::Interpolated(block, _) => self.block(block),
             Expr::Ref(r) => self.reference(r),
