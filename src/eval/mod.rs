@@ -74,6 +74,10 @@ impl Default for Limits {
 const RED_ZONE: usize = 128 * 1024;
 /// Size of each new stack segment.
 const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+/// Levels of blocks and expressions between two looks at the stack (a look
+/// costs more than a small expression; eight levels use far less than
+/// [`RED_ZONE`]).
+const STACK_CHECK_INTERVAL: u32 = 8;
 
 /// A duration as people write it: `10 s`, `250 ms`.
 fn seconds(d: Duration) -> String {
@@ -95,6 +99,23 @@ pub struct LoopInfo {
     pub parent: Option<Rc<LoopInfo>>,
     /// Identifies the loop for `#break($foreach.parent)`.
     pub id: usize,
+}
+
+/// `map[name]`, looked for first where `hint` says it was last time.
+#[inline]
+fn map_get(map: &crate::value::Map, name: &str, hint: &IndexHint) -> Value {
+    if let Some((key, value)) = map.get_index(hint.get()) {
+        if **key == *name {
+            return value.clone();
+        }
+    }
+    match map.get_full(name) {
+        Some((index, _, value)) => {
+            hint.set(index);
+            value.clone()
+        }
+        None => Value::Null,
+    }
 }
 
 /// The value a render gives the variable `name` before the template runs.
@@ -175,6 +196,8 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     deadline: Option<Instant>,
     /// `#define` blocks being rendered inside each other.
     block_depth: usize,
+    /// Blocks and expressions being evaluated inside each other (see [`Evaluator::deeper`]).
+    depth: u32,
     /// Bytes of logs, appended errors and extension calls so far.
     recorded: usize,
     pub(crate) tracer: T,
@@ -210,6 +233,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             limits,
             iterations: 0,
             block_depth: 0,
+            depth: 0,
             recorded: 0,
             tracer,
             capture: None,
@@ -250,7 +274,8 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     /// Renders the whole template.
     pub(crate) fn run(&mut self) -> Result<Ending, Error> {
         let body = &self.template.body;
-        match self.block(body) {
+        // The first look at the stack; [`Evaluator::deeper`] looks again every few levels.
+        match stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.block(body)) {
             Ok(()) | Err(Interrupt::Stop) | Err(Interrupt::Break(_)) => Ok(Ending::Complete),
             Err(Interrupt::Return(v)) => Ok(Ending::Returned(v)),
             Err(Interrupt::Raise(e)) => Ok(Ending::Raised(*e)),
@@ -359,14 +384,27 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         Ok(())
     }
 
+    /// Runs `f` one level deeper. Blocks, expressions and macro calls recurse:
+    /// the stack grows on the heap when it runs low, so that depth is bounded by
+    /// the limits, not the stack.
+    #[inline(always)]
+    fn deeper<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.depth += 1;
+        let result = if self.depth % STACK_CHECK_INTERVAL == 0 {
+            stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || f(self))
+        } else {
+            f(self)
+        };
+        self.depth -= 1;
+        result
+    }
+
     fn block(&mut self, block: &'t [Node]) -> Exec<()> {
-        // Blocks, expressions and macro calls recurse: grow the stack on the heap
-        // when it runs low, so that depth is bounded by the limits, not the stack.
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+        self.deeper(|this| {
             let mut at = None;
             for node in block {
                 at = node.span().or(at);
-                if let Err(e) = self.node(node) {
+                if let Err(e) = this.node(node) {
                     // An error without a position (the output outgrew its limit while
                     // text was written) is located at the nearest node before it.
                     return Err(match (e, at) {
@@ -471,6 +509,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         inner.iterations = self.iterations;
         inner.deadline = self.deadline;
         inner.block_depth = self.block_depth + self.frames.len() + 1;
+        inner.depth = self.depth;
         inner.recorded = self.recorded;
         let result = inner.block(&template.body);
         self.iterations = inner.iterations;
@@ -567,7 +606,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             parent = self.segment(parent, seg, target.span.start)?.0;
         }
         match (&parent, last) {
-            (Value::Map(m), Segment::Property(name, _)) => {
+            (Value::Map(m), Segment::Property(name, ..)) => {
                 let mut m = m.borrow_mut();
                 match m.get_mut(&**name) {
                     Some(slot) => *slot = value,
@@ -642,32 +681,45 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
 
     fn foreach(&mut self, node: &'t Foreach) -> Exec<()> {
         let iterable = self.expr(&node.iterable)?;
-        let items: Vec<Value> = match &iterable {
-            Value::List(l) => l.borrow().clone(),
-            Value::Map(m) => m.borrow().values().cloned().collect(),
-            _ => Vec::new(),
+        // A list is walked in place, over the elements it had when the loop
+        // began; a map's values are collected first.
+        let (list, items) = match &iterable {
+            Value::List(l) => (Some(l.clone()), Vec::new()),
+            Value::Map(m) => (None, m.borrow().values().cloned().collect()),
+            _ => (None, Vec::new()),
         };
+        let count = list.as_ref().map_or(items.len(), |l| l.borrow().len());
         if T::ENABLED {
             self.tracer.event(Event::LoopStart {
                 span: node.span,
                 var: node.var.to_string(),
                 iterable: self.src(node.iterable.span()).to_string(),
-                items: items.len(),
+                items: count,
             });
         }
         let var = node.slot as usize;
         let saved = self.vars[var].take();
         let info = Rc::new(LoopInfo {
             index: Cell::new(0),
-            has_next: Cell::new(!items.is_empty()),
+            has_next: Cell::new(count > 0),
             parent: self.loops.last().cloned(),
             id: self.next_loop_id,
         });
         self.next_loop_id += 1;
         self.loops.push(info.clone());
-        let count = items.len();
         let mut result = Ok(());
-        for (i, item) in items.into_iter().enumerate() {
+        for i in 0..count {
+            let item = match &list {
+                Some(l) => match l.borrow().get(i) {
+                    Some(v) => v.clone(),
+                    // The body removed elements: the loop ends with the list.
+                    None => break,
+                },
+                None => match items.get(i) {
+                    Some(v) => v.clone(),
+                    None => break,
+                },
+            };
             if i >= self.limits.loop_iterations {
                 self.warn(format!(
                     "#foreach at {} stopped after {} iterations (AppSync's per-loop limit; \
@@ -842,7 +894,12 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     /// call is located from the `$` to its closing parenthesis).
     fn segment(&mut self, value: Value, seg: &'t Segment, start: u32) -> Exec<(Value, bool)> {
         match seg {
-            Segment::Property(name, span) => Ok((self.property(&value, name, *span)?, false)),
+            Segment::Property(name, span, hint) => {
+                if let Value::Map(m) = &value {
+                    return Ok((map_get(&m.borrow(), name, hint), false));
+                }
+                Ok((self.property(&value, name, *span)?, false))
+            }
             Segment::Index(e, span) => {
                 let index = self.expr(e)?;
                 Ok((ops::index(&value, &index).map_err(|e| e.at(*span))?, false))
@@ -999,7 +1056,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     // -- expressions --------------------------------------------------------------
 
     pub(crate) fn expr(&mut self, e: &'t Expr) -> Exec<Value> {
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.expr_inner(e))
+        self.deeper(|this| this.expr_inner(e))
     }
 
     fn expr_inner(&mut self, e: &'t Expr) -> Exec<Value> {

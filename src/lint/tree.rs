@@ -185,7 +185,7 @@ fn util_use(r: &Reference) -> Option<UtilUse<'_>> {
     };
     for seg in &r.segments {
         match seg {
-            Segment::Property(name, span) => match ns.child(name) {
+            Segment::Property(name, span, _) => match ns.child(name) {
                 Some(child) => ns = child,
                 None if ns.function(name).is_some() => return None,
                 None => return Some(UtilUse::Unknown(ns, name, *span)),
@@ -255,7 +255,7 @@ pub(super) fn word_operator_property(t: &Template, out: &mut Vec<Finding>) {
     walk(t, &mut |item| {
         if let Item::Ref(r, _) = item {
             for seg in &r.segments {
-                if let Segment::Property(name, span) = seg {
+                if let Segment::Property(name, span, _) = seg {
                     if matches!(&**name, "or" | "and") {
                         out.push(
                             Finding::new(
@@ -298,7 +298,7 @@ fn segments_text(r: &Reference) -> String {
     let mut s = String::new();
     for seg in &r.segments {
         match seg {
-            Segment::Property(n, _) => {
+            Segment::Property(n, ..) => {
                 s.push('.');
                 s.push_str(n);
             }

@@ -755,7 +755,11 @@ impl Builder {
                 Rule::identifier => root = p.as_str().into(),
                 Rule::property => {
                     let name = p.into_inner().next().map(|n| n.as_str()).unwrap_or("");
-                    segments.push(Segment::Property(name.into(), seg_span));
+                    segments.push(Segment::Property(
+                        name.into(),
+                        seg_span,
+                        IndexHint::default(),
+                    ));
                 }
                 Rule::index => {
                     let e = p
