@@ -8,8 +8,9 @@
 //! ```
 //!
 //! `render/<t>` is the harness's measure: an already-parsed template rendered
-//! against a fresh copy of a context converted once, the copy made outside the
-//! timed region (as every peer's adapter copies its context outside). The copy
+//! against a fresh copy of a context converted once, the copy made and freed
+//! outside the timed region (as every peer's adapter copies its context outside,
+//! and its garbage collector frees it outside). The copy
 //! is timed on its own (`copy/<t>`), and `render_from_json/<t>` converts the
 //! context JSON inside every render, as `Engine::render` does.
 
@@ -44,9 +45,9 @@ fn render(c: &mut Criterion) {
         let template = engine.parse(name, &text).expect("parses");
         let base = ctx.share();
         c.bench_function(&format!("render/{name}"), |b| {
-            b.iter_batched(
+            b.iter_batched_ref(
                 || base.fresh(),
-                |fresh| engine.render_shared(&template, &fresh).expect("renders"),
+                |fresh| engine.render_shared(&template, fresh).expect("renders"),
                 BatchSize::SmallInput,
             )
         });
@@ -65,16 +66,16 @@ fn tracing(c: &mut Criterion) {
     let base = ctx.share();
     let mut group = c.benchmark_group("tracing");
     group.bench_function("off", |b| {
-        b.iter_batched(
+        b.iter_batched_ref(
             || base.fresh(),
-            |fresh| engine.render_shared(&template, &fresh).expect("renders"),
+            |fresh| engine.render_shared(&template, fresh).expect("renders"),
             BatchSize::SmallInput,
         )
     });
     group.bench_function("on", |b| {
-        b.iter_batched(
+        b.iter_batched_ref(
             || base.fresh(),
-            |fresh| engine.render_shared_traced(&template, &fresh),
+            |fresh| engine.render_shared_traced(&template, fresh),
             BatchSize::SmallInput,
         )
     });
@@ -161,9 +162,9 @@ fn amplify(c: &mut Criterion) {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         group.bench_function(id, |b| {
-            b.iter_batched(
+            b.iter_batched_ref(
                 || base.fresh(),
-                |fresh| engine.render_shared(&template, &fresh).expect("renders"),
+                |fresh| engine.render_shared(&template, fresh).expect("renders"),
                 BatchSize::SmallInput,
             )
         });

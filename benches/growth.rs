@@ -49,9 +49,9 @@ fn filter_items(c: &mut Criterion) {
         let base = filter_context(n).share();
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("render", n), &n, |b, _| {
-            b.iter_batched(
+            b.iter_batched_ref(
                 || base.fresh(),
-                |fresh| engine.render_shared(&template, &fresh).expect("renders"),
+                |fresh| engine.render_shared(&template, fresh).expect("renders"),
                 BatchSize::LargeInput,
             )
         });
