@@ -317,6 +317,11 @@ const BAD_INPUTS: &[Row] = &[
         &["render", "t.vtl", "--timeout", "0.01"],
     ),
     // -- the other commands
+    row(
+        "check: larger than 64 KB",
+        &[("t.vtl", Repeat("x\n", 35_000))],
+        &["check", "t.vtl"],
+    ),
     row("check: missing file", &[], &["check", "nope.vtl"]),
     row("check: a directory", &[("dir", Dir)], &["check", "dir"]),
     row(

@@ -91,6 +91,12 @@ pub struct Lint {
 /// Every lint: the one place a lint is registered.
 pub static LINTS: &[Lint] = &[
     Lint {
+        name: "template-too-large",
+        severity: Severity::Error,
+        summary: "a template over AppSync's 64 KB limit (AppSync refuses to save it)",
+        check: CheckFn::Text(text::template_too_large),
+    },
+    Lint {
         name: "dollar-dollar",
         severity: Severity::Warning,
         summary: "`$$name`: a doubled `$` (other tools reject it; the first `$` is printed)",

@@ -1,8 +1,37 @@
 //! Lints that read the source text, so they also work on templates that do not
-//! parse: `$$`, unbalanced parentheses on directive lines, `#` comments.
+//! parse: size, `$$`, unbalanced parentheses on directive lines, `#` comments.
 
 use super::Finding;
 use crate::source::{Source, Span};
+
+/// AppSync's limit on the size of one mapping template.
+const APPSYNC_TEMPLATE_BYTES: usize = 64 * 1024;
+
+/// A template over AppSync's 64 KB limit: AppSync refuses to save the resolver.
+pub(super) fn template_too_large(src: &Source, out: &mut Vec<Finding>) {
+    let text = src.text();
+    if text.len() <= APPSYNC_TEMPLATE_BYTES {
+        return;
+    }
+    let start = (0..=APPSYNC_TEMPLATE_BYTES)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let end = (start + 1..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    out.push(
+        Finding::new(
+            Span::new(start, end),
+            format!(
+                "the template is {} bytes; AppSync refuses mapping templates over 64 KB \
+                 (65,536 bytes) and this byte is past the limit",
+                text.len()
+            ),
+        )
+        .help("split the work across pipeline functions: each has its own 64 KB"),
+    );
+}
 
 /// Directive keywords: `#word` followed by one of these is not a comment.
 const DIRECTIVES: &[&str] = &[
