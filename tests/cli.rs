@@ -376,6 +376,16 @@ const BAD_INPUTS: &[Row] = &[
         &[("empty", Dir)],
         &["test", "empty"],
     ),
+    row(
+        "test: --max-loop-iterations lower than the snapshot's loop",
+        &[
+            ("c/template.vtl", Text("#foreach($i in [1..5])$i #end")),
+            ("c/context.json", Text("{}")),
+            ("c/snapshots/c@context.snap", Text("---\nsource: vtl test\nexpression: template.vtl\ninput_file: context.json\n---\n{\n  \"output\": \"1 2 3 4 5 \",\n  \"jsonError\": \"trailing characters at line 1 column 3\"\n}\n")),
+        ],
+        &["test", "c", "--max-loop-iterations", "2"],
+    ),
+    row("test: --timeout=-1", &[], &["test", "--timeout=-1"]),
 ];
 
 /// A fresh scratch folder for one row of one test (tests run in parallel).

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::render::LimitOptions;
 use super::{color_stdout, EXIT_USAGE};
 use crate::harness::{self, snapshot::write_atomic, RunOptions, RunSummary, Status};
 
@@ -51,6 +52,8 @@ pub(crate) struct TestArgs {
     /// Worker threads [default: one per core].
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
+    #[command(flatten)]
+    limits: LimitOptions,
 }
 
 struct Paint {
@@ -77,6 +80,13 @@ impl Paint {
 }
 
 pub(crate) fn run(args: TestArgs) -> i32 {
+    let limits = match args.limits.limits() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -94,6 +104,7 @@ pub(crate) fn run(args: TestArgs) -> i32 {
         coverage: args.coverage || args.lcov.is_some(),
         jobs: args.jobs,
         filter: args.filter.clone(),
+        limits,
     };
     let show_progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = |done: usize, total: usize| {

@@ -32,7 +32,7 @@ use crate::context::RequestContext;
 use crate::identity::Caller;
 use crate::outcome::AuthType;
 use crate::parse::Template;
-use crate::{Engine, Error};
+use crate::{Engine, Error, Limits};
 
 /// The template file a case folder uses when `case.json` names none.
 pub const TEMPLATE_FILE: &str = "template.vtl";
@@ -297,6 +297,11 @@ fn json_error(path: &Path, e: &serde_json::Error) -> CaseError {
 impl Case {
     /// Loads a case folder: settings, templates (parsed once) and contexts.
     pub fn load(dir: &Path) -> Result<Case, CaseError> {
+        Case::load_with(dir, &Limits::default())
+    }
+
+    /// [`Case::load`] with the engine's limits (`vtl test --max-*`/`--timeout`).
+    pub fn load_with(dir: &Path, limits: &Limits) -> Result<Case, CaseError> {
         let name = dir
             .canonicalize()
             .ok()
@@ -311,7 +316,9 @@ impl Case {
             CaseSettings::default()
         };
         let bad = |msg: String| CaseError(format!("{}: {msg}", case_file.display()));
-        let mut engine = Engine::new().with_seed(settings.seed.unwrap_or(0));
+        let mut engine = Engine::new()
+            .with_seed(settings.seed.unwrap_or(0))
+            .with_limits(limits.clone());
         if let Some(now) = &settings.now {
             engine = engine.with_now(now).map_err(|e| bad(format!("now: {e}")))?;
         }

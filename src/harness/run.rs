@@ -14,6 +14,7 @@ use super::coverage::Coverage;
 use super::discover::discover;
 use super::report::CaseReport;
 use super::snapshot::{self, Snapshot, Verdict};
+use crate::Limits;
 
 /// How to run.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +27,8 @@ pub struct RunOptions {
     pub jobs: Option<usize>,
     /// Run only tests whose `<case>@<test>` name contains this.
     pub filter: Option<String>,
+    /// The engine's limits for every test.
+    pub limits: Limits,
 }
 
 /// How a test ended.
@@ -292,7 +295,7 @@ pub fn run_case(
     options: &RunOptions,
     mut coverage: Option<&mut Coverage>,
 ) -> Vec<TestResult> {
-    let case = match Case::load(dir) {
+    let case = match Case::load_with(dir, &options.limits) {
         Ok(c) => c,
         Err(e) => return vec![TestResult::error(dir, e.0)],
     };
