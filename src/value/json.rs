@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
 
@@ -95,7 +94,7 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
 /// assert_eq!(to_json_string(&v), r#"[2.0,"a\"b",null]"#);
 /// ```
 pub fn to_json_string(v: &Value) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(128);
     write_json(v, &mut out, 0, None);
     out
 }
@@ -125,7 +124,7 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => {
-            let _ = write!(out, "{i}");
+            out.push_str(itoa::Buffer::new().format(*i));
         }
         Value::Float(f) => {
             if f.is_finite() {

@@ -156,7 +156,7 @@ impl Value {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Int(i) => {
-                let _ = write!(out, "{i}");
+                out.push_str(itoa::Buffer::new().format(*i));
             }
             Value::Float(f) => out.push_str(&format_double(*f)),
             Value::Str(s) => out.push_str(s),
