@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-
 use rustc_hash::FxHashMap;
 
 use super::{format_double, Map, Value, MAX_DEPTH};
