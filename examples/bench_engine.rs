@@ -18,7 +18,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use appsync_vtl::{AuthType, Engine, RequestContext, SharedContext};
+use appsync_vtl::{AuthType, Engine, RequestContext, SharedContext, Template};
 use sha2::{Digest, Sha256};
 
 fn stats(mut samples: Vec<f64>) -> serde_json::Value {
@@ -44,6 +44,38 @@ fn timed<I, O>(n: usize, mut setup: impl FnMut() -> I, mut run: impl FnMut(I) ->
             us
         })
         .collect()
+}
+
+/// Cold mode: one render, its output on stdout, as `vtl render` does it (no copy
+/// of the context; the values are left to the OS at exit).
+fn cold(engine: &Engine, template: Template, json: serde_json::Value, name: &str) -> ExitCode {
+    let ctx = match RequestContext::from_json(json) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = engine.render(&template, &ctx);
+    let code = match &result {
+        Ok(o) => match (&o.raised, o.evaluation_result()) {
+            (None, Some(out)) => {
+                print!("{out}");
+                ExitCode::SUCCESS
+            }
+            (Some(e), _) => {
+                eprintln!("{} ({})", e.message, e.error_type.as_deref().unwrap_or(""));
+                ExitCode::from(1)
+            }
+            _ => ExitCode::SUCCESS,
+        },
+        Err(e) => {
+            eprintln!("{e:#}");
+            ExitCode::from(1)
+        }
+    };
+    std::mem::forget((ctx, template, result));
+    code
 }
 
 fn main() -> ExitCode {
@@ -75,7 +107,17 @@ fn main() -> ExitCode {
     if let Some(a) = auth {
         engine = engine.with_auth_type(a);
     }
-    let ctx = match RequestContext::from_json(json.clone()) {
+    let template = match engine.parse(&args[1], &text) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return ExitCode::from(1);
+        }
+    };
+    if iterations == 0 {
+        return cold(&engine, template, json, &args[2]);
+    }
+    let ctx = match RequestContext::from_json(json) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{}: {e}", args[2]);
@@ -88,32 +130,6 @@ fn main() -> ExitCode {
             .render_shared(template, &base.fresh())
             .map_err(|e| format!("{e:#}"))
     };
-    let template = match engine.parse(&args[1], &text) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{e:#}");
-            return ExitCode::from(1);
-        }
-    };
-    if iterations == 0 {
-        return match render(&engine, &template) {
-            Ok(o) => match (&o.raised, o.evaluation_result()) {
-                (None, Some(out)) => {
-                    print!("{out}");
-                    ExitCode::SUCCESS
-                }
-                (Some(e), _) => {
-                    eprintln!("{} ({})", e.message, e.error_type.as_deref().unwrap_or(""));
-                    ExitCode::from(1)
-                }
-                _ => ExitCode::SUCCESS,
-            },
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::from(1)
-            }
-        };
-    }
     let warmup = (iterations / 5).max(20);
     for _ in 0..warmup {
         let _ = engine.parse(&args[1], &text);
