@@ -129,6 +129,12 @@ pub static LINTS: &[Lint] = &[
         check: CheckFn::Tree(tree::unknown_util),
     },
     Lint {
+        name: "util-not-called",
+        severity: Severity::Error,
+        summary: "a `$util` function named without a call (`$util.toJson $x`, or arguments that do not parse)",
+        check: CheckFn::Tree(tree::util_not_called),
+    },
+    Lint {
         name: "util-arity",
         severity: Severity::Error,
         summary: "a `$util` function called with the wrong number of arguments",

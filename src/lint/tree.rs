@@ -175,6 +175,8 @@ pub(super) fn undefined_reference(t: &Template, out: &mut Vec<Finding>) {
 enum UtilUse<'t> {
     Call(&'static Namespace, &'t str, &'t [Expr], Span),
     Unknown(&'static Namespace, &'t str, Span),
+    /// A function named without a call: `$util.toJson $x`.
+    NotCalled(&'static Namespace, &'t str, Span),
 }
 
 fn util_use(r: &Reference) -> Option<UtilUse<'_>> {
@@ -187,7 +189,9 @@ fn util_use(r: &Reference) -> Option<UtilUse<'_>> {
         match seg {
             Segment::Property(name, span, _) => match ns.child(name) {
                 Some(child) => ns = child,
-                None if ns.function(name).is_some() => return None,
+                None if ns.function(name).is_some() => {
+                    return Some(UtilUse::NotCalled(ns, name, *span))
+                }
                 None => return Some(UtilUse::Unknown(ns, name, *span)),
             },
             Segment::Method(name, args, span) => {
@@ -224,6 +228,28 @@ pub(super) fn unknown_util(t: &Template, out: &mut Vec<Finding>) {
                     hint.trim_start_matches("; ").to_string()
                 });
                 out.push(f);
+            }
+        }
+    });
+}
+
+/// `util-not-called`
+pub(super) fn util_not_called(t: &Template, out: &mut Vec<Finding>) {
+    walk(t, &mut |item| {
+        if let Item::Ref(r, _) = item {
+            if let Some(UtilUse::NotCalled(ns, name, span)) = util_use(r) {
+                let path = format!("{}{}.{name}", util_root(ns), ns.display_path());
+                let signature = ns.function(name).map_or("", |f| f.signature);
+                out.push(
+                    Finding::new(
+                        span,
+                        format!("`{path}` is a function but is not called here"),
+                    )
+                    .help(format!(
+                        "write `{signature}`; if a `(` follows on the line, its arguments do not \
+                         parse (look for an unclosed `(` or quote)"
+                    )),
+                );
             }
         }
     });
