@@ -371,6 +371,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         .into()
     }
 
+    #[inline]
     fn write(&mut self, s: &str) -> Exec<()> {
         self.out.push_str(s);
         if self.out.len() > self.limits.output_bytes {
@@ -817,7 +818,19 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     // -- references -------------------------------------------------------------
 
     /// Looks up a root name: macro parameter, variable, or a built-in root.
+    #[inline]
     fn root(&mut self, name: &str, slot: Slot) -> Exec<Value> {
+        // Outside macros, a variable that is set is the common case.
+        if self.frame == 0 {
+            if let Some(v) = &self.vars[slot as usize] {
+                return Ok(v.clone());
+            }
+        }
+        self.root_slow(name, slot)
+    }
+
+    #[inline(never)]
+    fn root_slow(&mut self, name: &str, slot: Slot) -> Exec<Value> {
         if self.frame > 0 {
             if let Some(arg) = self.frames[self.frame - 1].params.get(name).cloned() {
                 return match arg {
@@ -1059,15 +1072,20 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         self.deeper(|this| this.expr_inner(e))
     }
 
+    #[inline]
+    fn constant(&mut self, lit: &'t Literal) -> Value {
+        match lit {
+            Literal::Null => Value::Null,
+            Literal::Bool(b) => Value::Bool(*b),
+            Literal::Int(i) => Value::Int(*i),
+            Literal::Float(f) => Value::Float(*f),
+            Literal::Str(s) => Value::Str(self.literal(s)),
+        }
+    }
+
     fn expr_inner(&mut self, e: &'t Expr) -> Exec<Value> {
         match e {
-            Expr::Literal(lit, _) => Ok(match lit {
-                Literal::Null => Value::Null,
-                Literal::Bool(b) => Value::Bool(*b),
-                Literal::Int(i) => Value::Int(*i),
-                Literal::Float(f) => Value::Float(*f),
-                Literal::Str(s) => Value::Str(self.literal(s)),
-            }),
+            Expr::Literal(lit, _) => Ok(self.constant(lit)),
             Expr::Interpolated(block, span) => {
                 let saved = std::mem::take(&mut self.out);
                 let result = self.block(block);
@@ -1168,6 +1186,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     }
 
     /// The value of a string literal, made once per render.
+    #[inline]
     fn literal(&mut self, text: &'t str) -> Rc<str> {
         // Two literals at one address are one literal (or both empty).
         self.literals
