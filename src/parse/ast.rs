@@ -15,11 +15,18 @@ pub struct Template {
     pub macros: Vec<Arc<Macro>>,
 }
 
+/// Two templates are equal when their trees and macros are (the sources may differ).
+impl PartialEq for Template {
+    fn eq(&self, other: &Template) -> bool {
+        self.body == other.body && self.macros == other.macros
+    }
+}
+
 /// A sequence of nodes.
 pub type Block = Vec<Node>;
 
 /// A template node.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// Text printed as it is.
     Text(Box<str>),
@@ -86,7 +93,7 @@ impl Node {
 }
 
 /// `#set`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Set {
     /// What is assigned.
     pub target: Reference,
@@ -97,7 +104,7 @@ pub struct Set {
 }
 
 /// `#if` with its branches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct If {
     /// `#if` and each `#elseif`, in order.
     pub branches: Vec<Branch>,
@@ -108,7 +115,7 @@ pub struct If {
 }
 
 /// One conditional branch.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Branch {
     /// The condition.
     pub condition: Expr,
@@ -119,7 +126,7 @@ pub struct Branch {
 }
 
 /// `#foreach`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Foreach {
     /// The loop variable's name.
     pub var: Box<str>,
@@ -132,7 +139,7 @@ pub struct Foreach {
 }
 
 /// `#macro(name $a $b)` ... `#end`
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Macro {
     /// Its name.
     pub name: Box<str>,
@@ -145,7 +152,7 @@ pub struct Macro {
 }
 
 /// `#name(args)`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MacroCall {
     /// The macro's name.
     pub name: Box<str>,
@@ -156,7 +163,7 @@ pub struct MacroCall {
 }
 
 /// A reference: `$root.segment...`, as written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     /// The variable name.
     pub root: Box<str>,
@@ -169,7 +176,7 @@ pub struct Reference {
 }
 
 /// One step of a reference.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
     /// `.name`
     Property(Box<str>, Span),
@@ -189,7 +196,7 @@ impl Segment {
 }
 
 /// An expression.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// A constant.
     Literal(Literal, Span),

@@ -1,0 +1,1213 @@
+//! The fast path: a hand-written, single-pass recursive-descent parser for
+//! well-formed templates.
+//!
+//! It builds exactly the [`Template`] that `build.rs` builds from
+//! `grammar/vtl.pest` (the same nodes, spans, merged text, whitespace gobbling
+//! and literal values), without pest and without a token list. It gives up
+//! (`None`) on anything it is not sure of: every input that is not well formed,
+//! and the few well-formed ones where pest backtracks out of a construct that
+//! had started (`$a.b(` without a closing `)`, `#name(` with arguments that do
+//! not parse, ...). Then the pest path runs: it stays the specification and the
+//! only source of diagnostics. `tests/parse_equivalence.rs` and the fuzz target
+//! `fuzz/fuzz_targets/parse_differential.rs` hold the two paths equal.
+//!
+//! The comments name the grammar rules each function follows.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use memchr::{memchr, memchr2, memchr3, memchr3_iter, memchr_iter, memmem};
+
+use super::ast::*;
+use super::build::{is_blank, nesting_too_deep, number_literal, MAX_NESTING};
+use crate::source::{Source, Span};
+
+/// Deepest nesting of blocks and expressions followed here: half the
+/// specification's limit, so that its error always comes from `build.rs`.
+const MAX_DEPTH: usize = MAX_NESTING / 2;
+/// Most prefix operators in a row (`!!!$a`).
+const MAX_PREFIXES: usize = 8;
+/// Most operators and operands in one expression (the specification allows
+/// `MAX_NESTING * 4`).
+const MAX_TERMS: usize = MAX_NESTING * 2;
+
+/// Parses a well-formed template; `None` when the pest path must decide.
+pub(super) fn parse(source: &Arc<Source>) -> Option<Template> {
+    let text = source.text();
+    if may_nest_too_deep(text) && nesting_too_deep(text).is_some() {
+        return None;
+    }
+    let mut parser = Parser::new(text, 0, 0);
+    let body = parser.template()?;
+    Some(Template {
+        source: source.clone(),
+        body,
+        macros: parser.macros,
+    })
+}
+
+/// Whether `nesting_too_deep` could object: only when there are more opening
+/// brackets, or more `#`, than its limits (counted quickly).
+fn may_nest_too_deep(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr3_iter(b'(', b'[', b'{', bytes).count() > MAX_NESTING
+        || memchr_iter(b'#', bytes).count() > MAX_NESTING * 4
+}
+
+/// `ident_char`: ASCII letters, digits and `_`.
+fn is_ident_char(b: Option<&u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
+/// The first character of an `identifier`.
+fn is_ident_start(b: Option<&u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+}
+
+/// Directive keywords, in the grammar's order of attempts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keyword {
+    Set,
+    If,
+    ElseIf,
+    Else,
+    End,
+    Foreach,
+    Break,
+    Stop,
+    Return,
+    Macro,
+    Define,
+}
+
+/// Each keyword: its word, and whether it must be followed by `[ \t]*(` (the
+/// others, written without braces, must not be followed by an `ident_char`).
+const KEYWORDS: [(&[u8], Keyword, bool); 11] = [
+    (b"set", Keyword::Set, true),
+    (b"if", Keyword::If, true),
+    (b"elseif", Keyword::ElseIf, true),
+    (b"else", Keyword::Else, false),
+    (b"end", Keyword::End, false),
+    (b"foreach", Keyword::Foreach, true),
+    (b"break", Keyword::Break, false),
+    (b"stop", Keyword::Stop, false),
+    (b"return", Keyword::Return, false),
+    (b"macro", Keyword::Macro, true),
+    (b"define", Keyword::Define, true),
+];
+
+/// `block_word`: names that are never macro calls.
+const BLOCK_WORDS: [&[u8]; 11] = [
+    b"set", b"if", b"elseif", b"else", b"end", b"foreach", b"break", b"stop", b"return", b"macro",
+    b"define",
+];
+
+/// `directive_word`, in order: what a backslash escapes.
+const DIRECTIVE_WORDS: [&[u8]; 14] = [
+    b"set",
+    b"if",
+    b"elseif",
+    b"else",
+    b"end",
+    b"foreach",
+    b"break",
+    b"stop",
+    b"return",
+    b"macro",
+    b"define",
+    b"include",
+    b"parse",
+    b"evaluate",
+];
+
+/// How a block ended.
+enum Close {
+    /// The end of the text.
+    Eof,
+    /// `#end`.
+    End,
+    /// `#else`, with its head.
+    Else(Span),
+    /// `#elseif(condition)`, with its head.
+    ElseIf(Expr, Span),
+}
+
+/// The nodes of a block being built, with the text run not yet pushed (runs
+/// are merged as they come, as `merge_text` would merge them afterwards).
+#[derive(Default)]
+struct Out {
+    nodes: Vec<Node>,
+    run: Run,
+}
+
+/// Consecutive text tokens: a slice of the text while they are contiguous in it.
+#[derive(Default)]
+struct Run {
+    start: usize,
+    end: usize,
+    owned: Option<String>,
+    tokens: usize,
+}
+
+impl Out {
+    /// Appends the text token `text[start..end]`.
+    fn push_slice(&mut self, text: &str, start: usize, end: usize) {
+        let run = &mut self.run;
+        if run.tokens == 0 {
+            (run.start, run.end) = (start, end);
+        } else if let Some(s) = &mut run.owned {
+            s.push_str(&text[start..end]);
+        } else if run.end == start {
+            run.end = end;
+        } else {
+            let mut s = String::with_capacity(run.end - run.start + end - start);
+            s.push_str(&text[run.start..run.end]);
+            s.push_str(&text[start..end]);
+            run.owned = Some(s);
+        }
+        run.tokens += 1;
+    }
+
+    /// Appends a text token that is not a slice of the text.
+    fn push_owned(&mut self, text: &str, token: &str) {
+        let run = &mut self.run;
+        match &mut run.owned {
+            Some(s) if run.tokens > 0 => s.push_str(token),
+            _ => {
+                let mut s = String::new();
+                if run.tokens > 0 {
+                    s.push_str(&text[run.start..run.end]);
+                }
+                s.push_str(token);
+                run.owned = Some(s);
+            }
+        }
+        run.tokens += 1;
+    }
+
+    /// Removes the last text token (`len` bytes): a `#set` eats the blank text before it.
+    fn pop_token(&mut self, len: usize) {
+        let run = &mut self.run;
+        run.tokens -= 1;
+        if run.tokens == 0 {
+            run.owned = None;
+        } else if let Some(s) = &mut run.owned {
+            s.truncate(s.len() - len);
+        } else {
+            run.end -= len;
+        }
+    }
+
+    /// Ends the text run, if any, with a text node.
+    fn flush(&mut self, text: &str) {
+        if self.run.tokens > 0 {
+            self.run.tokens = 0;
+            let merged = match self.run.owned.take() {
+                Some(s) => s.into_boxed_str(),
+                None => text[self.run.start..self.run.end].into(),
+            };
+            self.nodes.push(Node::Text(merged));
+        }
+    }
+
+    fn push(&mut self, text: &str, node: Node) {
+        self.flush(text);
+        self.nodes.push(node);
+    }
+
+    fn finish(mut self, text: &str) -> Block {
+        self.flush(text);
+        self.nodes
+    }
+}
+
+/// Parses one text: a template, or the body of a double-quoted string at `base`.
+struct Parser<'t> {
+    text: &'t str,
+    b: &'t [u8],
+    pos: usize,
+    /// Added to every span (where a string's body starts in the template).
+    base: usize,
+    /// Blocks and expressions open, as `build.rs` counts them.
+    depth: usize,
+    /// Operators and operands in the expression being parsed.
+    terms: usize,
+    /// The last item was a text token of spaces and tabs, `blank_len` bytes long.
+    last_blank: bool,
+    blank_len: usize,
+    macros: Vec<Arc<Macro>>,
+}
+
+impl<'t> Parser<'t> {
+    fn new(text: &'t str, base: usize, depth: usize) -> Parser<'t> {
+        Parser {
+            text,
+            b: text.as_bytes(),
+            pos: 0,
+            base,
+            depth,
+            terms: 0,
+            last_blank: false,
+            blank_len: 0,
+            macros: Vec::new(),
+        }
+    }
+
+    // -- bytes ------------------------------------------------------------------
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn at(&self, i: usize) -> Option<&u8> {
+        self.b.get(i)
+    }
+
+    fn starts(&self, at: usize, s: &[u8]) -> bool {
+        self.b.get(at..).is_some_and(|rest| rest.starts_with(s))
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        let hit = self.peek() == Some(c);
+        self.pos += usize::from(hit);
+        hit
+    }
+
+    fn expect(&mut self, c: u8) -> Option<()> {
+        self.eat(c).then_some(())
+    }
+
+    /// `ws` and implicit `WHITESPACE`.
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            self.pos += 1;
+        }
+    }
+
+    /// `(" " | "\t")*`
+    fn skip_blank(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    /// Whether `[ \t]*(` follows `at`.
+    fn paren_follows(&self, at: usize) -> bool {
+        let mut i = at;
+        while matches!(self.at(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        self.at(i) == Some(&b'(')
+    }
+
+    /// `NEWLINE?`; whether there was one.
+    fn newline(&mut self) -> bool {
+        match self.peek() {
+            Some(b'\n') => self.pos += 1,
+            Some(b'\r') => self.pos += 1 + usize::from(self.at(self.pos + 1) == Some(&b'\n')),
+            _ => return false,
+        }
+        true
+    }
+
+    /// `eol?`: spaces or tabs and one line break.
+    fn eol(&mut self) {
+        let save = self.pos;
+        self.skip_blank();
+        if !self.newline() {
+            self.pos = save;
+        }
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.base + start, self.base + end)
+    }
+
+    /// The length of the `identifier` at `at` (0 if none).
+    fn ident_len(&self, at: usize) -> usize {
+        if !is_ident_start(self.at(at)) {
+            return 0;
+        }
+        let rest = &self.b[at + 1..];
+        1 + rest
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'))
+            .unwrap_or(rest.len())
+    }
+
+    /// An `identifier` at the cursor, moved past it.
+    fn identifier(&mut self) -> Option<&'t str> {
+        let len = self.ident_len(self.pos);
+        if len == 0 {
+            return None;
+        }
+        let name = &self.text[self.pos..self.pos + len];
+        self.pos += len;
+        Some(name)
+    }
+
+    // -- items ------------------------------------------------------------------
+
+    /// `template` / `string_template`: items up to the end, every block closed.
+    fn template(&mut self) -> Option<Block> {
+        match self.block()? {
+            (body, Close::Eof) => Some(body),
+            _ => None,
+        }
+    }
+
+    /// Items up to the `#end`, `#else` or `#elseif` that closes the block.
+    fn block(&mut self) -> Option<(Block, Close)> {
+        let mut out = Out::default();
+        loop {
+            let after_blank = std::mem::replace(&mut self.last_blank, false);
+            let Some(c) = self.peek() else {
+                return Some((out.finish(self.text), Close::Eof));
+            };
+            match c {
+                b'$' => self.dollar(&mut out)?,
+                b'\\' => self.backslash(&mut out)?,
+                b'#' => {
+                    if let Some(close) = self.hash(&mut out, after_blank)? {
+                        return Some((out.finish(self.text), close));
+                    }
+                }
+                _ => self.text_token(&mut out),
+            }
+        }
+    }
+
+    /// `text`: everything up to the next `$`, `#` or `\`.
+    fn text_token(&mut self, out: &mut Out) {
+        let start = self.pos;
+        let end = memchr3(b'$', b'#', b'\\', &self.b[start..]).map_or(self.b.len(), |i| start + i);
+        self.pos = end;
+        out.push_slice(self.text, start, end);
+        if is_blank(&self.text[start..end]) {
+            self.last_blank = true;
+            self.blank_len = end - start;
+        }
+    }
+
+    /// `reference | unclosed_reference | lone` at `$`.
+    fn dollar(&mut self, out: &mut Out) -> Option<()> {
+        let start = self.pos;
+        if self.at_reference(start) {
+            let reference = self.reference()?;
+            out.push(self.text, Node::Ref(Box::new(reference)));
+        } else {
+            // `lone`: `$!` prints as `$`.
+            self.pos += if self.at(start + 1) == Some(&b'!') {
+                2
+            } else {
+                1
+            };
+            out.push_slice(self.text, start, start + 1);
+        }
+        Some(())
+    }
+
+    /// `escaped_directive | directive_backslashes | escaped_reference | lone` at `\`.
+    fn backslash(&mut self, out: &mut Out) -> Option<()> {
+        let start = self.pos;
+        let n = self.b[start..].iter().take_while(|&&b| b == b'\\').count();
+        let after = start + n;
+        let word = match self.at(after) {
+            Some(b'#') => self.directive_word_len(after),
+            _ => None,
+        };
+        match self.at(after) {
+            Some(b'#') if word.is_some() => {
+                let len = word.unwrap_or(0);
+                if n % 2 == 1 {
+                    // `escaped_directive`: half the backslashes, then the keyword as text.
+                    let mut s = "\\".repeat(n / 2);
+                    s.push_str(&self.text[after..after + len]);
+                    out.push_owned(self.text, &s);
+                    self.pos = after + len;
+                } else {
+                    // `directive_backslashes`: half are printed, the directive runs.
+                    out.push_slice(self.text, start, start + n / 2);
+                    self.pos = after;
+                }
+            }
+            Some(b'$') if self.at_reference(after) => {
+                self.pos = after;
+                let reference = self.reference()?;
+                out.push(
+                    self.text,
+                    Node::EscapedRef {
+                        backslashes: n as u32,
+                        reference: Box::new(reference),
+                    },
+                );
+            }
+            _ => {
+                // Each backslash is a `lone`.
+                out.push_slice(self.text, start, after);
+                self.pos = after;
+            }
+        }
+        Some(())
+    }
+
+    /// The length of `#` + (`{directive_word}` | `directive_word !ident_char`) at `at`.
+    fn directive_word_len(&self, at: usize) -> Option<usize> {
+        let braced = self.at(at + 1) == Some(&b'{');
+        let word_at = at + 1 + usize::from(braced);
+        let word = DIRECTIVE_WORDS.iter().find(|w| self.starts(word_at, w))?;
+        let end = word_at + word.len();
+        if braced {
+            (self.at(end) == Some(&b'}')).then_some(end + 1 - at)
+        } else {
+            (!is_ident_char(self.at(end))).then_some(end - at)
+        }
+    }
+
+    /// Everything that starts with `#`; `Some(Some(close))` ends the block.
+    fn hash(&mut self, out: &mut Out, after_blank: bool) -> Option<Option<Close>> {
+        let start = self.pos;
+        match self.at(start + 1) {
+            Some(b'#') => {
+                // `comment_line`, with its line break.
+                let end =
+                    memchr2(b'\n', b'\r', &self.b[start..]).map_or(self.b.len(), |i| start + i);
+                self.pos = end;
+                self.newline();
+                return Some(None);
+            }
+            Some(b'*') => {
+                // `comment_block`; `comment_unclosed` is an error.
+                let i = memmem::find(&self.b[start + 2..], b"*#")?;
+                self.pos = start + 2 + i + 2;
+                return Some(None);
+            }
+            Some(b'[') if self.starts(start + 1, b"[[") => {
+                // `unparsed`; `unparsed_unclosed` is an error.
+                let i = memmem::find(&self.b[start + 3..], b"]]#")?;
+                out.push_slice(self.text, start + 3, start + 3 + i);
+                self.pos = start + 3 + i + 3;
+                return Some(None);
+            }
+            _ => {}
+        }
+        let Some((keyword, end)) = self.keyword(start) else {
+            self.macro_call(out, start)?;
+            return Some(None);
+        };
+        self.pos = end;
+        match keyword {
+            Keyword::Set => self.set(out, start, after_blank)?,
+            Keyword::If => self.if_block(out, start)?,
+            Keyword::ElseIf => {
+                let (condition, span) = self.condition(start)?;
+                return Some(Some(Close::ElseIf(condition, span)));
+            }
+            Keyword::Else => {
+                let span = self.span(start, self.pos);
+                self.eol();
+                return Some(Some(Close::Else(span)));
+            }
+            Keyword::End => {
+                self.eol();
+                return Some(Some(Close::End));
+            }
+            Keyword::Foreach => self.foreach(out, start)?,
+            // Without parentheses these eat no line break.
+            Keyword::Break => {
+                let target = if self.paren_follows(self.pos) {
+                    self.open_paren();
+                    let reference = self.reference_here()?;
+                    self.close_paren()?;
+                    Some(Box::new(reference))
+                } else {
+                    None
+                };
+                let span = self.head_end(start, target.is_some());
+                out.push(self.text, Node::Break { target, span });
+            }
+            Keyword::Stop => {
+                let paren = self.paren_follows(self.pos);
+                if paren {
+                    self.open_paren();
+                    self.close_paren()?;
+                }
+                let span = self.head_end(start, paren);
+                out.push(self.text, Node::Stop(span));
+            }
+            Keyword::Return => {
+                let paren = self.paren_follows(self.pos);
+                let mut value = None;
+                if paren {
+                    self.open_paren();
+                    if self.peek() != Some(b')') {
+                        value = Some(self.expr()?);
+                    }
+                    self.close_paren()?;
+                }
+                let span = self.head_end(start, paren);
+                out.push(self.text, Node::Return { value, span });
+            }
+            Keyword::Macro => self.macro_block(start)?,
+            Keyword::Define => self.define(out, start)?,
+        }
+        Some(None)
+    }
+
+    /// The directive keyword at `#` whose rule can match here, and where it ends.
+    /// Keywords of directives that need `(` count only when `[ \t]*(` follows.
+    fn keyword(&self, start: usize) -> Option<(Keyword, usize)> {
+        let braced = self.at(start + 1) == Some(&b'{');
+        let word_at = start + 1 + usize::from(braced);
+        let first = *self.at(word_at)?;
+        KEYWORDS.iter().find_map(|&(word, keyword, needs_paren)| {
+            if word[0] != first || !self.starts(word_at, word) {
+                return None;
+            }
+            let end = word_at + word.len();
+            let end = if braced {
+                (self.at(end) == Some(&b'}')).then_some(end + 1)?
+            } else if !needs_paren && is_ident_char(self.at(end)) {
+                return None;
+            } else {
+                end
+            };
+            (!needs_paren || self.paren_follows(end)).then_some((keyword, end))
+        })
+    }
+
+    /// `[ \t]* "(" ~ ws` (known to be there).
+    fn open_paren(&mut self) {
+        self.skip_blank();
+        self.pos += 1;
+        self.skip_ws();
+    }
+
+    /// `ws ~ ")"`.
+    fn close_paren(&mut self) -> Option<()> {
+        self.skip_ws();
+        self.expect(b')')
+    }
+
+    /// The head's span (from `start` to the cursor), then `eol?` if `eats_eol`.
+    fn head_end(&mut self, start: usize, eats_eol: bool) -> Span {
+        let span = self.span(start, self.pos);
+        if eats_eol {
+            self.eol();
+        }
+        span
+    }
+
+    /// A block directive's depth, as `build.rs` counts it.
+    fn open(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// A block up to its `#end`.
+    fn body(&mut self) -> Option<Block> {
+        match self.block()? {
+            (body, Close::End) => {
+                self.depth -= 1;
+                Some(body)
+            }
+            _ => None,
+        }
+    }
+
+    /// `set_directive`
+    fn set(&mut self, out: &mut Out, start: usize, after_blank: bool) -> Option<()> {
+        self.open_paren();
+        let target = self.reference_here()?;
+        if matches!(target.segments.last(), Some(Segment::Method(..))) {
+            return None;
+        }
+        self.skip_ws();
+        self.expect(b'=')?;
+        self.skip_ws();
+        let value = self.expr()?;
+        self.close_paren()?;
+        let span = self.head_end(start, true);
+        if after_blank {
+            out.pop_token(self.blank_len);
+        }
+        out.push(
+            self.text,
+            Node::Set(Box::new(Set {
+                target,
+                value,
+                span,
+            })),
+        );
+        Some(())
+    }
+
+    /// `( condition )` of `#if` and `#elseif`, and the head's span.
+    fn condition(&mut self, start: usize) -> Option<(Expr, Span)> {
+        self.open_paren();
+        let condition = self.expr()?;
+        self.close_paren()?;
+        Some((condition, self.head_end(start, true)))
+    }
+
+    /// `if_directive` up to its `#end`.
+    fn if_block(&mut self, out: &mut Out, start: usize) -> Option<()> {
+        let (condition, span) = self.condition(start)?;
+        self.open()?;
+        let mut node = If {
+            branches: vec![Branch {
+                condition,
+                body: Vec::new(),
+                span,
+            }],
+            otherwise: None,
+            else_span: None,
+        };
+        loop {
+            let (body, close) = self.block()?;
+            node.branches.last_mut()?.body = body;
+            match close {
+                Close::ElseIf(condition, span) => node.branches.push(Branch {
+                    condition,
+                    body: Vec::new(),
+                    span,
+                }),
+                Close::Else(span) => {
+                    node.otherwise = Some(self.body()?);
+                    node.else_span = Some(span);
+                    break;
+                }
+                Close::End => {
+                    self.depth -= 1;
+                    break;
+                }
+                Close::Eof => return None,
+            }
+        }
+        out.push(self.text, Node::If(Box::new(node)));
+        Some(())
+    }
+
+    /// `loop_variable`: `$name` or `${name}`.
+    fn loop_variable(&mut self) -> Option<Box<str>> {
+        self.expect(b'$')?;
+        let braced = self.eat(b'{');
+        let name = self.identifier()?;
+        if braced {
+            self.expect(b'}')?;
+        }
+        Some(name.into())
+    }
+
+    /// `foreach_directive` up to its `#end`.
+    fn foreach(&mut self, out: &mut Out, start: usize) -> Option<()> {
+        self.open_paren();
+        let var = self.loop_variable()?;
+        self.skip_ws();
+        if !self.starts(self.pos, b"in")
+            || !matches!(
+                self.at(self.pos + 2),
+                Some(b'$' | b'[' | b'{' | b'(' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'')
+            )
+        {
+            return None;
+        }
+        self.pos += 2;
+        self.skip_ws();
+        let iterable = self.expr()?;
+        self.close_paren()?;
+        let span = self.head_end(start, true);
+        self.open()?;
+        let body = self.body()?;
+        out.push(
+            self.text,
+            Node::Foreach(Box::new(Foreach {
+                var,
+                iterable,
+                body,
+                span,
+            })),
+        );
+        Some(())
+    }
+
+    /// `macro_directive` up to its `#end` (registered, not a node).
+    fn macro_block(&mut self, start: usize) -> Option<()> {
+        self.open_paren();
+        let name: Box<str> = self.identifier()?.into();
+        let mut params = Vec::new();
+        loop {
+            // `(ws ~ ","? ~ ws ~ macro_parameter)*`
+            let save = self.pos;
+            self.skip_ws();
+            self.eat(b',');
+            self.skip_ws();
+            if self.peek() != Some(b'$') {
+                self.pos = save;
+                break;
+            }
+            params.push(self.loop_variable()?);
+        }
+        self.close_paren()?;
+        let span = self.head_end(start, true);
+        self.open()?;
+        let body = self.body()?;
+        self.macros.push(Arc::new(Macro {
+            name,
+            params,
+            body,
+            span,
+        }));
+        Some(())
+    }
+
+    /// `define_directive` up to its `#end`.
+    fn define(&mut self, out: &mut Out, start: usize) -> Option<()> {
+        self.open_paren();
+        let name = self.loop_variable()?;
+        self.close_paren()?;
+        let span = self.head_end(start, true);
+        self.open()?;
+        let body = self.body()?;
+        out.push(
+            self.text,
+            Node::Define {
+                name,
+                body: Arc::new(body),
+                span,
+            },
+        );
+        Some(())
+    }
+
+    /// `macro_call`, or a `lone` `#` when none starts here.
+    fn macro_call(&mut self, out: &mut Out, start: usize) -> Option<()> {
+        let braced = self.at(start + 1) == Some(&b'{');
+        let name_at = start + 1 + usize::from(braced);
+        let len = self.ident_len(name_at);
+        let name_end = name_at + len;
+        // `{name}` needs its closing brace.
+        let end = name_end + usize::from(braced);
+        let is_call = len > 0
+            && !BLOCK_WORDS.contains(&&self.b[name_at..name_end])
+            && (!braced || self.at(name_end) == Some(&b'}'))
+            && self.paren_follows(end);
+        if !is_call {
+            out.push_slice(self.text, start, start + 1);
+            self.pos = start + 1;
+            return Some(());
+        }
+        let name: Box<str> = self.text[name_at..name_at + len].into();
+        self.pos = end;
+        self.open_paren();
+        // `macro_arguments`: expressions, commas optional.
+        let mut args = Vec::new();
+        if self.peek() != Some(b')') {
+            args.push(self.expr()?);
+            loop {
+                self.skip_ws();
+                if self.peek() == Some(b')') {
+                    break;
+                }
+                if self.eat(b',') {
+                    self.skip_ws();
+                }
+                args.push(self.expr()?);
+            }
+        }
+        self.close_paren()?;
+        let span = self.head_end(start, true);
+        out.push(
+            self.text,
+            Node::MacroCall(Box::new(MacroCall { name, args, span })),
+        );
+        Some(())
+    }
+
+    // -- references ---------------------------------------------------------------
+
+    /// Whether a `reference` starts at `at` (then it either parses or the
+    /// template has an error): `$`, `!`?, then a name or `{` and a name.
+    fn at_reference(&self, at: usize) -> bool {
+        let mut i = at + 1;
+        if self.at(i) == Some(&b'!') {
+            i += 1;
+        }
+        if self.at(i) == Some(&b'{') {
+            i += 1;
+        }
+        is_ident_start(self.at(i))
+    }
+
+    /// A `reference` that must be at the cursor.
+    fn reference_here(&mut self) -> Option<Reference> {
+        if self.peek() == Some(b'$') && self.at_reference(self.pos) {
+            self.reference()
+        } else {
+            None
+        }
+    }
+
+    /// `reference` (known to start at the cursor).
+    fn reference(&mut self) -> Option<Reference> {
+        let start = self.pos;
+        self.pos += 1;
+        let quiet = self.eat(b'!');
+        let braced = self.eat(b'{');
+        let root: Box<str> = self.identifier()?.into();
+        let mut segments = Vec::new();
+        loop {
+            let seg_start = self.pos;
+            match self.peek() {
+                Some(b'.') => {
+                    let len = self.ident_len(seg_start + 1);
+                    if len == 0 {
+                        break;
+                    }
+                    let name: Box<str> = self.text[seg_start + 1..seg_start + 1 + len].into();
+                    self.pos = seg_start + 1 + len;
+                    if self.eat(b'(') {
+                        // `method_call`: `(` ws arguments ws `)`.
+                        self.skip_ws();
+                        let mut args = Vec::new();
+                        if self.peek() != Some(b')') {
+                            args.push(self.expr()?);
+                            loop {
+                                self.skip_ws();
+                                if !self.eat(b',') {
+                                    break;
+                                }
+                                self.skip_ws();
+                                args.push(self.expr()?);
+                            }
+                        }
+                        self.close_paren()?;
+                        segments.push(Segment::Method(name, args, self.span(seg_start, self.pos)));
+                    } else {
+                        segments.push(Segment::Property(name, self.span(seg_start, self.pos)));
+                    }
+                }
+                Some(b'[') => {
+                    // `index`
+                    self.pos += 1;
+                    self.skip_ws();
+                    let index = self.expr()?;
+                    self.skip_ws();
+                    self.expect(b']')?;
+                    segments.push(Segment::Index(index, self.span(seg_start, self.pos)));
+                }
+                _ => break,
+            }
+        }
+        if braced {
+            self.expect(b'}')?;
+        }
+        Some(Reference {
+            root,
+            segments,
+            quiet,
+            span: self.span(start, self.pos),
+        })
+    }
+
+    // -- expressions --------------------------------------------------------------
+
+    /// `expr`, folded with the precedences of `build.rs`'s Pratt parser.
+    fn expr(&mut self) -> Option<Expr> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let terms = std::mem::replace(&mut self.terms, 0);
+        let expr = self.binary(0)?;
+        self.terms = terms;
+        self.depth -= 1;
+        Some(expr)
+    }
+
+    fn count_term(&mut self) -> Option<()> {
+        self.terms += 1;
+        (self.terms <= MAX_TERMS).then_some(())
+    }
+
+    /// Operands joined by operators binding at least as tightly as `min`.
+    fn binary(&mut self, min: u8) -> Option<Expr> {
+        let mut lhs = self.unary()?;
+        loop {
+            let save = self.pos;
+            self.skip_ws();
+            let Some((op, len)) = self.infix_op() else {
+                self.pos = save;
+                return Some(lhs);
+            };
+            let precedence = precedence(op);
+            if precedence < min {
+                self.pos = save;
+                return Some(lhs);
+            }
+            self.count_term()?;
+            self.pos += len;
+            self.skip_ws();
+            let rhs = self.binary(precedence + 1)?;
+            let span = lhs.span().to(rhs.span());
+            lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs), span);
+        }
+    }
+
+    /// `infix_op` at the cursor, and its length.
+    fn infix_op(&self) -> Option<(BinaryOp, usize)> {
+        let rest = &self.b[self.pos..];
+        let word = |w: &[u8]| rest.starts_with(w) && !is_ident_char(rest.get(w.len()));
+        let two = |s: &[u8]| rest.starts_with(s);
+        Some(match *rest.first()? {
+            b'|' if two(b"||") => (BinaryOp::Or, 2),
+            b'o' if word(b"or") => (BinaryOp::Or, 2),
+            b'&' if two(b"&&") => (BinaryOp::And, 2),
+            b'a' if word(b"and") => (BinaryOp::And, 3),
+            b'=' if two(b"==") => (BinaryOp::Eq, 2),
+            b'e' if word(b"eq") => (BinaryOp::Eq, 2),
+            b'!' if two(b"!=") => (BinaryOp::Ne, 2),
+            b'n' if word(b"ne") => (BinaryOp::Ne, 2),
+            b'<' if two(b"<=") => (BinaryOp::Le, 2),
+            b'l' if word(b"le") => (BinaryOp::Le, 2),
+            b'>' if two(b">=") => (BinaryOp::Ge, 2),
+            b'g' if word(b"ge") => (BinaryOp::Ge, 2),
+            b'<' => (BinaryOp::Lt, 1),
+            b'l' if word(b"lt") => (BinaryOp::Lt, 2),
+            b'>' => (BinaryOp::Gt, 1),
+            b'g' if word(b"gt") => (BinaryOp::Gt, 2),
+            b'+' => (BinaryOp::Add, 1),
+            b'-' => (BinaryOp::Sub, 1),
+            b'*' => (BinaryOp::Mul, 1),
+            b'/' => (BinaryOp::Div, 1),
+            b'%' => (BinaryOp::Rem, 1),
+            _ => return None,
+        })
+    }
+
+    /// `prefix_op* ~ primary`, the prefixes applied innermost first.
+    fn unary(&mut self) -> Option<Expr> {
+        let mut prefixes = [(UnaryOp::Not, Span::default()); MAX_PREFIXES];
+        let mut n = 0;
+        loop {
+            let start = self.pos;
+            let (op, len) = match self.peek() {
+                Some(b'!') if self.at(start + 1) != Some(&b'=') => (UnaryOp::Not, 1),
+                Some(b'-') => (UnaryOp::Neg, 1),
+                Some(b'n') if self.starts(start, b"not") && !is_ident_char(self.at(start + 3)) => {
+                    (UnaryOp::Not, 3)
+                }
+                _ => break,
+            };
+            if n == MAX_PREFIXES {
+                return None;
+            }
+            self.count_term()?;
+            prefixes[n] = (op, self.span(start, start + len));
+            n += 1;
+            self.pos += len;
+            self.skip_ws();
+        }
+        let mut expr = self.primary()?;
+        for &(op, op_span) in prefixes[..n].iter().rev() {
+            let span = op_span.to(expr.span());
+            expr = match (op, expr) {
+                (UnaryOp::Neg, Expr::Literal(Literal::Int(n), _)) => {
+                    Expr::Literal(Literal::Int(n.wrapping_neg()), span)
+                }
+                (UnaryOp::Neg, Expr::Literal(Literal::Float(n), _)) => {
+                    Expr::Literal(Literal::Float(-n), span)
+                }
+                (op, rhs) => Expr::Unary(op, Box::new(rhs), span),
+            };
+        }
+        Some(expr)
+    }
+
+    /// `primary`
+    fn primary(&mut self) -> Option<Expr> {
+        self.count_term()?;
+        let start = self.pos;
+        let word =
+            |p: &Parser<'_>, w: &[u8]| p.starts(start, w) && !is_ident_char(p.at(start + w.len()));
+        let literal = |p: &mut Parser<'_>, literal: Literal, len: usize| {
+            p.pos += len;
+            Some(Expr::Literal(literal, p.span(start, start + len)))
+        };
+        match self.peek()? {
+            b'$' => Some(Expr::Ref(Box::new(self.reference_here()?))),
+            b'"' => self.string_double(),
+            b'\'' => self.string_single(),
+            b'0'..=b'9' => self.number(),
+            b't' if word(self, b"true") => literal(self, Literal::Bool(true), 4),
+            b'f' if word(self, b"false") => literal(self, Literal::Bool(false), 5),
+            b'n' if word(self, b"null") => literal(self, Literal::Null, 4),
+            b'[' => self.list(),
+            b'{' => self.map(),
+            b'(' => {
+                // `group`: the expression inside, with its own span.
+                self.pos += 1;
+                self.skip_ws();
+                let inner = self.expr()?;
+                self.skip_ws();
+                self.expect(b')')?;
+                Some(inner)
+            }
+            _ => None,
+        }
+    }
+
+    /// `number`: digits, an optional fraction, an optional exponent.
+    fn number(&mut self) -> Option<Expr> {
+        let start = self.pos;
+        let digits =
+            |p: &Parser<'_>, at: usize| p.b[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let mut end = start + digits(self, start);
+        if self.at(end) == Some(&b'.') {
+            let n = digits(self, end + 1);
+            if n > 0 {
+                end += 1 + n;
+            }
+        }
+        if matches!(self.at(end), Some(b'e' | b'E')) {
+            let sign = usize::from(matches!(self.at(end + 1), Some(b'+' | b'-')));
+            let n = digits(self, end + 1 + sign);
+            if n > 0 {
+                end += 1 + sign + n;
+            }
+        }
+        self.pos = end;
+        let literal = number_literal(&self.text[start..end]).ok()?;
+        Some(Expr::Literal(literal, self.span(start, end)))
+    }
+
+    /// The body of a string quoted with `q` (a doubled `q` is one), the cursor
+    /// past its closing quote; and whether it has doubled quotes.
+    fn quoted(&mut self, q: u8) -> Option<(usize, usize, bool)> {
+        let body = self.pos + 1;
+        let mut at = body;
+        let mut doubled = false;
+        loop {
+            let i = at + memchr(q, &self.b[at..])?;
+            if self.at(i + 1) == Some(&q) {
+                doubled = true;
+                at = i + 2;
+            } else {
+                self.pos = i + 1;
+                return Some((body, i, doubled));
+            }
+        }
+    }
+
+    /// `string_single`
+    fn string_single(&mut self) -> Option<Expr> {
+        let start = self.pos;
+        let (body, end, doubled) = self.quoted(b'\'')?;
+        let raw = &self.text[body..end];
+        let value: Box<str> = if doubled {
+            raw.replace("''", "'").into()
+        } else {
+            raw.into()
+        };
+        Some(Expr::Literal(
+            Literal::Str(value),
+            self.span(start, self.pos),
+        ))
+    }
+
+    /// `string_double`: a template of its own when it holds `$` or `#`.
+    fn string_double(&mut self) -> Option<Expr> {
+        let start = self.pos;
+        let (body, end, doubled) = self.quoted(b'"')?;
+        let span = self.span(start, self.pos);
+        let raw = &self.text[body..end];
+        let text: Cow<'_, str> = if doubled {
+            Cow::Owned(raw.replace("\"\"", "\""))
+        } else {
+            Cow::Borrowed(raw)
+        };
+        if memchr2(b'$', b'#', text.as_bytes()).is_none() {
+            return Some(Expr::Literal(Literal::Str(text.into()), span));
+        }
+        // Spans inside count from the body's start (in the text without doubled quotes).
+        let mut inner = Parser::new(&text, self.base + body, self.depth);
+        inner.macros = std::mem::take(&mut self.macros);
+        let mut nodes = inner.template()?;
+        self.macros = inner.macros;
+        let expr = match nodes.as_slice() {
+            [] => Expr::Literal(Literal::Str("".into()), span),
+            [Node::Text(_)] => match nodes.pop() {
+                Some(Node::Text(t)) => Expr::Literal(Literal::Str(t), span),
+                _ => return None,
+            },
+            _ => Expr::Interpolated(nodes, span),
+        };
+        Some(expr)
+    }
+
+    /// `list`: `[a, b]` or the range `[a..b]`.
+    fn list(&mut self) -> Option<Expr> {
+        let start = self.pos;
+        self.pos += 1;
+        self.skip_ws();
+        if self.eat(b']') {
+            return Some(Expr::List(Vec::new(), self.span(start, self.pos)));
+        }
+        let first = self.expr()?;
+        self.skip_ws();
+        if self.starts(self.pos, b"..") {
+            self.pos += 2;
+            self.skip_ws();
+            let last = self.expr()?;
+            self.skip_ws();
+            self.expect(b']')?;
+            let span = self.span(start, self.pos);
+            return Some(Expr::Range(Box::new(first), Box::new(last), span));
+        }
+        let mut items = vec![first];
+        while self.eat(b',') {
+            self.skip_ws();
+            items.push(self.expr()?);
+            self.skip_ws();
+        }
+        self.expect(b']')?;
+        Some(Expr::List(items, self.span(start, self.pos)))
+    }
+
+    /// `map`: `{k: v, ...}`.
+    fn map(&mut self) -> Option<Expr> {
+        let start = self.pos;
+        self.pos += 1;
+        self.skip_ws();
+        let mut entries = Vec::new();
+        if !self.eat(b'}') {
+            loop {
+                let key = self.expr()?;
+                self.skip_ws();
+                self.expect(b':')?;
+                self.skip_ws();
+                let value = self.expr()?;
+                entries.push((key, value));
+                self.skip_ws();
+                if !self.eat(b',') {
+                    break;
+                }
+                self.skip_ws();
+            }
+            self.expect(b'}')?;
+        }
+        Some(Expr::Map(entries, self.span(start, self.pos)))
+    }
+}
+
+/// The Pratt precedences of `build.rs`, loosest first.
+fn precedence(op: BinaryOp) -> u8 {
+    match op {
+        BinaryOp::Or => 1,
+        BinaryOp::And => 2,
+        BinaryOp::Eq | BinaryOp::Ne => 3,
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => 4,
+        BinaryOp::Add | BinaryOp::Sub => 5,
+        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 6,
+    }
+}
