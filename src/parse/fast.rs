@@ -20,7 +20,7 @@ use memchr::{memchr, memchr2, memchr3, memchr3_iter, memchr_iter, memmem};
 
 use super::ast::*;
 use super::build::{is_blank, nesting_too_deep, number_literal, MAX_NESTING};
-use crate::source::{Source, Span};
+use crate::source::Span;
 
 /// Deepest nesting of blocks and expressions followed here: half the
 /// specification's limit, so that its error always comes from `build.rs`.
@@ -32,18 +32,14 @@ const MAX_PREFIXES: usize = 8;
 const MAX_TERMS: usize = MAX_NESTING * 2;
 
 /// Parses a well-formed template; `None` when the pest path must decide.
-pub(super) fn parse(source: &Arc<Source>) -> Option<Template> {
-    let text = source.text();
+/// Its tree: the template's body and its macros.
+pub(super) fn parse(text: &str) -> Option<(Block, Vec<Arc<Macro>>)> {
     if may_nest_too_deep(text) && nesting_too_deep(text).is_some() {
         return None;
     }
     let mut parser = Parser::new(text, 0, 0);
     let body = parser.template()?;
-    Some(Template {
-        source: source.clone(),
-        body,
-        macros: parser.macros,
-    })
+    Some((body, parser.macros))
 }
 
 /// Whether `nesting_too_deep` could object: only when there are more opening
@@ -54,14 +50,60 @@ fn may_nest_too_deep(text: &str) -> bool {
         || memchr_iter(b'#', bytes).count() > MAX_NESTING * 4
 }
 
+/// Byte classes, looked up in [`CLASS`].
+const NAME: u8 = 1; // continues an `identifier`: letters, digits, `_`, `-`
+const START: u8 = 2; // starts an `identifier`: letters, `_`
+const WORD: u8 = 4; // `ident_char`: letters, digits, `_`
+const SPACE: u8 = 8; // `WHITESPACE`: space, tab, CR, LF
+const TEXT: u8 = 16; // continues a `text` token: all but `$`, `#`, `\`
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut class = 0;
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            class |= NAME | WORD;
+        }
+        if b.is_ascii_alphabetic() || b == b'_' {
+            class |= START;
+        }
+        if b == b'-' {
+            class |= NAME;
+        }
+        if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            class |= SPACE;
+        }
+        if !matches!(b, b'$' | b'#' | b'\\') {
+            class |= TEXT;
+        }
+        table[i] = class;
+        i += 1;
+    }
+    table
+};
+
+fn is(b: Option<&u8>, class: u8) -> bool {
+    b.is_some_and(|&b| CLASS[b as usize] & class != 0)
+}
+
 /// `ident_char`: ASCII letters, digits and `_`.
 fn is_ident_char(b: Option<&u8>) -> bool {
-    b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    is(b, WORD)
 }
 
 /// The first character of an `identifier`.
 fn is_ident_start(b: Option<&u8>) -> bool {
-    b.is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    is(b, START)
+}
+
+/// How many bytes from the start of `bytes` are of `class`.
+fn run_of(bytes: &[u8], class: u8) -> usize {
+    bytes
+        .iter()
+        .take_while(|&&b| CLASS[b as usize] & class != 0)
+        .count()
 }
 
 /// Directive keywords, in the grammar's order of attempts.
@@ -132,11 +174,11 @@ enum Close {
     ElseIf(Expr, Span),
 }
 
-/// The nodes of a block being built, with the text run not yet pushed (runs
-/// are merged as they come, as `merge_text` would merge them afterwards).
-#[derive(Default)]
+/// A block being built: its nodes sit on [`Parser::nodes`] from `start` on, and
+/// its text run is not pushed yet (runs are merged as they come, as
+/// `merge_text` would merge them afterwards).
 struct Out {
-    nodes: Vec<Node>,
+    start: usize,
     run: Run,
 }
 
@@ -197,28 +239,6 @@ impl Out {
             run.end -= len;
         }
     }
-
-    /// Ends the text run, if any, with a text node.
-    fn flush(&mut self, text: &str) {
-        if self.run.tokens > 0 {
-            self.run.tokens = 0;
-            let merged = match self.run.owned.take() {
-                Some(s) => s.into_boxed_str(),
-                None => text[self.run.start..self.run.end].into(),
-            };
-            self.nodes.push(Node::Text(merged));
-        }
-    }
-
-    fn push(&mut self, text: &str, node: Node) {
-        self.flush(text);
-        self.nodes.push(node);
-    }
-
-    fn finish(mut self, text: &str) -> Block {
-        self.flush(text);
-        self.nodes
-    }
 }
 
 /// Parses one text: a template, or the body of a double-quoted string at `base`.
@@ -236,6 +256,12 @@ struct Parser<'t> {
     last_blank: bool,
     blank_len: usize,
     macros: Vec<Arc<Macro>>,
+    /// The nodes of the blocks being built, innermost last.
+    nodes: Vec<Node>,
+    /// The arguments and list items being parsed, innermost last.
+    exprs: Vec<Expr>,
+    /// The segments of the references being parsed, innermost last.
+    segments: Vec<Segment>,
 }
 
 impl<'t> Parser<'t> {
@@ -250,6 +276,9 @@ impl<'t> Parser<'t> {
             last_blank: false,
             blank_len: 0,
             macros: Vec::new(),
+            nodes: Vec::new(),
+            exprs: Vec::new(),
+            segments: Vec::new(),
         }
     }
 
@@ -279,7 +308,7 @@ impl<'t> Parser<'t> {
 
     /// `ws` and implicit `WHITESPACE`.
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        while is(self.at(self.pos), SPACE) {
             self.pos += 1;
         }
     }
@@ -328,11 +357,7 @@ impl<'t> Parser<'t> {
         if !is_ident_start(self.at(at)) {
             return 0;
         }
-        let rest = &self.b[at + 1..];
-        1 + rest
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'))
-            .unwrap_or(rest.len())
+        1 + run_of(&self.b[at + 1..], NAME)
     }
 
     /// An `identifier` at the cursor, moved past it.
@@ -344,6 +369,40 @@ impl<'t> Parser<'t> {
         let name = &self.text[self.pos..self.pos + len];
         self.pos += len;
         Some(name)
+    }
+
+    // -- blocks -----------------------------------------------------------------
+
+    /// Starts a block.
+    fn out(&self) -> Out {
+        Out {
+            start: self.nodes.len(),
+            run: Run::default(),
+        }
+    }
+
+    /// Ends the block's text run, if any, with a text node.
+    fn flush(&mut self, out: &mut Out) {
+        let run = &mut out.run;
+        if run.tokens > 0 {
+            run.tokens = 0;
+            let merged = match run.owned.take() {
+                Some(s) => s.into_boxed_str(),
+                None => self.text[run.start..run.end].into(),
+            };
+            self.nodes.push(Node::Text(merged));
+        }
+    }
+
+    fn push(&mut self, out: &mut Out, node: Node) {
+        self.flush(out);
+        self.nodes.push(node);
+    }
+
+    /// The block's nodes, in a vector of their own.
+    fn finish(&mut self, mut out: Out) -> Block {
+        self.flush(&mut out);
+        self.nodes.drain(out.start..).collect()
     }
 
     // -- items ------------------------------------------------------------------
@@ -358,18 +417,18 @@ impl<'t> Parser<'t> {
 
     /// Items up to the `#end`, `#else` or `#elseif` that closes the block.
     fn block(&mut self) -> Option<(Block, Close)> {
-        let mut out = Out::default();
+        let mut out = self.out();
         loop {
             let after_blank = std::mem::replace(&mut self.last_blank, false);
             let Some(c) = self.peek() else {
-                return Some((out.finish(self.text), Close::Eof));
+                return Some((self.finish(out), Close::Eof));
             };
             match c {
                 b'$' => self.dollar(&mut out)?,
                 b'\\' => self.backslash(&mut out)?,
                 b'#' => {
                     if let Some(close) = self.hash(&mut out, after_blank)? {
-                        return Some((out.finish(self.text), close));
+                        return Some((self.finish(out), close));
                     }
                 }
                 _ => self.text_token(&mut out),
@@ -380,7 +439,15 @@ impl<'t> Parser<'t> {
     /// `text`: everything up to the next `$`, `#` or `\`.
     fn text_token(&mut self, out: &mut Out) {
         let start = self.pos;
-        let end = memchr3(b'$', b'#', b'\\', &self.b[start..]).map_or(self.b.len(), |i| start + i);
+        // Most runs are short (line breaks and indentation between directives).
+        const SHORT: usize = 32;
+        let rest = &self.b[start..];
+        let n = run_of(&rest[..rest.len().min(SHORT)], TEXT);
+        let end = if n < SHORT {
+            start + n
+        } else {
+            memchr3(b'$', b'#', b'\\', &rest[SHORT..]).map_or(self.b.len(), |i| start + SHORT + i)
+        };
         self.pos = end;
         out.push_slice(self.text, start, end);
         if is_blank(&self.text[start..end]) {
@@ -394,7 +461,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         if self.at_reference(start) {
             let reference = self.reference()?;
-            out.push(self.text, Node::Ref(Box::new(reference)));
+            self.push(out, Node::Ref(Box::new(reference)));
         } else {
             // `lone`: `$!` prints as `$`.
             self.pos += if self.at(start + 1) == Some(&b'!') {
@@ -434,8 +501,8 @@ impl<'t> Parser<'t> {
             Some(b'$') if self.at_reference(after) => {
                 self.pos = after;
                 let reference = self.reference()?;
-                out.push(
-                    self.text,
+                self.push(
+                    out,
                     Node::EscapedRef {
                         backslashes: n as u32,
                         reference: Box::new(reference),
@@ -524,7 +591,7 @@ impl<'t> Parser<'t> {
                     None
                 };
                 let span = self.head_end(start, target.is_some());
-                out.push(self.text, Node::Break { target, span });
+                self.push(out, Node::Break { target, span });
             }
             Keyword::Stop => {
                 let paren = self.paren_follows(self.pos);
@@ -533,7 +600,7 @@ impl<'t> Parser<'t> {
                     self.close_paren()?;
                 }
                 let span = self.head_end(start, paren);
-                out.push(self.text, Node::Stop(span));
+                self.push(out, Node::Stop(span));
             }
             Keyword::Return => {
                 let paren = self.paren_follows(self.pos);
@@ -546,7 +613,7 @@ impl<'t> Parser<'t> {
                     self.close_paren()?;
                 }
                 let span = self.head_end(start, paren);
-                out.push(self.text, Node::Return { value, span });
+                self.push(out, Node::Return { value, span });
             }
             Keyword::Macro => self.macro_block(start)?,
             Keyword::Define => self.define(out, start)?,
@@ -631,8 +698,8 @@ impl<'t> Parser<'t> {
         if after_blank {
             out.pop_token(self.blank_len);
         }
-        out.push(
-            self.text,
+        self.push(
+            out,
             Node::Set(Box::new(Set {
                 target,
                 value,
@@ -684,7 +751,7 @@ impl<'t> Parser<'t> {
                 Close::Eof => return None,
             }
         }
-        out.push(self.text, Node::If(Box::new(node)));
+        self.push(out, Node::If(Box::new(node)));
         Some(())
     }
 
@@ -719,8 +786,8 @@ impl<'t> Parser<'t> {
         let span = self.head_end(start, true);
         self.open()?;
         let body = self.body()?;
-        out.push(
-            self.text,
+        self.push(
+            out,
             Node::Foreach(Box::new(Foreach {
                 var,
                 iterable,
@@ -769,8 +836,8 @@ impl<'t> Parser<'t> {
         let span = self.head_end(start, true);
         self.open()?;
         let body = self.body()?;
-        out.push(
-            self.text,
+        self.push(
+            out,
             Node::Define {
                 name,
                 body: Arc::new(body),
@@ -801,24 +868,10 @@ impl<'t> Parser<'t> {
         self.pos = end;
         self.open_paren();
         // `macro_arguments`: expressions, commas optional.
-        let mut args = Vec::new();
-        if self.peek() != Some(b')') {
-            args.push(self.expr()?);
-            loop {
-                self.skip_ws();
-                if self.peek() == Some(b')') {
-                    break;
-                }
-                if self.eat(b',') {
-                    self.skip_ws();
-                }
-                args.push(self.expr()?);
-            }
-        }
-        self.close_paren()?;
+        let args = self.exprs_until(b')', None, true)?;
         let span = self.head_end(start, true);
-        out.push(
-            self.text,
+        self.push(
+            out,
             Node::MacroCall(Box::new(MacroCall { name, args, span })),
         );
         Some(())
@@ -855,7 +908,7 @@ impl<'t> Parser<'t> {
         let quiet = self.eat(b'!');
         let braced = self.eat(b'{');
         let root: Box<str> = self.identifier()?.into();
-        let mut segments = Vec::new();
+        let base = self.segments.len();
         loop {
             let seg_start = self.pos;
             match self.peek() {
@@ -869,22 +922,15 @@ impl<'t> Parser<'t> {
                     if self.eat(b'(') {
                         // `method_call`: `(` ws arguments ws `)`.
                         self.skip_ws();
-                        let mut args = Vec::new();
-                        if self.peek() != Some(b')') {
-                            args.push(self.expr()?);
-                            loop {
-                                self.skip_ws();
-                                if !self.eat(b',') {
-                                    break;
-                                }
-                                self.skip_ws();
-                                args.push(self.expr()?);
-                            }
-                        }
-                        self.close_paren()?;
-                        segments.push(Segment::Method(name, args, self.span(seg_start, self.pos)));
+                        let args = self.exprs_until(b')', None, false)?;
+                        self.segments.push(Segment::Method(
+                            name,
+                            args,
+                            self.span(seg_start, self.pos),
+                        ));
                     } else {
-                        segments.push(Segment::Property(name, self.span(seg_start, self.pos)));
+                        self.segments
+                            .push(Segment::Property(name, self.span(seg_start, self.pos)));
                     }
                 }
                 Some(b'[') => {
@@ -894,7 +940,8 @@ impl<'t> Parser<'t> {
                     let index = self.expr()?;
                     self.skip_ws();
                     self.expect(b']')?;
-                    segments.push(Segment::Index(index, self.span(seg_start, self.pos)));
+                    self.segments
+                        .push(Segment::Index(index, self.span(seg_start, self.pos)));
                 }
                 _ => break,
             }
@@ -904,13 +951,43 @@ impl<'t> Parser<'t> {
         }
         Some(Reference {
             root,
-            segments,
+            segments: self.segments.drain(base..).collect(),
             quiet,
             span: self.span(start, self.pos),
         })
     }
 
     // -- expressions --------------------------------------------------------------
+
+    /// Expressions up to `close`, which is consumed: separated by commas
+    /// (`arguments`, list items), or optionally so (`macro_arguments`). The
+    /// cursor is past the opening bracket and any `ws`, or past `first`.
+    fn exprs_until(
+        &mut self,
+        close: u8,
+        first: Option<Expr>,
+        commas_optional: bool,
+    ) -> Option<Vec<Expr>> {
+        let base = self.exprs.len();
+        let first = match first {
+            Some(first) => first,
+            None if self.eat(close) => return Some(Vec::new()),
+            None => self.expr()?,
+        };
+        self.exprs.push(first);
+        loop {
+            self.skip_ws();
+            if self.eat(b',') {
+                self.skip_ws();
+            } else if !commas_optional || self.peek() == Some(close) {
+                break;
+            }
+            let next = self.expr()?;
+            self.exprs.push(next);
+        }
+        self.expect(close)?;
+        Some(self.exprs.drain(base..).collect())
+    }
 
     /// `expr`, folded with the precedences of `build.rs`'s Pratt parser.
     fn expr(&mut self) -> Option<Expr> {
@@ -987,41 +1064,37 @@ impl<'t> Parser<'t> {
 
     /// `prefix_op* ~ primary`, the prefixes applied innermost first.
     fn unary(&mut self) -> Option<Expr> {
-        let mut prefixes = [(UnaryOp::Not, Span::default()); MAX_PREFIXES];
-        let mut n = 0;
-        loop {
-            let start = self.pos;
-            let (op, len) = match self.peek() {
-                Some(b'!') if self.at(start + 1) != Some(&b'=') => (UnaryOp::Not, 1),
-                Some(b'-') => (UnaryOp::Neg, 1),
-                Some(b'n') if self.starts(start, b"not") && !is_ident_char(self.at(start + 3)) => {
-                    (UnaryOp::Not, 3)
-                }
-                _ => break,
-            };
-            if n == MAX_PREFIXES {
-                return None;
+        self.prefixed(0)
+    }
+
+    /// [`Parser::unary`] after `n` prefix operators.
+    fn prefixed(&mut self, n: usize) -> Option<Expr> {
+        let start = self.pos;
+        let (op, len) = match self.peek() {
+            Some(b'!') if self.at(start + 1) != Some(&b'=') => (UnaryOp::Not, 1),
+            Some(b'-') => (UnaryOp::Neg, 1),
+            Some(b'n') if self.starts(start, b"not") && !is_ident_char(self.at(start + 3)) => {
+                (UnaryOp::Not, 3)
             }
-            self.count_term()?;
-            prefixes[n] = (op, self.span(start, start + len));
-            n += 1;
-            self.pos += len;
-            self.skip_ws();
+            _ => return self.primary(),
+        };
+        if n == MAX_PREFIXES {
+            return None;
         }
-        let mut expr = self.primary()?;
-        for &(op, op_span) in prefixes[..n].iter().rev() {
-            let span = op_span.to(expr.span());
-            expr = match (op, expr) {
-                (UnaryOp::Neg, Expr::Literal(Literal::Int(n), _)) => {
-                    Expr::Literal(Literal::Int(n.wrapping_neg()), span)
-                }
-                (UnaryOp::Neg, Expr::Literal(Literal::Float(n), _)) => {
-                    Expr::Literal(Literal::Float(-n), span)
-                }
-                (op, rhs) => Expr::Unary(op, Box::new(rhs), span),
-            };
-        }
-        Some(expr)
+        self.count_term()?;
+        self.pos += len;
+        self.skip_ws();
+        let rhs = self.prefixed(n + 1)?;
+        let span = self.span(start, start + len).to(rhs.span());
+        Some(match (op, rhs) {
+            (UnaryOp::Neg, Expr::Literal(Literal::Int(n), _)) => {
+                Expr::Literal(Literal::Int(n.wrapping_neg()), span)
+            }
+            (UnaryOp::Neg, Expr::Literal(Literal::Float(n), _)) => {
+                Expr::Literal(Literal::Float(-n), span)
+            }
+            (op, rhs) => Expr::Unary(op, Box::new(rhs), span),
+        })
     }
 
     /// `primary`
@@ -1164,13 +1237,7 @@ impl<'t> Parser<'t> {
             let span = self.span(start, self.pos);
             return Some(Expr::Range(Box::new(first), Box::new(last), span));
         }
-        let mut items = vec![first];
-        while self.eat(b',') {
-            self.skip_ws();
-            items.push(self.expr()?);
-            self.skip_ws();
-        }
-        self.expect(b']')?;
+        let items = self.exprs_until(b']', Some(first), false)?;
         Some(Expr::List(items, self.span(start, self.pos)))
     }
 

@@ -34,16 +34,39 @@ pub fn parse(source: Arc<Source>) -> Result<Template, Error> {
 /// Parses a template, returning every error found on failure (never an empty list):
 /// the fast path first, the pest path when it gives up.
 pub fn parse_all(source: Arc<Source>) -> Result<Template, Vec<Error>> {
-    match parse_fast(&source) {
-        Some(template) => Ok(template),
+    match fast::parse(source.text()) {
+        Some((body, macros)) => Ok(Template {
+            source,
+            body,
+            macros,
+        }),
         None => parse_pest(source),
+    }
+}
+
+/// [`parse_all`] of `text` named `name`, the [`Source`] made after the tree. (Its
+/// copy of the text is one large allocation; glibc's allocator answers the
+/// tree's many small ones faster when it comes last.)
+pub fn parse_text(name: &str, text: &str) -> Result<Template, Vec<Error>> {
+    match fast::parse(text) {
+        Some((body, macros)) => Ok(Template {
+            source: Arc::new(Source::new(name, text)),
+            body,
+            macros,
+        }),
+        None => parse_pest(Arc::new(Source::new(name, text))),
     }
 }
 
 /// The fast path alone: the tree of a well-formed template, or `None` when it
 /// leaves the template to [`parse_pest`] (for comparing the two paths).
 pub fn parse_fast(source: &Arc<Source>) -> Option<Template> {
-    fast::parse(source)
+    let (body, macros) = fast::parse(source.text())?;
+    Some(Template {
+        source: source.clone(),
+        body,
+        macros,
+    })
 }
 
 /// The pest path alone: the specification, with every diagnostic.
