@@ -7,7 +7,7 @@
 //! pest parses them. The fuzz target `parse_differential` checks the same on
 //! generated inputs, and `tests/robust.rs` on the property-test templates.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use appsync_vtl::harness::vtl_files;
@@ -16,20 +16,6 @@ use appsync_vtl::Source;
 
 /// Folders whose templates pest parses and the fast path must too.
 const FAST_PATH_REQUIRED: &[&str] = &["tests/cases", "templates", "benches/templates"];
-
-/// Templates in those folders that the fast path leaves to pest, and why.
-/// (Where pest backtracks out of a construct that had started, the fast path
-/// gives up rather than guess which failures pest would backtrack from.)
-const FALLS_BACK: &[(&str, &str)] = &[
-    (
-        "tests/cases/ref-bracket-text-after-ref/template.vtl",
-        "`$j[x]`: an index that does not parse ends the reference; `[x]` is text",
-    ),
-    (
-        "tests/cases/util-call-with-unparsable-arguments-error/template.vtl",
-        "`.toJson(...)` whose arguments do not parse is a property; `(...)` is text",
-    ),
-];
 
 /// Folders whose files are also parsed line by line.
 const LINE_BY_LINE: &str = "tests/parse_equivalence";
@@ -91,10 +77,7 @@ fn the_fast_parser_builds_what_pest_builds() {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let required = FAST_PATH_REQUIRED
             .iter()
-            .any(|dir| relative.starts_with(dir))
-            && !FALLS_BACK
-                .iter()
-                .any(|(file, _)| relative == PathBuf::from(file));
+            .any(|dir| relative.starts_with(dir));
         fast_required += usize::from(required);
         let mut pieces: Vec<(String, &str, bool)> = vec![(name.clone(), &text, required)];
         if relative.starts_with(LINE_BY_LINE) {
@@ -122,20 +105,4 @@ fn the_fast_parser_builds_what_pest_builds() {
         failures.len(),
         failures.join("\n")
     );
-}
-
-/// Every template listed as falling back exists and still falls back.
-#[test]
-fn the_listed_fallbacks_still_fall_back() {
-    for (file, why) in FALLS_BACK {
-        let text = std::fs::read_to_string(root().join(file)).expect(file);
-        let source = Arc::new(Source::new(*file, text));
-        assert!(
-            matches!(
-                compare_paths(&source),
-                PathComparison::FellBack { parsed: true }
-            ),
-            "{file} ({why}) now takes the fast path: take it off the list"
-        );
-    }
 }

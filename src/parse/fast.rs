@@ -50,6 +50,29 @@ fn may_nest_too_deep(text: &str) -> bool {
         || memchr_iter(b'#', bytes).count() > MAX_NESTING * 4
 }
 
+/// Why an expression-level rule did not match. (Block-level functions return
+/// `Option`: `None` gives up, since pest backtracks nowhere above expressions
+/// but to a `lone` `#` after a failed macro call.)
+enum Miss {
+    /// The grammar rule does not match here: pest backtracks and tries what
+    /// comes next, and so does this parser.
+    NoMatch,
+    /// pest would report an error here, or this parser is not sure: the pest
+    /// path decides.
+    GiveUp,
+}
+
+type Parsed<T> = Result<T, Miss>;
+
+/// A position to backtrack to, with the lengths of the stacks at it.
+#[derive(Clone, Copy)]
+struct Mark {
+    pos: usize,
+    exprs: usize,
+    segments: usize,
+    macros: usize,
+}
+
 /// Byte classes, looked up in [`CLASS`].
 const NAME: u8 = 1; // continues an `identifier`: letters, digits, `_`, `-`
 const START: u8 = 2; // starts an `identifier`: letters, `_`
@@ -302,8 +325,8 @@ impl<'t> Parser<'t> {
         hit
     }
 
-    fn expect(&mut self, c: u8) -> Option<()> {
-        self.eat(c).then_some(())
+    fn expect(&mut self, c: u8) -> Parsed<()> {
+        self.eat(c).then_some(()).ok_or(Miss::NoMatch)
     }
 
     /// `ws` and implicit `WHITESPACE`.
@@ -361,14 +384,32 @@ impl<'t> Parser<'t> {
     }
 
     /// An `identifier` at the cursor, moved past it.
-    fn identifier(&mut self) -> Option<&'t str> {
+    fn identifier(&mut self) -> Parsed<&'t str> {
         let len = self.ident_len(self.pos);
         if len == 0 {
-            return None;
+            return Err(Miss::NoMatch);
         }
         let name = &self.text[self.pos..self.pos + len];
         self.pos += len;
-        Some(name)
+        Ok(name)
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            pos: self.pos,
+            exprs: self.exprs.len(),
+            segments: self.segments.len(),
+            macros: self.macros.len(),
+        }
+    }
+
+    /// Backtracks: what was parsed since `mark` is dropped (macros that strings
+    /// in it defined too: pest builds nothing it backtracked from).
+    fn reset(&mut self, mark: Mark) {
+        self.pos = mark.pos;
+        self.exprs.truncate(mark.exprs);
+        self.segments.truncate(mark.segments);
+        self.macros.truncate(mark.macros);
     }
 
     // -- blocks -----------------------------------------------------------------
@@ -460,7 +501,7 @@ impl<'t> Parser<'t> {
     fn dollar(&mut self, out: &mut Out) -> Option<()> {
         let start = self.pos;
         if self.at_reference(start) {
-            let reference = self.reference()?;
+            let reference = self.reference().ok()?;
             self.push(out, Node::Ref(Box::new(reference)));
         } else {
             // `lone`: `$!` prints as `$`.
@@ -483,37 +524,34 @@ impl<'t> Parser<'t> {
             Some(b'#') => self.directive_word_len(after),
             _ => None,
         };
-        match self.at(after) {
-            Some(b'#') if word.is_some() => {
-                let len = word.unwrap_or(0);
-                if n % 2 == 1 {
-                    // `escaped_directive`: half the backslashes, then the keyword as text.
-                    let mut s = "\\".repeat(n / 2);
-                    s.push_str(&self.text[after..after + len]);
-                    out.push_owned(self.text, &s);
-                    self.pos = after + len;
-                } else {
-                    // `directive_backslashes`: half are printed, the directive runs.
-                    out.push_slice(self.text, start, start + n / 2);
-                    self.pos = after;
-                }
-            }
-            Some(b'$') if self.at_reference(after) => {
-                self.pos = after;
-                let reference = self.reference()?;
-                self.push(
-                    out,
-                    Node::EscapedRef {
-                        backslashes: n as u32,
-                        reference: Box::new(reference),
-                    },
-                );
-            }
-            _ => {
-                // Each backslash is a `lone`.
-                out.push_slice(self.text, start, after);
+        if let Some(len) = word {
+            if n % 2 == 1 {
+                // `escaped_directive`: half the backslashes, then the keyword as text.
+                let mut s = "\\".repeat(n / 2);
+                s.push_str(&self.text[after..after + len]);
+                out.push_owned(self.text, &s);
+                self.pos = after + len;
+            } else {
+                // `directive_backslashes`: half are printed, the directive runs.
+                out.push_slice(self.text, start, start + n / 2);
                 self.pos = after;
             }
+        } else if self.at(after) == Some(&b'$') && self.at_reference(after) {
+            self.pos = after;
+            let reference = self.reference().ok()?;
+            let backslashes = n as u32;
+            let reference = Box::new(reference);
+            self.push(
+                out,
+                Node::EscapedRef {
+                    backslashes,
+                    reference,
+                },
+            );
+        } else {
+            // Each backslash is a `lone`.
+            out.push_slice(self.text, start, after);
+            self.pos = after;
         }
         Some(())
     }
@@ -584,7 +622,7 @@ impl<'t> Parser<'t> {
             Keyword::Break => {
                 let target = if self.paren_follows(self.pos) {
                     self.open_paren();
-                    let reference = self.reference_here()?;
+                    let reference = self.reference_here().ok()?;
                     self.close_paren()?;
                     Some(Box::new(reference))
                 } else {
@@ -608,7 +646,7 @@ impl<'t> Parser<'t> {
                 if paren {
                     self.open_paren();
                     if self.peek() != Some(b')') {
-                        value = Some(self.expr()?);
+                        value = Some(self.expr().ok()?);
                     }
                     self.close_paren()?;
                 }
@@ -653,7 +691,7 @@ impl<'t> Parser<'t> {
     /// `ws ~ ")"`.
     fn close_paren(&mut self) -> Option<()> {
         self.skip_ws();
-        self.expect(b')')
+        self.expect(b')').ok()
     }
 
     /// The head's span (from `start` to the cursor), then `eol?` if `eats_eol`.
@@ -685,14 +723,14 @@ impl<'t> Parser<'t> {
     /// `set_directive`
     fn set(&mut self, out: &mut Out, start: usize, after_blank: bool) -> Option<()> {
         self.open_paren();
-        let target = self.reference_here()?;
+        let target = self.reference_here().ok()?;
         if matches!(target.segments.last(), Some(Segment::Method(..))) {
             return None;
         }
         self.skip_ws();
-        self.expect(b'=')?;
+        self.expect(b'=').ok()?;
         self.skip_ws();
-        let value = self.expr()?;
+        let value = self.expr().ok()?;
         self.close_paren()?;
         let span = self.head_end(start, true);
         if after_blank {
@@ -712,7 +750,7 @@ impl<'t> Parser<'t> {
     /// `( condition )` of `#if` and `#elseif`, and the head's span.
     fn condition(&mut self, start: usize) -> Option<(Expr, Span)> {
         self.open_paren();
-        let condition = self.expr()?;
+        let condition = self.expr().ok()?;
         self.close_paren()?;
         Some((condition, self.head_end(start, true)))
     }
@@ -757,11 +795,11 @@ impl<'t> Parser<'t> {
 
     /// `loop_variable`: `$name` or `${name}`.
     fn loop_variable(&mut self) -> Option<Box<str>> {
-        self.expect(b'$')?;
+        self.expect(b'$').ok()?;
         let braced = self.eat(b'{');
-        let name = self.identifier()?;
+        let name = self.identifier().ok()?;
         if braced {
-            self.expect(b'}')?;
+            self.expect(b'}').ok()?;
         }
         Some(name.into())
     }
@@ -781,7 +819,7 @@ impl<'t> Parser<'t> {
         }
         self.pos += 2;
         self.skip_ws();
-        let iterable = self.expr()?;
+        let iterable = self.expr().ok()?;
         self.close_paren()?;
         let span = self.head_end(start, true);
         self.open()?;
@@ -801,7 +839,7 @@ impl<'t> Parser<'t> {
     /// `macro_directive` up to its `#end` (registered, not a node).
     fn macro_block(&mut self, start: usize) -> Option<()> {
         self.open_paren();
-        let name: Box<str> = self.identifier()?.into();
+        let name: Box<str> = self.identifier().ok()?.into();
         let mut params = Vec::new();
         loop {
             // `(ws ~ ","? ~ ws ~ macro_parameter)*`
@@ -864,11 +902,22 @@ impl<'t> Parser<'t> {
             self.pos = start + 1;
             return Some(());
         }
-        let name: Box<str> = self.text[name_at..name_at + len].into();
+        let mark = self.mark();
         self.pos = end;
         self.open_paren();
         // `macro_arguments`: expressions, commas optional.
-        let args = self.exprs_until(b')', None, true)?;
+        let args = match self.exprs_until(b')', None, true) {
+            Ok(args) => args,
+            Err(Miss::NoMatch) => {
+                // Not a macro call after all: a `lone` `#`.
+                self.reset(mark);
+                out.push_slice(self.text, start, start + 1);
+                self.pos = start + 1;
+                return Some(());
+            }
+            Err(Miss::GiveUp) => return None,
+        };
+        let name: Box<str> = self.text[name_at..name_at + len].into();
         let span = self.head_end(start, true);
         self.push(
             out,
@@ -879,8 +928,9 @@ impl<'t> Parser<'t> {
 
     // -- references ---------------------------------------------------------------
 
-    /// Whether a `reference` starts at `at` (then it either parses or the
-    /// template has an error): `$`, `!`?, then a name or `{` and a name.
+    /// Whether a `reference` can start at `at`: `$`, `!`?, then a name or `{`
+    /// and a name. (In text, one that starts with `{` and does not parse is an
+    /// `unclosed_reference` error.)
     fn at_reference(&self, at: usize) -> bool {
         let mut i = at + 1;
         if self.at(i) == Some(&b'!') {
@@ -892,17 +942,19 @@ impl<'t> Parser<'t> {
         is_ident_start(self.at(i))
     }
 
-    /// A `reference` that must be at the cursor.
-    fn reference_here(&mut self) -> Option<Reference> {
+    /// A `reference` at the cursor.
+    fn reference_here(&mut self) -> Parsed<Reference> {
         if self.peek() == Some(b'$') && self.at_reference(self.pos) {
             self.reference()
         } else {
-            None
+            Err(Miss::NoMatch)
         }
     }
 
-    /// `reference` (known to start at the cursor).
-    fn reference(&mut self) -> Option<Reference> {
+    /// `reference` (known to start at the cursor). Each segment is tried as pest
+    /// tries it: a `method_call` whose arguments do not parse is a `property`,
+    /// and an `index` that does not parse ends the reference.
+    fn reference(&mut self) -> Parsed<Reference> {
         let start = self.pos;
         self.pos += 1;
         let quiet = self.eat(b'!');
@@ -919,29 +971,36 @@ impl<'t> Parser<'t> {
                     }
                     let name: Box<str> = self.text[seg_start + 1..seg_start + 1 + len].into();
                     self.pos = seg_start + 1 + len;
-                    if self.eat(b'(') {
+                    let mark = self.mark();
+                    let segment = if self.eat(b'(') {
                         // `method_call`: `(` ws arguments ws `)`.
                         self.skip_ws();
-                        let args = self.exprs_until(b')', None, false)?;
-                        self.segments.push(Segment::Method(
-                            name,
-                            args,
-                            self.span(seg_start, self.pos),
-                        ));
+                        match self.exprs_until(b')', None, false) {
+                            Ok(args) => Segment::Method(name, args, self.span(seg_start, self.pos)),
+                            Err(Miss::NoMatch) => {
+                                self.reset(mark);
+                                Segment::Property(name, self.span(seg_start, self.pos))
+                            }
+                            Err(Miss::GiveUp) => return Err(Miss::GiveUp),
+                        }
                     } else {
-                        self.segments
-                            .push(Segment::Property(name, self.span(seg_start, self.pos)));
-                    }
+                        Segment::Property(name, self.span(seg_start, self.pos))
+                    };
+                    self.segments.push(segment);
                 }
                 Some(b'[') => {
-                    // `index`
-                    self.pos += 1;
-                    self.skip_ws();
-                    let index = self.expr()?;
-                    self.skip_ws();
-                    self.expect(b']')?;
-                    self.segments
-                        .push(Segment::Index(index, self.span(seg_start, self.pos)));
+                    let mark = self.mark();
+                    match self.index() {
+                        Ok(index) => {
+                            let span = self.span(seg_start, self.pos);
+                            self.segments.push(Segment::Index(index, span));
+                        }
+                        Err(Miss::NoMatch) => {
+                            self.reset(mark);
+                            break;
+                        }
+                        Err(Miss::GiveUp) => return Err(Miss::GiveUp),
+                    }
                 }
                 _ => break,
             }
@@ -949,12 +1008,22 @@ impl<'t> Parser<'t> {
         if braced {
             self.expect(b'}')?;
         }
-        Some(Reference {
+        Ok(Reference {
             root,
             segments: self.segments.drain(base..).collect(),
             quiet,
             span: self.span(start, self.pos),
         })
+    }
+
+    /// `index`: `[` ws expr ws `]`.
+    fn index(&mut self) -> Parsed<Expr> {
+        self.pos += 1;
+        self.skip_ws();
+        let index = self.expr()?;
+        self.skip_ws();
+        self.expect(b']')?;
+        Ok(index)
     }
 
     // -- expressions --------------------------------------------------------------
@@ -967,11 +1036,11 @@ impl<'t> Parser<'t> {
         close: u8,
         first: Option<Expr>,
         commas_optional: bool,
-    ) -> Option<Vec<Expr>> {
+    ) -> Parsed<Vec<Expr>> {
         let base = self.exprs.len();
         let first = match first {
             Some(first) => first,
-            None if self.eat(close) => return Some(Vec::new()),
+            None if self.eat(close) => return Ok(Vec::new()),
             None => self.expr()?,
         };
         self.exprs.push(first);
@@ -986,46 +1055,57 @@ impl<'t> Parser<'t> {
             self.exprs.push(next);
         }
         self.expect(close)?;
-        Some(self.exprs.drain(base..).collect())
+        Ok(self.exprs.drain(base..).collect())
     }
 
     /// `expr`, folded with the precedences of `build.rs`'s Pratt parser.
-    fn expr(&mut self) -> Option<Expr> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return None;
+    fn expr(&mut self) -> Parsed<Expr> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Miss::GiveUp);
         }
+        self.depth += 1;
         let terms = std::mem::replace(&mut self.terms, 0);
-        let expr = self.binary(0)?;
+        let expr = self.binary(0);
         self.terms = terms;
         self.depth -= 1;
-        Some(expr)
+        expr
     }
 
-    fn count_term(&mut self) -> Option<()> {
+    fn count_term(&mut self) -> Parsed<()> {
         self.terms += 1;
-        (self.terms <= MAX_TERMS).then_some(())
+        if self.terms > MAX_TERMS {
+            return Err(Miss::GiveUp);
+        }
+        Ok(())
     }
 
-    /// Operands joined by operators binding at least as tightly as `min`.
-    fn binary(&mut self, min: u8) -> Option<Expr> {
+    /// Operands joined by operators binding at least as tightly as `min`. An
+    /// operator without an operand after it is not part of the expression.
+    fn binary(&mut self, min: u8) -> Parsed<Expr> {
         let mut lhs = self.unary()?;
         loop {
-            let save = self.pos;
+            let mark = self.mark();
             self.skip_ws();
             let Some((op, len)) = self.infix_op() else {
-                self.pos = save;
-                return Some(lhs);
+                self.reset(mark);
+                return Ok(lhs);
             };
             let precedence = precedence(op);
             if precedence < min {
-                self.pos = save;
-                return Some(lhs);
+                self.reset(mark);
+                return Ok(lhs);
             }
             self.count_term()?;
             self.pos += len;
             self.skip_ws();
-            let rhs = self.binary(precedence + 1)?;
+            let rhs = match self.binary(precedence + 1) {
+                Ok(rhs) => rhs,
+                Err(Miss::NoMatch) => {
+                    self.reset(mark);
+                    return Ok(lhs);
+                }
+                Err(Miss::GiveUp) => return Err(Miss::GiveUp),
+            };
             let span = lhs.span().to(rhs.span());
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs), span);
         }
@@ -1063,12 +1143,12 @@ impl<'t> Parser<'t> {
     }
 
     /// `prefix_op* ~ primary`, the prefixes applied innermost first.
-    fn unary(&mut self) -> Option<Expr> {
+    fn unary(&mut self) -> Parsed<Expr> {
         self.prefixed(0)
     }
 
     /// [`Parser::unary`] after `n` prefix operators.
-    fn prefixed(&mut self, n: usize) -> Option<Expr> {
+    fn prefixed(&mut self, n: usize) -> Parsed<Expr> {
         let start = self.pos;
         let (op, len) = match self.peek() {
             Some(b'!') if self.at(start + 1) != Some(&b'=') => (UnaryOp::Not, 1),
@@ -1079,14 +1159,14 @@ impl<'t> Parser<'t> {
             _ => return self.primary(),
         };
         if n == MAX_PREFIXES {
-            return None;
+            return Err(Miss::GiveUp);
         }
         self.count_term()?;
         self.pos += len;
         self.skip_ws();
         let rhs = self.prefixed(n + 1)?;
         let span = self.span(start, start + len).to(rhs.span());
-        Some(match (op, rhs) {
+        Ok(match (op, rhs) {
             (UnaryOp::Neg, Expr::Literal(Literal::Int(n), _)) => {
                 Expr::Literal(Literal::Int(n.wrapping_neg()), span)
             }
@@ -1098,43 +1178,47 @@ impl<'t> Parser<'t> {
     }
 
     /// `primary`
-    fn primary(&mut self) -> Option<Expr> {
+    fn primary(&mut self) -> Parsed<Expr> {
         self.count_term()?;
         let start = self.pos;
         let word =
             |p: &Parser<'_>, w: &[u8]| p.starts(start, w) && !is_ident_char(p.at(start + w.len()));
         let literal = |p: &mut Parser<'_>, literal: Literal, len: usize| {
             p.pos += len;
-            Some(Expr::Literal(literal, p.span(start, start + len)))
+            Ok(Expr::Literal(literal, p.span(start, start + len)))
         };
-        match self.peek()? {
-            b'$' => Some(Expr::Ref(Box::new(self.reference_here()?))),
-            b'"' => self.string_double(),
-            b'\'' => self.string_single(),
-            b'0'..=b'9' => self.number(),
-            b't' if word(self, b"true") => literal(self, Literal::Bool(true), 4),
-            b'f' if word(self, b"false") => literal(self, Literal::Bool(false), 5),
-            b'n' if word(self, b"null") => literal(self, Literal::Null, 4),
-            b'[' => self.list(),
-            b'{' => self.map(),
-            b'(' => {
+        match self.peek() {
+            Some(b'$') => Ok(Expr::Ref(Box::new(self.reference_here()?))),
+            Some(b'"') => self.string_double(),
+            Some(b'\'') => self.string_single(),
+            Some(b'0'..=b'9') => self.number(),
+            Some(b't') if word(self, b"true") => literal(self, Literal::Bool(true), 4),
+            Some(b'f') if word(self, b"false") => literal(self, Literal::Bool(false), 5),
+            Some(b'n') if word(self, b"null") => literal(self, Literal::Null, 4),
+            Some(b'[') => self.list(),
+            Some(b'{') => self.map(),
+            Some(b'(') => {
                 // `group`: the expression inside, with its own span.
                 self.pos += 1;
                 self.skip_ws();
                 let inner = self.expr()?;
                 self.skip_ws();
                 self.expect(b')')?;
-                Some(inner)
+                Ok(inner)
             }
-            _ => None,
+            _ => Err(Miss::NoMatch),
         }
     }
 
     /// `number`: digits, an optional fraction, an optional exponent.
-    fn number(&mut self) -> Option<Expr> {
+    fn number(&mut self) -> Parsed<Expr> {
         let start = self.pos;
-        let digits =
-            |p: &Parser<'_>, at: usize| p.b[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits = |p: &Parser<'_>, at: usize| {
+            p.b[at.min(p.b.len())..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        };
         let mut end = start + digits(self, start);
         if self.at(end) == Some(&b'.') {
             let n = digits(self, end + 1);
@@ -1150,30 +1234,31 @@ impl<'t> Parser<'t> {
             }
         }
         self.pos = end;
-        let literal = number_literal(&self.text[start..end]).ok()?;
-        Some(Expr::Literal(literal, self.span(start, end)))
+        // A number pest matches but cannot read is an error.
+        let literal = number_literal(&self.text[start..end]).map_err(|_| Miss::GiveUp)?;
+        Ok(Expr::Literal(literal, self.span(start, end)))
     }
 
     /// The body of a string quoted with `q` (a doubled `q` is one), the cursor
     /// past its closing quote; and whether it has doubled quotes.
-    fn quoted(&mut self, q: u8) -> Option<(usize, usize, bool)> {
+    fn quoted(&mut self, q: u8) -> Parsed<(usize, usize, bool)> {
         let body = self.pos + 1;
         let mut at = body;
         let mut doubled = false;
         loop {
-            let i = at + memchr(q, &self.b[at..])?;
+            let i = at + memchr(q, &self.b[at..]).ok_or(Miss::NoMatch)?;
             if self.at(i + 1) == Some(&q) {
                 doubled = true;
                 at = i + 2;
             } else {
                 self.pos = i + 1;
-                return Some((body, i, doubled));
+                return Ok((body, i, doubled));
             }
         }
     }
 
     /// `string_single`
-    fn string_single(&mut self) -> Option<Expr> {
+    fn string_single(&mut self) -> Parsed<Expr> {
         let start = self.pos;
         let (body, end, doubled) = self.quoted(b'\'')?;
         let raw = &self.text[body..end];
@@ -1182,14 +1267,15 @@ impl<'t> Parser<'t> {
         } else {
             raw.into()
         };
-        Some(Expr::Literal(
+        Ok(Expr::Literal(
             Literal::Str(value),
             self.span(start, self.pos),
         ))
     }
 
-    /// `string_double`: a template of its own when it holds `$` or `#`.
-    fn string_double(&mut self) -> Option<Expr> {
+    /// `string_double`: a template of its own when it holds `$` or `#` (one
+    /// that does not parse is an error).
+    fn string_double(&mut self) -> Parsed<Expr> {
         let start = self.pos;
         let (body, end, doubled) = self.quoted(b'"')?;
         let span = self.span(start, self.pos);
@@ -1200,31 +1286,30 @@ impl<'t> Parser<'t> {
             Cow::Borrowed(raw)
         };
         if memchr2(b'$', b'#', text.as_bytes()).is_none() {
-            return Some(Expr::Literal(Literal::Str(text.into()), span));
+            return Ok(Expr::Literal(Literal::Str(text.into()), span));
         }
         // Spans inside count from the body's start (in the text without doubled quotes).
         let mut inner = Parser::new(&text, self.base + body, self.depth);
         inner.macros = std::mem::take(&mut self.macros);
-        let mut nodes = inner.template()?;
+        let mut nodes = inner.template().ok_or(Miss::GiveUp)?;
         self.macros = inner.macros;
-        let expr = match nodes.as_slice() {
+        Ok(match nodes.as_slice() {
             [] => Expr::Literal(Literal::Str("".into()), span),
             [Node::Text(_)] => match nodes.pop() {
                 Some(Node::Text(t)) => Expr::Literal(Literal::Str(t), span),
-                _ => return None,
+                _ => return Err(Miss::GiveUp),
             },
             _ => Expr::Interpolated(nodes, span),
-        };
-        Some(expr)
+        })
     }
 
     /// `list`: `[a, b]` or the range `[a..b]`.
-    fn list(&mut self) -> Option<Expr> {
+    fn list(&mut self) -> Parsed<Expr> {
         let start = self.pos;
         self.pos += 1;
         self.skip_ws();
         if self.eat(b']') {
-            return Some(Expr::List(Vec::new(), self.span(start, self.pos)));
+            return Ok(Expr::List(Vec::new(), self.span(start, self.pos)));
         }
         let first = self.expr()?;
         self.skip_ws();
@@ -1235,14 +1320,14 @@ impl<'t> Parser<'t> {
             self.skip_ws();
             self.expect(b']')?;
             let span = self.span(start, self.pos);
-            return Some(Expr::Range(Box::new(first), Box::new(last), span));
+            return Ok(Expr::Range(Box::new(first), Box::new(last), span));
         }
         let items = self.exprs_until(b']', Some(first), false)?;
-        Some(Expr::List(items, self.span(start, self.pos)))
+        Ok(Expr::List(items, self.span(start, self.pos)))
     }
 
     /// `map`: `{k: v, ...}`.
-    fn map(&mut self) -> Option<Expr> {
+    fn map(&mut self) -> Parsed<Expr> {
         let start = self.pos;
         self.pos += 1;
         self.skip_ws();
@@ -1263,7 +1348,7 @@ impl<'t> Parser<'t> {
             }
             self.expect(b'}')?;
         }
-        Some(Expr::Map(entries, self.span(start, self.pos)))
+        Ok(Expr::Map(entries, self.span(start, self.pos)))
     }
 }
 
