@@ -1,22 +1,25 @@
 //! The fast path: a hand-written, single-pass recursive-descent parser for
 //! well-formed templates.
 //!
-//! It builds exactly the [`Template`] that `build.rs` builds from
-//! `grammar/vtl.pest` (the same nodes, spans, merged text, whitespace gobbling
-//! and literal values), without pest and without a token list. It gives up
-//! (`None`) on anything it is not sure of: every input that is not well formed,
-//! and the few well-formed ones where pest backtracks out of a construct that
-//! had started (`$a.b(` without a closing `)`, `#name(` with arguments that do
-//! not parse, ...). Then the pest path runs: it stays the specification and the
-//! only source of diagnostics. `tests/parse_equivalence.rs` and the fuzz target
-//! `fuzz/fuzz_targets/parse_differential.rs` hold the two paths equal.
+//! It builds exactly the tree that `build.rs` builds from `grammar/vtl.pest`
+//! (the same nodes, spans, merged text, whitespace gobbling and literal
+//! values), without pest and without a token list. Where pest backtracks, so
+//! does it: a method call whose arguments do not parse is a property, an index
+//! that does not parse ends the reference, an operator without an operand ends
+//! the expression, a `#name(` that is not a macro call is text. It gives up
+//! (`None`) on every template pest rejects, and on the few it is not sure of
+//! (nesting past half the limits, more than eight prefix operators in a row, a
+//! string whose own template does not parse inside a construct pest may yet
+//! backtrack from). Then the pest path runs: it stays the specification and
+//! the only source of diagnostics. `tests/parse_equivalence.rs` and the fuzz
+//! target `fuzz/fuzz_targets/parse_differential.rs` hold the two paths equal.
 //!
 //! The comments name the grammar rules each function follows.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use memchr::{memchr, memchr2, memchr3, memchr3_iter, memchr_iter, memmem};
+use memchr::{memchr, memchr2, memchr3, memchr_iter, memmem};
 
 use super::ast::*;
 use super::build::{is_blank, nesting_too_deep, number_literal, MAX_NESTING};
@@ -43,11 +46,10 @@ pub(super) fn parse(text: &str) -> Option<(Block, Vec<Arc<Macro>>)> {
 }
 
 /// Whether `nesting_too_deep` could object: only when there are more opening
-/// brackets, or more `#`, than its limits (counted quickly).
+/// brackets, or more `#`, than its limits (counted quickly, one byte at a time).
 fn may_nest_too_deep(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr3_iter(b'(', b'[', b'{', bytes).count() > MAX_NESTING
-        || memchr_iter(b'#', bytes).count() > MAX_NESTING * 4
+    let count = |b: u8| memchr_iter(b, text.as_bytes()).count();
+    count(b'(') + count(b'[') + count(b'{') > MAX_NESTING || count(b'#') > MAX_NESTING * 4
 }
 
 /// Why an expression-level rule did not match. (Block-level functions return
@@ -316,7 +318,10 @@ impl<'t> Parser<'t> {
     }
 
     fn starts(&self, at: usize, s: &[u8]) -> bool {
-        self.b.get(at..).is_some_and(|rest| rest.starts_with(s))
+        // (Byte by byte: the words are short, a `memcmp` call costs more.)
+        s.iter()
+            .enumerate()
+            .all(|(i, c)| self.b.get(at + i) == Some(c))
     }
 
     fn eat(&mut self, c: u8) -> bool {
@@ -971,8 +976,9 @@ impl<'t> Parser<'t> {
                     }
                     let name: Box<str> = self.text[seg_start + 1..seg_start + 1 + len].into();
                     self.pos = seg_start + 1 + len;
-                    let mark = self.mark();
-                    let segment = if self.eat(b'(') {
+                    let segment = if self.peek() == Some(b'(') {
+                        let mark = self.mark();
+                        self.pos += 1;
                         // `method_call`: `(` ws arguments ws `)`.
                         self.skip_ws();
                         match self.exprs_until(b')', None, false) {
@@ -1084,17 +1090,21 @@ impl<'t> Parser<'t> {
     fn binary(&mut self, min: u8) -> Parsed<Expr> {
         let mut lhs = self.unary()?;
         loop {
-            let mark = self.mark();
+            let before = self.pos;
             self.skip_ws();
             let Some((op, len)) = self.infix_op() else {
-                self.reset(mark);
+                self.pos = before;
                 return Ok(lhs);
             };
             let precedence = precedence(op);
             if precedence < min {
-                self.reset(mark);
+                self.pos = before;
                 return Ok(lhs);
             }
+            let mark = Mark {
+                pos: before,
+                ..self.mark()
+            };
             self.count_term()?;
             self.pos += len;
             self.skip_ws();
