@@ -809,6 +809,14 @@ impl<'t> Parser<'t> {
         Some(name.into())
     }
 
+    /// The `)` that ends a block directive's head (from `start`), and its block.
+    fn head_and_body(&mut self, start: usize) -> Option<(Span, Block)> {
+        self.close_paren()?;
+        let span = self.head_end(start, true);
+        self.open()?;
+        Some((span, self.body()?))
+    }
+
     /// `foreach_directive` up to its `#end`.
     fn foreach(&mut self, out: &mut Out, start: usize) -> Option<()> {
         self.open_paren();
@@ -825,10 +833,7 @@ impl<'t> Parser<'t> {
         self.pos += 2;
         self.skip_ws();
         let iterable = self.expr().ok()?;
-        self.close_paren()?;
-        let span = self.head_end(start, true);
-        self.open()?;
-        let body = self.body()?;
+        let (span, body) = self.head_and_body(start)?;
         self.push(
             out,
             Node::Foreach(Box::new(Foreach {
@@ -858,10 +863,7 @@ impl<'t> Parser<'t> {
             }
             params.push(self.loop_variable()?);
         }
-        self.close_paren()?;
-        let span = self.head_end(start, true);
-        self.open()?;
-        let body = self.body()?;
+        let (span, body) = self.head_and_body(start)?;
         self.macros.push(Arc::new(Macro {
             name,
             params,
@@ -875,10 +877,7 @@ impl<'t> Parser<'t> {
     fn define(&mut self, out: &mut Out, start: usize) -> Option<()> {
         self.open_paren();
         let name = self.loop_variable()?;
-        self.close_paren()?;
-        let span = self.head_end(start, true);
-        self.open()?;
-        let body = self.body()?;
+        let (span, body) = self.head_and_body(start)?;
         self.push(
             out,
             Node::Define {
@@ -996,7 +995,7 @@ impl<'t> Parser<'t> {
                 }
                 Some(b'[') => {
                     let mark = self.mark();
-                    match self.index() {
+                    match self.bracketed(b']') {
                         Ok(index) => {
                             let span = self.span(seg_start, self.pos);
                             self.segments.push(Segment::Index(index, span));
@@ -1022,14 +1021,15 @@ impl<'t> Parser<'t> {
         })
     }
 
-    /// `index`: `[` ws expr ws `]`.
-    fn index(&mut self) -> Parsed<Expr> {
+    /// An expression in brackets (`index`: `[` ws expr ws `]`; `group`:
+    /// `(expr)`), the cursor at the opening one.
+    fn bracketed(&mut self, close: u8) -> Parsed<Expr> {
         self.pos += 1;
         self.skip_ws();
-        let index = self.expr()?;
+        let inner = self.expr()?;
         self.skip_ws();
-        self.expect(b']')?;
-        Ok(index)
+        self.expect(close)?;
+        Ok(inner)
     }
 
     // -- expressions --------------------------------------------------------------
@@ -1207,15 +1207,8 @@ impl<'t> Parser<'t> {
             Some(b'n') if word(self, b"null") => literal(self, Literal::Null, 4),
             Some(b'[') => self.list(),
             Some(b'{') => self.map(),
-            Some(b'(') => {
-                // `group`: the expression inside, with its own span.
-                self.pos += 1;
-                self.skip_ws();
-                let inner = self.expr()?;
-                self.skip_ws();
-                self.expect(b')')?;
-                Ok(inner)
-            }
+            // `group`: the expression inside, with its own span.
+            Some(b'(') => self.bracketed(b')'),
             _ => Err(Miss::NoMatch),
         }
     }
