@@ -100,7 +100,6 @@ impl Engine {
     /// Parses a template, returning every error found (for reports and `vtl check`).
     /// A template longer than [`Limits::template_bytes`] is refused before parsing.
     pub fn parse_all(&self, name: &str, text: &str) -> Result<Template, Vec<Error>> {
-        let source = Arc::new(Source::new(name, text));
         let max = self.limits.template_bytes;
         if text.len() > max {
             return Err(vec![Error::limit(format!(
@@ -109,9 +108,9 @@ impl Engine {
                 text.len()
             ))
             .at(Span::new(max, max + 1))
-            .in_source(&source)]);
+            .in_source(&Arc::new(Source::new(name, text)))]);
         }
-        parse::parse_all(source)
+        parse::parse_text(name, text)
     }
 
     /// Renders a parsed template.

@@ -1,7 +1,7 @@
 //! Template sources and byte spans, with line and column computed only when
 //! something is reported.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range in a template's source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -55,20 +55,26 @@ impl std::fmt::Display for LineCol {
 pub struct Source {
     name: Arc<str>,
     text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Where each line starts, found the first time a line is asked for.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl Source {
     /// Wraps a template text with the name used in reports (usually its path).
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Source {
-        let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Source {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// The name given to the source.
@@ -106,11 +112,12 @@ impl Source {
     /// Line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = line_starts[line];
         let column = self
             .text
             .get(start..offset)
@@ -125,14 +132,11 @@ impl Source {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let line_starts = self.line_starts();
+        let Some(&start) = line_starts.get(line.wrapping_sub(1)) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = line_starts.get(line).copied().unwrap_or(self.text.len());
         self.text
             .get(start..end)
             .unwrap_or("")
@@ -141,6 +145,6 @@ impl Source {
 
     /// How many lines the text has.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }

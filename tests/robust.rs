@@ -11,7 +11,10 @@ use std::path::Path;
 
 use std::time::Duration;
 
-use appsync_vtl::{Engine, Limits, RequestContext};
+use std::sync::Arc;
+
+use appsync_vtl::parse::{compare_paths, PathComparison};
+use appsync_vtl::{Engine, Limits, RequestContext, Source};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -193,6 +196,50 @@ fn template() -> impl Strategy<Value = String> {
         })
 }
 
+/// A runner with a fixed seed for the generator: CI runs the same cases every time.
+fn fixed_runner(cases: u32) -> TestRunner {
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(
+        config,
+        proptest::test_runner::TestRng::from_seed(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+            &[7; 32],
+        ),
+    )
+}
+
+/// The fast parser builds what the pest parser (the specification) builds, or
+/// gives up; and it gives up on few of the generated templates that pest parses.
+#[test]
+fn generated_templates_parse_the_same_both_ways() {
+    let (same, fell_back) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+    fixed_runner(500)
+        .run(&template(), |text| {
+            let source = Arc::new(Source::new("generated.vtl", text.as_str()));
+            match compare_paths(&source) {
+                PathComparison::Same => same.set(same.get() + 1),
+                PathComparison::FellBack { parsed: true } => fell_back.set(fell_back.get() + 1),
+                PathComparison::FellBack { parsed: false } => {}
+                PathComparison::Different { .. } => {
+                    prop_assert!(false, "the two parse paths differ on {text:?}")
+                }
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        same.get() > 100 && fell_back.get() * 20 < same.get(),
+        "the fast path parsed {} generated templates and left {} that pest parses",
+        same.get(),
+        fell_back.get()
+    );
+}
+
 #[test]
 fn generated_templates_keep_the_invariants() {
     let ctx = RequestContext::from_json_str(
@@ -200,20 +247,7 @@ fn generated_templates_keep_the_invariants() {
             "identity": {"sub": "u-1", "username": "ann"}, "stash": {"k": "v"}}"#,
     )
     .expect("the context loads");
-    // A fixed seed for the generator: CI runs the same cases every time.
-    let config = Config {
-        cases: 300,
-        failure_persistence: None,
-        rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
-        ..Config::default()
-    };
-    let mut runner = TestRunner::new_with_rng(
-        config,
-        proptest::test_runner::TestRng::from_seed(
-            proptest::test_runner::RngAlgorithm::ChaCha,
-            &[7; 32],
-        ),
-    );
+    let mut runner = fixed_runner(300);
     runner
         .run(&(template(), 0u64..4), |(text, seed)| {
             invariants::check_parse(&text);

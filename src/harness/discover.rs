@@ -72,6 +72,14 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         found.push(dir.to_path_buf());
         return Ok(());
     }
+    for sub in subdirs(dir)? {
+        walk(&sub, found)?;
+    }
+    Ok(())
+}
+
+/// The folders in `dir` that are searched, in name order.
+fn subdirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
@@ -83,8 +91,20 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         .map(|e| e.path())
         .collect();
     subdirs.sort();
-    for sub in subdirs {
-        walk(&sub, found)?;
+    Ok(subdirs)
+}
+
+/// Every `.vtl` file under `dir` (searched as [`discover`] searches), in order.
+pub fn vtl_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "vtl"))
+        .collect();
+    files.sort();
+    for sub in subdirs(dir)? {
+        files.extend(vtl_files(&sub)?);
     }
-    Ok(())
+    Ok(files)
 }

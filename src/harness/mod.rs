@@ -38,7 +38,7 @@ pub mod snapshot;
 
 pub use case::{Case, CaseError, CaseSettings, Expect, Test};
 pub use coverage::Coverage;
-pub use discover::discover;
+pub use discover::{discover, vtl_files};
 pub use pipeline::{DataSource, Pipeline, PipelineSpec};
 pub use report::CaseReport;
 pub use run::{run, run_case, run_paths, RunOptions, RunSummary, Status, TestResult};

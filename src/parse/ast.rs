@@ -23,6 +23,14 @@ pub struct Template {
     pub string_literals: usize,
 }
 
+/// Two templates are equal when their trees, macros and name tables are (the
+/// sources may differ).
+impl PartialEq for Template {
+    fn eq(&self, other: &Template) -> bool {
+        self.body == other.body && self.macros == other.macros && self.names == other.names
+    }
+}
+
 /// A variable's index in [`Template::names`]: references are resolved to slots
 /// once, after parsing, so a render looks variables up by index instead of by name.
 pub type Slot = u32;
@@ -31,7 +39,7 @@ pub type Slot = u32;
 pub type Block = Vec<Node>;
 
 /// A template node.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// Text printed as it is.
     Text(Box<str>),
@@ -100,7 +108,7 @@ impl Node {
 }
 
 /// `#set`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Set {
     /// What is assigned.
     pub target: Reference,
@@ -111,7 +119,7 @@ pub struct Set {
 }
 
 /// `#if` with its branches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct If {
     /// `#if` and each `#elseif`, in order.
     pub branches: Vec<Branch>,
@@ -122,7 +130,7 @@ pub struct If {
 }
 
 /// One conditional branch.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Branch {
     /// The condition.
     pub condition: Expr,
@@ -133,7 +141,7 @@ pub struct Branch {
 }
 
 /// `#foreach`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Foreach {
     /// The loop variable's name.
     pub var: Box<str>,
@@ -148,7 +156,7 @@ pub struct Foreach {
 }
 
 /// `#macro(name $a $b)` ... `#end`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Macro {
     /// Its name.
     pub name: Box<str>,
@@ -161,7 +169,7 @@ pub struct Macro {
 }
 
 /// `#name(args)`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MacroCall {
     /// The macro's name.
     pub name: Box<str>,
@@ -172,7 +180,7 @@ pub struct MacroCall {
 }
 
 /// A reference: `$root.segment...`, as written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     /// The variable name.
     pub root: Box<str>,
@@ -187,7 +195,7 @@ pub struct Reference {
 }
 
 /// One step of a reference.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
     /// `.name`, with where the name was last found.
     Property(Box<str>, Span, IndexHint),
@@ -207,7 +215,7 @@ impl Segment {
 }
 
 /// An expression.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// A constant.
     Literal(Literal, Span),
@@ -352,6 +360,13 @@ impl IndexHint {
 impl Clone for IndexHint {
     fn clone(&self) -> IndexHint {
         IndexHint(AtomicU32::new(self.0.load(Ordering::Relaxed)))
+    }
+}
+
+/// A hint is not part of what a tree means: any two are equal.
+impl PartialEq for IndexHint {
+    fn eq(&self, _: &IndexHint) -> bool {
+        true
     }
 }
 

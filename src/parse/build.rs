@@ -96,7 +96,7 @@ fn build_checked(
 /// Where brackets or directive blocks nest deeper than the parser allows (pest
 /// recurses per bracket, so this is checked before parsing; blocks are counted
 /// roughly here and exactly, against [`MAX_NESTING`], while building).
-fn nesting_too_deep(text: &str) -> Option<(usize, &'static str)> {
+pub(super) fn nesting_too_deep(text: &str) -> Option<(usize, &'static str)> {
     let mut depth = 0usize;
     let mut blocks = 0usize;
     let bytes = text.as_bytes();
@@ -210,7 +210,8 @@ fn head_span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
     Span::new(full.start as usize, full.start as usize + head.len())
 }
 
-fn is_blank(s: &str) -> bool {
+/// A text token made only of spaces and tabs (a following `#set` eats it).
+pub(super) fn is_blank(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b == b' ' || b == b'\t')
 }
 
@@ -932,24 +933,11 @@ impl Builder {
     }
 
     fn number(&mut self, text: &str, span: Span) -> Expr {
-        if text.contains(['.', 'e', 'E']) {
-            match text.parse::<f64>() {
-                Ok(f) => Expr::Literal(Literal::Float(f), span),
-                Err(_) => {
-                    self.error(Error::syntax(format!("`{text}` is not a number")), span);
-                    Expr::Literal(Literal::Null, span)
-                }
-            }
-        } else {
-            match text.parse::<i64>() {
-                Ok(n) => Expr::Literal(Literal::Int(n), span),
-                Err(_) => {
-                    self.error(
-                        Error::syntax(format!("integer `{text}` is too large")),
-                        span,
-                    );
-                    Expr::Literal(Literal::Null, span)
-                }
+        match number_literal(text) {
+            Ok(literal) => Expr::Literal(literal, span),
+            Err(message) => {
+                self.error(Error::syntax(message), span);
+                Expr::Literal(Literal::Null, span)
             }
         }
     }
@@ -982,6 +970,19 @@ impl Builder {
                 Expr::Literal(Literal::Null, span)
             }
         }
+    }
+}
+
+/// The value of a `number` token, or why it has none.
+pub(super) fn number_literal(text: &str) -> Result<Literal, String> {
+    if text.contains(['.', 'e', 'E']) {
+        text.parse::<f64>()
+            .map(Literal::Float)
+            .map_err(|_| format!("`{text}` is not a number"))
+    } else {
+        text.parse::<i64>()
+            .map(Literal::Int)
+            .map_err(|_| format!("integer `{text}` is too large"))
     }
 }
 
