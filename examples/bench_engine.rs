@@ -56,7 +56,8 @@ fn cold(engine: &Engine, template: Template, json: serde_json::Value, name: &str
             return ExitCode::from(2);
         }
     };
-    let result = engine.render(&template, &ctx);
+    let shared = ctx.share();
+    let result = engine.render_shared(&template, &shared);
     let code = match &result {
         Ok(o) => match (&o.raised, o.evaluation_result()) {
             (None, Some(out)) => {
@@ -74,7 +75,7 @@ fn cold(engine: &Engine, template: Template, json: serde_json::Value, name: &str
             ExitCode::from(1)
         }
     };
-    std::mem::forget((ctx, template, result));
+    std::mem::forget((ctx, shared, template, result));
     code
 }
 
