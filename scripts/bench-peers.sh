@@ -2,7 +2,7 @@
 # Measures this engine beside the peers of ../shared/bench (Amplify simulator,
 # velocityjs, airspeed-ext, Apache Velocity 1.7) in one run, then prints the ratios.
 #
-#   scripts/bench-peers.sh                    # full run (~10-15 min on 2 vCPUs)
+#   scripts/bench-peers.sh                    # full run (~8 min on 2 vCPUs once the peers are installed)
 #   REPEAT=1 ITER_SMALL=200 ITER_FILTER=50 COLD_RUNS=5 MEM_RUNS=2 scripts/bench-peers.sh   # quick
 #   ENGINES=rust-vtl,velocity-java scripts/bench-peers.sh      # a subset (amplify-sim is the
 #                                                              # reference: keep it for output checks)
