@@ -122,9 +122,7 @@ fn map_get(map: &crate::value::Map, name: &str, hint: &IndexHint) -> Value {
 fn global(name: &str, ctx: &Value) -> Option<Value> {
     match name {
         "ctx" | "context" => Some(ctx.clone()),
-        "util" | "utils" => Some(Value::Namespace(&util::UTIL)),
-        "extensions" => Some(Value::Namespace(&util::extensions::EXTENSIONS)),
-        _ => None,
+        _ => util::root_namespace(name).map(Value::Namespace),
     }
 }
 
@@ -264,7 +262,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             .iter()
             .zip(&self.vars)
             .filter_map(|(name, value)| match value {
-                Some(Value::Namespace(_)) if global(name, &Value::Null).is_some() => None,
+                Some(Value::Namespace(ns))
+                    if util::root_namespace(name).is_some_and(|root| std::ptr::eq(root, *ns)) =>
+                {
+                    None
+                }
                 Some(v) => Some((Rc::from(&**name), v.clone())),
                 None => None,
             })
@@ -908,10 +910,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     fn segment(&mut self, value: Value, seg: &'t Segment, start: u32) -> Exec<(Value, bool)> {
         match seg {
             Segment::Property(name, span, hint) => {
-                if let Value::Map(m) = &value {
-                    return Ok((map_get(&m.borrow(), name, hint), false));
-                }
-                Ok((self.property(&value, name, *span)?, false))
+                Ok((self.property(&value, name, hint, *span)?, false))
             }
             Segment::Index(e, span) => {
                 let index = self.expr(e)?;
@@ -953,9 +952,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         }
     }
 
-    fn property(&mut self, value: &Value, name: &str, span: Span) -> Exec<Value> {
+    fn property(&mut self, value: &Value, name: &str, hint: &IndexHint, span: Span) -> Exec<Value> {
         Ok(match value {
-            Value::Map(m) => m.borrow().get(name).cloned().unwrap_or(Value::Null),
+            Value::Map(m) => map_get(&m.borrow(), name, hint),
             Value::Namespace(ns) => match ns.child(name) {
                 Some(child) => Value::Namespace(child),
                 None if ns.function(name).is_some() => {
@@ -1072,20 +1071,15 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         self.deeper(|this| this.expr_inner(e))
     }
 
-    #[inline]
-    fn constant(&mut self, lit: &'t Literal) -> Value {
-        match lit {
-            Literal::Null => Value::Null,
-            Literal::Bool(b) => Value::Bool(*b),
-            Literal::Int(i) => Value::Int(*i),
-            Literal::Float(f) => Value::Float(*f),
-            Literal::Str(s) => Value::Str(self.literal(s)),
-        }
-    }
-
     fn expr_inner(&mut self, e: &'t Expr) -> Exec<Value> {
         match e {
-            Expr::Literal(lit, _) => Ok(self.constant(lit)),
+            Expr::Literal(lit, _) => Ok(match lit {
+                Literal::Null => Value::Null,
+                Literal::Bool(b) => Value::Bool(*b),
+                Literal::Int(i) => Value::Int(*i),
+                Literal::Float(f) => Value::Float(*f),
+                Literal::Str(s) => Value::Str(self.literal(s)),
+            }),
             Expr::Interpolated(block, span) => {
                 let saved = std::mem::take(&mut self.out);
                 let result = self.block(block);

@@ -180,11 +180,7 @@ enum UtilUse<'t> {
 }
 
 fn util_use(r: &Reference) -> Option<UtilUse<'_>> {
-    let mut ns: &'static Namespace = match &*r.root {
-        "util" | "utils" => &util::UTIL,
-        "extensions" => &util::extensions::EXTENSIONS,
-        _ => return None,
-    };
+    let mut ns: &'static Namespace = util::root_namespace(&r.root)?;
     for seg in &r.segments {
         match seg {
             Segment::Property(name, span, _) => match ns.child(name) {

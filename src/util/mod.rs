@@ -29,6 +29,16 @@ use crate::outcome::{AppSyncError, AuthType, ExtensionCall};
 use crate::source::Span;
 use crate::value::Value;
 
+/// The namespace a root variable names before a template sets it: `$util`
+/// (also `$utils`) or `$extensions`.
+pub(crate) fn root_namespace(name: &str) -> Option<&'static Namespace> {
+    match name {
+        "util" | "utils" => Some(&UTIL),
+        "extensions" => Some(&extensions::EXTENSIONS),
+        _ => None,
+    }
+}
+
 /// The root `$util` namespace.
 pub static UTIL: Namespace = Namespace {
     name: "util",
