@@ -54,10 +54,13 @@ pub struct Limits {
     pub time: Option<Duration>,
 }
 
+/// AppSync's limit on the size of one mapping template (64 KB).
+pub const APPSYNC_TEMPLATE_BYTES: usize = 64 * 1024;
+
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            template_bytes: 64 * 1024,
+            template_bytes: APPSYNC_TEMPLATE_BYTES,
             loop_iterations: 1000,
             total_iterations: 1_000_000,
             output_bytes: 5 * 1024 * 1024,

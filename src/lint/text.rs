@@ -2,31 +2,25 @@
 //! parse: size, `$$`, unbalanced parentheses on directive lines, `#` comments.
 
 use super::Finding;
+use crate::eval::APPSYNC_TEMPLATE_BYTES;
 use crate::source::{Source, Span};
-
-/// AppSync's limit on the size of one mapping template.
-const APPSYNC_TEMPLATE_BYTES: usize = 64 * 1024;
 
 /// A template over AppSync's 64 KB limit: AppSync refuses to save the resolver.
 pub(super) fn template_too_large(src: &Source, out: &mut Vec<Finding>) {
-    let text = src.text();
-    if text.len() <= APPSYNC_TEMPLATE_BYTES {
+    let len = src.text().len();
+    if len <= APPSYNC_TEMPLATE_BYTES {
         return;
     }
-    let start = (0..=APPSYNC_TEMPLATE_BYTES)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let end = (start + 1..=text.len())
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(text.len());
     out.push(
         Finding::new(
-            Span::new(start, end),
+            src.snap(Span::new(
+                APPSYNC_TEMPLATE_BYTES,
+                APPSYNC_TEMPLATE_BYTES + 1,
+            )),
             format!(
                 "the template is {} bytes; AppSync refuses mapping templates over 64 KB \
                  (65,536 bytes) and this byte is past the limit",
-                text.len()
+                len
             ),
         )
         .help("split the work across pipeline functions: each has its own 64 KB"),
