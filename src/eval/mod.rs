@@ -919,7 +919,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 let index = self.expr(e)?;
                 Ok((ops::index(&value, &index).map_err(|e| e.at(*span))?, false))
             }
-            Segment::Method(name, args, span) => {
+            Segment::Method(name, args, span, hint) => {
                 // Arguments go on `self.args` above those of the calls around this one.
                 let base = self.args.len();
                 for a in args {
@@ -939,7 +939,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                         start,
                         end: span.end,
                     };
-                    self.util_call(ns, name, values, whole)
+                    self.util_call(ns, name, hint, values, whole)
                 } else {
                     methods::call(&value, name, values, &mut self.state)
                         .map_err(|e| Interrupt::Error(e.at(*span)))
@@ -999,10 +999,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         &mut self,
         ns: &'static util::Namespace,
         name: &str,
+        hint: &IndexHint,
         args: &[Value],
         span: Span,
     ) -> Exec<(Value, bool)> {
-        let Some(builtin) = ns.function(name) else {
+        let Some(builtin) = ns.function_hinted(name, hint) else {
             return Err(Error::new(ErrorKind::UnknownFunction {
                 path: format!("{}{}.{name}", ns.root(), ns.display_path()),
                 hint: util::suggest(ns, name),

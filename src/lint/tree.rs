@@ -97,7 +97,7 @@ fn reference<'t>(r: &'t Reference, role: Role, f: &mut dyn FnMut(Item<'t>)) {
         match seg {
             Segment::Property(..) => {}
             Segment::Index(e, _) => expr(e, f),
-            Segment::Method(_, args, _) => {
+            Segment::Method(_, args, ..) => {
                 for a in args {
                     expr(a, f);
                 }
@@ -190,7 +190,7 @@ fn util_use(r: &Reference) -> Option<UtilUse<'_>> {
                 }
                 None => return Some(UtilUse::Unknown(ns, name, *span)),
             },
-            Segment::Method(name, args, span) => {
+            Segment::Method(name, args, span, _) => {
                 return Some(match ns.function(name) {
                     Some(_) => UtilUse::Call(ns, name, args, *span),
                     None => UtilUse::Unknown(ns, name, *span),
@@ -297,7 +297,7 @@ pub(super) fn word_operator_property(t: &Template, out: &mut Vec<Finding>) {
 pub(super) fn leaked_mutation(t: &Template, out: &mut Vec<Finding>) {
     walk(t, &mut |item| {
         if let Item::Ref(r, Role::Printed) = item {
-            if let Some(Segment::Method(name, _, _)) = r.segments.last() {
+            if let Some(Segment::Method(name, ..)) = r.segments.last() {
                 if matches!(&**name, "put" | "add" | "addAll" | "remove") && util_use(r).is_none() {
                     out.push(
                         Finding::new(
@@ -325,7 +325,7 @@ fn segments_text(r: &Reference) -> String {
                 s.push_str(n);
             }
             Segment::Index(..) => s.push_str("[…]"),
-            Segment::Method(n, args, _) => {
+            Segment::Method(n, args, ..) => {
                 s.push('.');
                 s.push_str(n);
                 s.push_str(if args.is_empty() { "()" } else { "(…)" });
@@ -378,7 +378,7 @@ pub(super) fn expression_argument(t: &Template, out: &mut Vec<Finding>) {
     walk(t, &mut |item| match item {
         Item::Ref(r, _) => {
             for seg in &r.segments {
-                if let Segment::Method(_, args, _) = seg {
+                if let Segment::Method(_, args, ..) = seg {
                     args.iter().for_each(&mut report);
                 }
             }

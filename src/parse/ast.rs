@@ -201,15 +201,16 @@ pub enum Segment {
     Property(Box<str>, Span, IndexHint),
     /// `[expr]`
     Index(Expr, Span),
-    /// `.name(args)`
-    Method(Box<str>, Vec<Expr>, Span),
+    /// `.name(args)`, with where a `$util` function of that name was last
+    /// found in its namespace's table.
+    Method(Box<str>, Vec<Expr>, Span, IndexHint),
 }
 
 impl Segment {
     /// The text this segment covers.
     pub fn span(&self) -> Span {
         match self {
-            Segment::Property(_, s, _) | Segment::Index(_, s) | Segment::Method(_, _, s) => *s,
+            Segment::Property(_, s, _) | Segment::Index(_, s) | Segment::Method(_, _, s, _) => *s,
         }
     }
 }

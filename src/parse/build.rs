@@ -778,7 +778,7 @@ impl Builder {
                         .next()
                         .map(|a| a.into_inner().map(|e| self.expr(e, offset)).collect())
                         .unwrap_or_default();
-                    segments.push(Segment::Method(name, args, seg_span));
+                    segments.push(Segment::Method(name, args, seg_span, IndexHint::default()));
                 }
                 _ => {}
             }

@@ -983,7 +983,12 @@ impl<'t> Parser<'t> {
                         // `method_call`: `(` ws arguments ws `)`.
                         self.skip_ws();
                         match self.exprs_until(b')', None, false) {
-                            Ok(args) => Segment::Method(name, args, self.span(seg_start, self.pos)),
+                            Ok(args) => Segment::Method(
+                                name,
+                                args,
+                                self.span(seg_start, self.pos),
+                                IndexHint::default(),
+                            ),
                             Err(Miss::NoMatch) => {
                                 self.reset(mark);
                                 Segment::Property(

@@ -97,7 +97,7 @@ impl Names {
             match segment {
                 Segment::Property(..) => {}
                 Segment::Index(e, _) => self.expr(e),
-                Segment::Method(_, args, _) => {
+                Segment::Method(_, args, ..) => {
                     for arg in args {
                         self.expr(arg);
                     }

@@ -92,6 +92,24 @@ impl Namespace {
         self.functions.iter().find(|f| f.name == name)
     }
 
+    /// A function by name, trying the index `hint` recorded first (and
+    /// recording where the name was found).
+    #[inline]
+    pub(crate) fn function_hinted(
+        &self,
+        name: &str,
+        hint: &crate::parse::ast::IndexHint,
+    ) -> Option<&'static Builtin> {
+        if let Some(f) = self.functions.get(hint.get()) {
+            if f.name == name {
+                return Some(f);
+            }
+        }
+        let index = self.functions.iter().position(|f| f.name == name)?;
+        hint.set(index);
+        self.functions.get(index)
+    }
+
     /// A nested namespace by name.
     pub fn child(&self, name: &str) -> Option<&'static Namespace> {
         self.children.iter().copied().find(|c| c.name == name)
