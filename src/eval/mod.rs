@@ -656,9 +656,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         for (i, branch) in node.branches.iter().enumerate() {
             let holds = if T::ENABLED {
                 self.capture = Some(Vec::new());
-                let v = self.expr(&branch.condition);
+                let holds = self.condition(&branch.condition);
                 let operands = self.capture.take().unwrap_or_default();
-                let holds = v?.is_truthy();
+                let holds = holds?;
                 self.tracer.event(Event::Condition {
                     span: branch.span,
                     condition: self.src(branch.condition.span()).to_string(),
@@ -668,7 +668,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 });
                 holds
             } else {
-                self.expr(&branch.condition)?.is_truthy()
+                self.condition(&branch.condition)?
             };
             if holds {
                 return self.block(&branch.body);
@@ -1075,6 +1075,30 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         self.deeper(|this| this.expr_inner(e))
     }
 
+    /// Evaluates an expression for its truth (`#if`, `!`, `&&`, `||`) without
+    /// making the `Boolean` values of the logical operators in between.
+    fn condition(&mut self, e: &'t Expr) -> Exec<bool> {
+        match e {
+            Expr::Binary(BinaryOp::And, lhs, rhs, _) => {
+                self.deeper(|this| Ok(this.condition(lhs)? && this.condition(rhs)?))
+            }
+            Expr::Binary(BinaryOp::Or, lhs, rhs, _) => {
+                self.deeper(|this| Ok(this.condition(lhs)? || this.condition(rhs)?))
+            }
+            Expr::Unary(UnaryOp::Not, operand, _) => {
+                self.deeper(|this| Ok(!this.condition(operand)?))
+            }
+            // A set variable read as is (tracing records every reference it reads).
+            Expr::Ref(r) if !T::ENABLED && r.segments.is_empty() && self.frame == 0 => {
+                match &self.vars[r.slot as usize] {
+                    Some(v) => Ok(v.is_truthy()),
+                    None => Ok(self.expr(e)?.is_truthy()),
+                }
+            }
+            _ => Ok(self.expr(e)?.is_truthy()),
+        }
+    }
+
     fn expr_inner(&mut self, e: &'t Expr) -> Exec<Value> {
         match e {
             Expr::Literal(lit, _) => Ok(match lit {
@@ -1117,27 +1141,20 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 let b = self.expr(to)?;
                 ops::range(&a, &b, self.limits.range_size).map_err(|e| e.at(*span).into())
             }
-            Expr::Unary(op, operand, span) => {
-                let v = self.expr(operand)?;
-                let result = match op {
-                    UnaryOp::Not => Value::Bool(!v.is_truthy()),
-                    UnaryOp::Neg => match v {
-                        Value::Int(i) => Value::Int(i.wrapping_neg()),
-                        Value::Float(f) => Value::Float(-f),
-                        _ => Value::Null,
-                    },
-                };
-                let _ = span;
-                Ok(result)
-            }
+            Expr::Unary(UnaryOp::Not, operand, _) => Ok(Value::Bool(!self.condition(operand)?)),
+            Expr::Unary(UnaryOp::Neg, operand, _) => Ok(match self.expr(operand)? {
+                Value::Int(i) => Value::Int(i.wrapping_neg()),
+                Value::Float(f) => Value::Float(-f),
+                _ => Value::Null,
+            }),
             Expr::Binary(op, lhs, rhs, span) => match op {
                 BinaryOp::And => {
-                    let l = self.expr(lhs)?.is_truthy();
-                    Ok(Value::Bool(l && self.expr(rhs)?.is_truthy()))
+                    let l = self.condition(lhs)?;
+                    Ok(Value::Bool(l && self.condition(rhs)?))
                 }
                 BinaryOp::Or => {
-                    let l = self.expr(lhs)?.is_truthy();
-                    Ok(Value::Bool(l || self.expr(rhs)?.is_truthy()))
+                    let l = self.condition(lhs)?;
+                    Ok(Value::Bool(l || self.condition(rhs)?))
                 }
                 _ => {
                     let mut l = self.expr(lhs)?;
