@@ -189,6 +189,7 @@ impl Engine {
         };
         let mut evaluator = Evaluator::new(template, vars, state, self.limits.clone(), tracer);
         let ending = evaluator.run();
+        evaluator.release_literals();
         let state = std::mem::take(&mut evaluator.state);
         let vars = if T::ENABLED {
             evaluator.variables()

@@ -350,3 +350,20 @@ fn limits_stop_pathological_templates() {
     }
     insta::assert_snapshot!("limits", report);
 }
+
+/// String literals are kept between renders on a thread, by the address of
+/// their text: a template parsed where a freed one lived (same address, same
+/// length, other text) must still print its own literals.
+#[test]
+fn literals_of_a_freed_template_are_not_reused() {
+    let engine = Engine::new();
+    let ctx = RequestContext::new();
+    for i in 0..200 {
+        let expected = format!("lit{:03}", i);
+        let text = format!("#set($x = \"{expected}\")$x {}", "\"b\" == \"b\"");
+        let template = engine.parse("t.vtl", &text).expect("parses");
+        let out = engine.render(&template, &ctx).expect("renders").output;
+        assert_eq!(out, format!("{expected} \"b\" == \"b\""), "render {i}");
+        drop(template);
+    }
+}

@@ -34,9 +34,6 @@ pub(crate) fn call(
     args: &[Value],
     _state: &mut RunState,
 ) -> MethodResult {
-    if matches!(name, "getClass" | "wait" | "notify" | "notifyAll") {
-        return ok(Value::Null);
-    }
     let result = match recv {
         Value::Str(s) => string(s, name, args),
         Value::List(_) => list(recv, name, args),
@@ -68,6 +65,7 @@ pub(crate) fn call(
 /// Methods every object has.
 fn common(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
     match (name, args) {
+        ("getClass" | "wait" | "notify" | "notifyAll", _) => ok(Value::Null),
         ("toString", []) => ok(recv.to_java_string()),
         ("equals", [other]) => ok(recv.java_equals(other)),
         ("hashCode", []) => ok(java_hash(&recv.to_java_string())),

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 use crate::error::{Error, ErrorKind};
 use crate::outcome::AppSyncError;
@@ -168,6 +169,64 @@ pub(crate) enum Ending {
     Raised(AppSyncError),
 }
 
+/// The string literals of recent renders on this thread, by the address of
+/// their text: a template rendered again finds its literals made, so a render
+/// allocates no string for them. Strings are immutable, so sharing them
+/// between renders cannot be seen; each use checks that the text at that
+/// address is still the same (a freed template's memory may be reused).
+struct LiteralPool {
+    /// Each literal's value, and the render that last checked its text.
+    values: FxHashMap<usize, (Rc<str>, u64)>,
+    /// This render's number (unique on the thread).
+    render: u64,
+}
+
+thread_local! {
+    static LITERALS: std::cell::RefCell<LiteralPool> =
+        std::cell::RefCell::new(LiteralPool { values: FxHashMap::default(), render: 0 });
+}
+
+impl LiteralPool {
+    /// More literals than this and the pool starts over (templates come and go).
+    const MAX_ENTRIES: usize = 4096;
+
+    /// The thread's pool, for one render (an empty one while a render holds it).
+    fn take(capacity: usize) -> LiteralPool {
+        let mut pool = LITERALS
+            .try_with(|p| {
+                p.try_borrow_mut().ok().map(|mut p| {
+                    p.render += 1;
+                    LiteralPool {
+                        values: std::mem::take(&mut p.values),
+                        render: p.render,
+                    }
+                })
+            })
+            .ok()
+            .flatten()
+            .unwrap_or(LiteralPool {
+                values: FxHashMap::default(),
+                render: 0,
+            });
+        pool.values.reserve(capacity);
+        pool
+    }
+
+    /// Puts a render's literals back for the next render on this thread.
+    fn give_back(mut self) {
+        if self.values.len() > Self::MAX_ENTRIES {
+            self.values.clear();
+        }
+        let _ = LITERALS.try_with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                if self.values.len() >= p.values.len() {
+                    p.values = self.values;
+                }
+            }
+        });
+    }
+}
+
 /// A macro argument, passed by name: re-evaluated at each use in the caller's frame.
 #[derive(Clone)]
 enum Arg<'t> {
@@ -205,8 +264,9 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     /// Operands recorded while a condition is evaluated (tracing only).
     capture: Option<Vec<Operand>>,
     /// String literals already made into values, by the address of their text
+    /// (see [`LiteralPool`]).
     /// in the template: a literal in a loop is allocated once per render.
-    literals: FxHashMap<usize, Rc<str>>,
+    literals: LiteralPool,
     /// Arguments of the calls being evaluated (one buffer instead of a `Vec` per call).
     args: Vec<Value>,
 }
@@ -238,10 +298,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             recorded: 0,
             tracer,
             capture: None,
-            literals: FxHashMap::with_capacity_and_hasher(
-                template.string_literals,
-                Default::default(),
-            ),
+            literals: LiteralPool::take(template.string_literals),
             args: Vec::with_capacity(8),
         }
     }
@@ -1072,7 +1129,22 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     // -- expressions --------------------------------------------------------------
 
     pub(crate) fn expr(&mut self, e: &'t Expr) -> Exec<Value> {
-        self.deeper(|this| this.expr_inner(e))
+        match e {
+            // A constant does not recurse.
+            Expr::Literal(lit, _) => Ok(self.constant(lit)),
+            _ => self.deeper(|this| this.expr_inner(e)),
+        }
+    }
+
+    #[inline]
+    fn constant(&mut self, lit: &'t Literal) -> Value {
+        match lit {
+            Literal::Null => Value::Null,
+            Literal::Bool(b) => Value::Bool(*b),
+            Literal::Int(i) => Value::Int(*i),
+            Literal::Float(f) => Value::Float(*f),
+            Literal::Str(s) => Value::Str(self.literal(s)),
+        }
     }
 
     /// Evaluates an expression for its truth (`#if`, `!`, `&&`, `||`) without
@@ -1088,6 +1160,13 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Expr::Unary(UnaryOp::Not, operand, _) => {
                 self.deeper(|this| Ok(!this.condition(operand)?))
             }
+            // `==` and `!=` compare without making a `Boolean` (tracing records both sides).
+            Expr::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), lhs, rhs, _) if !T::ENABLED => self
+                .deeper(|this| {
+                    let l = this.expr(lhs)?;
+                    let r = this.expr(rhs)?;
+                    Ok(ops::equals(&l, &r) == (*op == BinaryOp::Eq))
+                }),
             // A set variable read as is (tracing records every reference it reads).
             Expr::Ref(r) if !T::ENABLED && r.segments.is_empty() && self.frame == 0 => {
                 match &self.vars[r.slot as usize] {
@@ -1101,13 +1180,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
 
     fn expr_inner(&mut self, e: &'t Expr) -> Exec<Value> {
         match e {
-            Expr::Literal(lit, _) => Ok(match lit {
-                Literal::Null => Value::Null,
-                Literal::Bool(b) => Value::Bool(*b),
-                Literal::Int(i) => Value::Int(*i),
-                Literal::Float(f) => Value::Float(*f),
-                Literal::Str(s) => Value::Str(self.literal(s)),
-            }),
+            Expr::Literal(lit, _) => Ok(self.constant(lit)),
             Expr::Interpolated(block, span) => {
                 let saved = std::mem::take(&mut self.out);
                 let result = self.block(block);
@@ -1200,14 +1273,39 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         }
     }
 
-    /// The value of a string literal, made once per render.
+    /// The value of a string literal, made once per thread while its template
+    /// lives (see [`LiteralPool`]).
     #[inline]
     fn literal(&mut self, text: &'t str) -> Rc<str> {
-        // Two literals at one address are one literal (or both empty).
-        self.literals
-            .entry(text.as_ptr() as usize)
-            .or_insert_with(|| Rc::from(text))
-            .clone()
+        // Two literals at one address are one literal (or both empty). The text is
+        // compared too: the pool outlives templates, and a new one may reuse an
+        // old one's memory (once per render is enough: the template lives as long).
+        let render = self.literals.render;
+        match self.literals.values.entry(text.as_ptr() as usize) {
+            Entry::Occupied(mut e) => {
+                let (value, seen) = e.get_mut();
+                if *seen != render {
+                    if **value != *text {
+                        *value = Rc::from(text);
+                    }
+                    *seen = render;
+                }
+                value.clone()
+            }
+            Entry::Vacant(e) => e.insert((Rc::from(text), render)).0.clone(),
+        }
+    }
+
+    /// Gives the string literals made in this render back to the thread's pool.
+    pub(crate) fn release_literals(&mut self) {
+        let pool = std::mem::replace(
+            &mut self.literals,
+            LiteralPool {
+                values: FxHashMap::default(),
+                render: 0,
+            },
+        );
+        pool.give_back();
     }
 
     /// The source text of a reference expression that evaluated to null.
