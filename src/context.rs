@@ -230,7 +230,7 @@ impl RequestContext {
             Some(v @ Value::Map(_)) => v,
             _ => Value::empty_map(),
         };
-        let mut m = Map::with_capacity_and_hasher(12, Default::default());
+        let mut m = Map::with_capacity(12);
         m.insert("arguments".into(), arguments.clone());
         m.insert("args".into(), arguments);
         m.insert("source".into(), get("source").unwrap_or(Value::Null));

@@ -451,10 +451,10 @@ fn map(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
             .unwrap_or_else(|| Rc::from("null"))
     };
     match (name, args.len()) {
-        ("get", 1) => ok(map.borrow().get(&*key(0)).cloned().unwrap_or(Value::Null)),
+        ("get", 1) => ok(map.borrow().get(&key(0)).cloned().unwrap_or(Value::Null)),
         ("getOrDefault", 2) => ok(map
             .borrow()
-            .get(&*key(0))
+            .get(&key(0))
             .cloned()
             .unwrap_or_else(|| args[1].clone())),
         ("put", 2) => ok(map
@@ -463,7 +463,7 @@ fn map(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
             .unwrap_or(Value::Null)),
         ("putIfAbsent", 2) => {
             let mut mm = map.borrow_mut();
-            match mm.get(&*key(0)) {
+            match mm.get(&key(0)) {
                 Some(v) if !v.is_null() => ok(v.clone()),
                 _ => {
                     mm.insert(key(0), args[1].clone());
@@ -488,11 +488,11 @@ fn map(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
             map.borrow_mut().extend(entries);
             void()
         }
-        ("containsKey", 1) => ok(map.borrow().contains_key(&*key(0))),
+        ("containsKey", 1) => ok(map.borrow().contains_key(&key(0))),
         ("containsValue", 1) => ok(map.borrow().values().any(|v| v.java_equals(&args[0]))),
         ("remove", 1) => ok(map
             .borrow_mut()
-            .shift_remove(&*key(0))
+            .shift_remove(&key(0))
             .unwrap_or(Value::Null)),
         ("size", 0) => ok(map.borrow().len()),
         ("isEmpty", 0) => ok(map.borrow().is_empty()),

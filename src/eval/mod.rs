@@ -671,7 +671,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         match (&parent, last) {
             (Value::Map(m), Segment::Property(name, ..)) => {
                 let mut m = m.borrow_mut();
-                match m.get_mut(&**name) {
+                match m.get_mut(name) {
                     Some(slot) => *slot = value,
                     None => {
                         m.insert(Rc::from(&**name), value);
@@ -1200,8 +1200,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 Ok(Value::list(v))
             }
             Expr::Map(entries, _) => {
-                let mut m =
-                    crate::value::Map::with_capacity_and_hasher(entries.len(), Default::default());
+                let mut m = crate::value::Map::with_capacity(entries.len());
                 for (k, v) in entries {
                     let key = self.expr(k)?.to_key();
                     let value = self.expr(v)?;

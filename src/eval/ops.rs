@@ -132,7 +132,7 @@ pub(crate) fn index(value: &Value, index: &Value) -> Result<Value, Error> {
                 )))
             }
         }
-        (Value::Map(m), k) => Ok(m.borrow().get(&*k.to_key()).cloned().unwrap_or(Value::Null)),
+        (Value::Map(m), k) => Ok(m.borrow().get(&k.to_key()).cloned().unwrap_or(Value::Null)),
         (Value::Null, _) => Ok(Value::Null),
         (v, i) => Err(Error::invalid(format!(
             "cannot index a {} with {}",

@@ -53,7 +53,7 @@ pub static DYNAMODB: super::Namespace = super::Namespace {
 };
 
 fn single(tag: &str, v: Value) -> Value {
-    let mut m = Map::with_capacity_and_hasher(1, Default::default());
+    let mut m = Map::with_capacity(1);
     m.insert(Rc::from(tag), v);
     Value::map(m)
 }
@@ -92,7 +92,7 @@ pub(crate) fn attribute(v: &Value, depth: usize) -> Result<Value, UtilError> {
 }
 
 fn map_values(m: &Map, depth: usize) -> Result<Value, UtilError> {
-    let mut out = Map::with_capacity_and_hasher(m.len(), Default::default());
+    let mut out = Map::with_capacity(m.len());
     for (k, v) in m.iter() {
         out.insert(k.clone(), attribute(v, depth + 1)?);
     }

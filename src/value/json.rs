@@ -32,7 +32,7 @@ impl<'j> FromJson<'j> {
             serde_json::Value::String(s) => Value::Str(s.as_str().into()),
             serde_json::Value::Array(a) => Value::list(a.iter().map(|x| self.value(x)).collect()),
             serde_json::Value::Object(o) => {
-                let mut map = Map::with_capacity_and_hasher(o.len(), Default::default());
+                let mut map = Map::with_capacity(o.len());
                 for (k, x) in o {
                     let key = self.key(k);
                     map.insert(key, self.value(x));

@@ -17,16 +17,16 @@
 //! ```
 
 mod json;
+mod map;
 mod number;
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 pub(crate) use json::write_json_str;
 pub use json::{from_json, to_json, to_json_string, to_json_string_pretty};
+pub use map::Map;
 pub use number::format_double;
 
 /// How deep printing, JSON conversion and comparisons follow nested values.
@@ -34,10 +34,6 @@ pub const MAX_DEPTH: usize = 64;
 
 /// A shared, mutable list (`java.util.ArrayList`).
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
-/// The entries of a map value: insertion-ordered, hashed with Fx (keys are short
-/// strings; SipHash's DoS resistance buys nothing in a template tester and costs
-/// a tenth of a render).
-pub type Map = IndexMap<Rc<str>, Value, rustc_hash::FxBuildHasher>;
 /// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
 pub type MapRef = Rc<RefCell<Map>>;
 
@@ -432,7 +428,7 @@ impl DeepCopy {
                 if shared {
                     self.seen.insert(key, Value::Map(new.clone()));
                 }
-                // Cloning keeps the hash table as it is (no key is hashed again).
+                // Cloning copies the entries (and a big map's index) as they are: no key is hashed again.
                 let mut entries = m.borrow().clone();
                 self.copy_all(entries.values_mut(), depth + 1);
                 *new.borrow_mut() = entries;
