@@ -171,7 +171,7 @@ fn filter_on_values(ctx: &Value) -> String {
         if !owner.java_equals(&sub) && get(item, "visibility").as_str() != Some("public") {
             continue;
         }
-        let mut m = Map::with_capacity_and_hasher(5, Default::default());
+        let mut m = Map::with_capacity(5);
         m.insert(keys[0].clone(), get(item, "id"));
         m.insert(keys[1].clone(), title);
         m.insert(keys[2].clone(), Value::Int(score));
@@ -180,7 +180,7 @@ fn filter_on_values(ctx: &Value) -> String {
         list.borrow_mut().push(Value::map(m));
     }
     let count = list.borrow().len() as i64;
-    let mut top = Map::with_capacity_and_hasher(4, Default::default());
+    let mut top = Map::with_capacity(4);
     top.insert(Rc::from("items"), out.clone());
     top.insert(Rc::from("count"), Value::Int(count));
     top.insert(Rc::from("scannedCount"), Value::Int(items.len() as i64));

@@ -122,6 +122,36 @@ fn map_get(map: &crate::value::Map, name: &str, hint: &IndexHint) -> Value {
     }
 }
 
+/// The error for a `$util` function that does not exist.
+#[cold]
+fn unknown_function(ns: &'static util::Namespace, name: &str, span: Span) -> Interrupt {
+    Error::new(ErrorKind::UnknownFunction {
+        path: format!("{}{}.{name}", ns.root(), ns.display_path()),
+        hint: util::suggest(ns, name),
+    })
+    .at(span)
+    .into()
+}
+
+/// The error for a `$util` call with the wrong number of arguments.
+#[cold]
+fn wrong_arity(
+    ns: &'static util::Namespace,
+    name: &str,
+    builtin: &util::Builtin,
+    got: usize,
+    span: Span,
+) -> Interrupt {
+    Error::new(ErrorKind::Arity {
+        path: format!("{}{}.{name}", ns.root(), ns.display_path()),
+        expected: builtin.arity.to_string(),
+        got,
+        signature: builtin.signature.to_string(),
+    })
+    .at(span)
+    .into()
+}
+
 /// The value a render gives the variable `name` before the template runs.
 fn global(name: &str, ctx: &Value) -> Option<Value> {
     match name {
@@ -366,6 +396,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
 
     /// Adds what a `$util` call logged, appended or recorded to the bytes kept
     /// beside the output, which may not outgrow [`Limits::output_bytes`].
+    #[cold]
     fn count_recorded(&mut self, before: (usize, usize, usize), span: Span) -> Exec<()> {
         let state = &self.state;
         let logs: usize = state.logs[before.0..].iter().map(String::len).sum();
@@ -944,6 +975,13 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     );
                 }
             }
+            // A map's property, the most common step, without the general call.
+            if let (Segment::Property(name, _, hint), Value::Map(m)) = (seg, &value) {
+                let v = map_get(&m.borrow(), name, hint);
+                value = v;
+                void = false;
+                continue;
+            }
             let (v, is_void) = self.segment(value, seg, r.span.start)?;
             value = v;
             void = is_void;
@@ -1026,14 +1064,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     .at(span)
                     .into());
                 }
-                None => {
-                    return Err(Error::new(ErrorKind::UnknownFunction {
-                        path: format!("{}{}.{name}", ns.root(), ns.display_path()),
-                        hint: util::suggest(ns, name),
-                    })
-                    .at(span)
-                    .into())
-                }
+                None => return Err(unknown_function(ns, name, span)),
             },
             Value::Loop(l) => match name {
                 "index" => Value::Int(l.index.get() as i64),
@@ -1061,22 +1092,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         span: Span,
     ) -> Exec<(Value, bool)> {
         let Some(builtin) = ns.function_hinted(name, hint) else {
-            return Err(Error::new(ErrorKind::UnknownFunction {
-                path: format!("{}{}.{name}", ns.root(), ns.display_path()),
-                hint: util::suggest(ns, name),
-            })
-            .at(span)
-            .into());
+            return Err(unknown_function(ns, name, span));
         };
         if !builtin.arity.accepts(args.len()) {
-            return Err(Error::new(ErrorKind::Arity {
-                path: format!("{}{}.{name}", ns.root(), ns.display_path()),
-                expected: builtin.arity.to_string(),
-                got: args.len(),
-                signature: builtin.signature.to_string(),
-            })
-            .at(span)
-            .into());
+            return Err(wrong_arity(ns, name, builtin, args.len(), span));
         }
         let before = (
             self.state.logs.len(),
@@ -1088,7 +1107,15 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             span,
         };
         let result = (builtin.func)(&mut call, args);
-        self.count_recorded(before, span)?;
+        if before
+            != (
+                self.state.logs.len(),
+                self.state.errors.len(),
+                self.state.extensions.len(),
+            )
+        {
+            self.count_recorded(before, span)?;
+        }
         if let Ok(Value::Str(s)) = &result {
             if s.len() > self.limits.string_bytes {
                 return Err(self.string_too_long(span));
