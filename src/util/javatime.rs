@@ -187,21 +187,41 @@ pub fn iso8601_utc(epoch_ms: i64) -> String {
     let days = epoch_ms.div_euclid(SECS_PER_DAY * 1000);
     let ms_of_day = epoch_ms.rem_euclid(SECS_PER_DAY * 1000);
     let (y, m, d) = civil_from_days(days);
-    let year = if y > 9999 {
-        format!("+{y}")
+    let mut out = String::with_capacity(24);
+    if y > 9999 {
+        out.push('+');
+        out.push_str(itoa::Buffer::new().format(y));
     } else if y < 0 {
-        format!("-{:04}", y.unsigned_abs())
+        out.push('-');
+        push_padded(&mut out, y.unsigned_abs(), 4);
     } else {
-        format!("{y:04}")
-    };
+        push_padded(&mut out, y.unsigned_abs(), 4);
+    }
     let secs = ms_of_day / 1000;
-    format!(
-        "{year}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60,
-        ms_of_day % 1000
-    )
+    let fields = [
+        ('-', m, 2),
+        ('-', d, 2),
+        ('T', secs / 3600, 2),
+        (':', secs / 60 % 60, 2),
+        (':', secs % 60, 2),
+        ('.', ms_of_day % 1000, 3),
+    ];
+    for (separator, value, width) in fields {
+        out.push(separator);
+        push_padded(&mut out, value.unsigned_abs(), width);
+    }
+    out.push('Z');
+    out
+}
+
+/// Appends `n` in decimal, with leading zeros up to `width` digits.
+fn push_padded(out: &mut String, n: u64, width: usize) {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
 }
 
 /// Days since 1970-01-01 to proleptic Gregorian (year, month, day) (H. Hinnant's algorithm).
