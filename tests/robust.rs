@@ -351,9 +351,9 @@ fn limits_stop_pathological_templates() {
     insta::assert_snapshot!("limits", report);
 }
 
-/// String literals are kept between renders on a thread, by the address of
-/// their text: a template parsed where a freed one lived (same address, same
-/// length, other text) must still print its own literals.
+/// String literals are kept between renders on a thread, by their number in
+/// the template: another template's literal with the same number and length
+/// but another text must still print its own text.
 #[test]
 fn literals_of_a_freed_template_are_not_reused() {
     let engine = Engine::new();

@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
-use std::collections::hash_map::Entry;
 
 use crate::error::{Error, ErrorKind};
 use crate::outcome::AppSyncError;
@@ -199,29 +198,29 @@ pub(crate) enum Ending {
     Raised(AppSyncError),
 }
 
-/// The string literals of recent renders on this thread, by the address of
-/// their text: a template rendered again finds its literals made, so a render
-/// allocates no string for them. Strings are immutable, so sharing them
-/// between renders cannot be seen; each use checks that the text at that
-/// address is still the same (a freed template's memory may be reused).
+/// String literals made into values, by [`LiteralId`], kept on the thread
+/// between renders: a template rendered again finds its literals made, so a
+/// render allocates no string for them. Strings are immutable, so sharing them
+/// between renders cannot be seen. The first use in a render checks the text
+/// (another template may have used the same number for another literal).
 struct LiteralPool {
     /// Each literal's value, and the render that last checked its text.
-    values: FxHashMap<usize, (Rc<str>, u64)>,
+    values: Vec<Option<(Rc<str>, u64)>>,
     /// This render's number (unique on the thread).
     render: u64,
 }
 
 thread_local! {
     static LITERALS: std::cell::RefCell<LiteralPool> =
-        std::cell::RefCell::new(LiteralPool { values: FxHashMap::default(), render: 0 });
+        const { std::cell::RefCell::new(LiteralPool { values: Vec::new(), render: 0 }) };
 }
 
 impl LiteralPool {
-    /// More literals than this and the pool starts over (templates come and go).
-    const MAX_ENTRIES: usize = 4096;
+    /// Templates with more literals than this make the rest per render.
+    const MAX_ENTRIES: usize = 1 << 16;
 
     /// The thread's pool, for one render (an empty one while a render holds it).
-    fn take(capacity: usize) -> LiteralPool {
+    fn take(literals: usize) -> LiteralPool {
         let mut pool = LITERALS
             .try_with(|p| {
                 p.try_borrow_mut().ok().map(|mut p| {
@@ -235,18 +234,18 @@ impl LiteralPool {
             .ok()
             .flatten()
             .unwrap_or(LiteralPool {
-                values: FxHashMap::default(),
+                values: Vec::new(),
                 render: 0,
             });
-        pool.values.reserve(capacity);
+        let wanted = literals.min(Self::MAX_ENTRIES);
+        if pool.values.len() < wanted {
+            pool.values.resize(wanted, None);
+        }
         pool
     }
 
     /// Puts a render's literals back for the next render on this thread.
-    fn give_back(mut self) {
-        if self.values.len() > Self::MAX_ENTRIES {
-            self.values.clear();
-        }
+    fn give_back(self) {
         let _ = LITERALS.try_with(|p| {
             if let Ok(mut p) = p.try_borrow_mut() {
                 if self.values.len() >= p.values.len() {
@@ -293,9 +292,7 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     pub(crate) tracer: T,
     /// Operands recorded while a condition is evaluated (tracing only).
     capture: Option<Vec<Operand>>,
-    /// String literals already made into values, by the address of their text
-    /// (see [`LiteralPool`]).
-    /// in the template: a literal in a loop is allocated once per render.
+    /// String literals already made into values (see [`LiteralPool`]).
     literals: LiteralPool,
     /// Arguments of the calls being evaluated (one buffer instead of a `Vec` per call).
     args: Vec<Value>,
@@ -1170,7 +1167,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Literal::Bool(b) => Value::Bool(*b),
             Literal::Int(i) => Value::Int(*i),
             Literal::Float(f) => Value::Float(*f),
-            Literal::Str(s) => Value::Str(self.literal(s)),
+            Literal::Str(s, id) => Value::Str(self.literal(s, *id)),
         }
     }
 
@@ -1300,16 +1297,12 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     }
 
     /// The value of a string literal, made once per thread while its template
-    /// lives (see [`LiteralPool`]).
+    /// is rendered (see [`LiteralPool`]).
     #[inline]
-    fn literal(&mut self, text: &'t str) -> Rc<str> {
-        // Two literals at one address are one literal (or both empty). The text is
-        // compared too: the pool outlives templates, and a new one may reuse an
-        // old one's memory (once per render is enough: the template lives as long).
+    fn literal(&mut self, text: &'t str, id: LiteralId) -> Rc<str> {
         let render = self.literals.render;
-        match self.literals.values.entry(text.as_ptr() as usize) {
-            Entry::Occupied(mut e) => {
-                let (value, seen) = e.get_mut();
+        match self.literals.values.get_mut(id as usize) {
+            Some(Some((value, seen))) => {
                 if *seen != render {
                     if **value != *text {
                         *value = Rc::from(text);
@@ -1318,7 +1311,8 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 }
                 value.clone()
             }
-            Entry::Vacant(e) => e.insert((Rc::from(text), render)).0.clone(),
+            Some(slot) => slot.insert((Rc::from(text), render)).0.clone(),
+            None => Rc::from(text),
         }
     }
 
@@ -1327,7 +1321,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         let pool = std::mem::replace(
             &mut self.literals,
             LiteralPool {
-                values: FxHashMap::default(),
+                values: Vec::new(),
                 render: 0,
             },
         );

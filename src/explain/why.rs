@@ -38,7 +38,7 @@ fn value_of(e: &Expr, ops: &[Operand]) -> Option<Value> {
             Literal::Bool(b) => Value::Bool(*b),
             Literal::Int(i) => Value::Int(*i),
             Literal::Float(f) => Value::Float(*f),
-            Literal::Str(s) => Value::str(s),
+            Literal::Str(s, _) => Value::str(s),
         });
     }
     ops.iter()

@@ -35,6 +35,9 @@ impl PartialEq for Template {
 /// once, after parsing, so a render looks variables up by index instead of by name.
 pub type Slot = u32;
 
+/// A string literal's number in its template (see [`Template::string_literals`]).
+pub type LiteralId = u32;
+
 /// A sequence of nodes.
 pub type Block = Vec<Node>;
 
@@ -263,8 +266,9 @@ pub enum Literal {
     Int(i64),
     /// A decimal.
     Float(f64),
-    /// A string without interpolation.
-    Str(Box<str>),
+    /// A string without interpolation, and its number among the template's
+    /// string literals (given by `resolve`; a render makes each into a value once).
+    Str(Box<str>, LiteralId),
 }
 
 /// Prefix operators.

@@ -880,7 +880,7 @@ impl Builder {
             Rule::number => self.number(pair.as_str(), span),
             Rule::string_single => {
                 let body = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
-                Expr::Literal(Literal::Str(body.replace("''", "'").into()), span)
+                Expr::Literal(Literal::Str(body.replace("''", "'").into(), 0), span)
             }
             Rule::string_double => {
                 let body_pair = pair.into_inner().next();
@@ -946,7 +946,7 @@ impl Builder {
     fn interpolated(&mut self, raw: &str, body_start: usize, span: Span) -> Expr {
         let text = raw.replace("\"\"", "\"");
         if !text.contains(['$', '#']) {
-            return Expr::Literal(Literal::Str(text.into()), span);
+            return Expr::Literal(Literal::Str(text.into(), 0), span);
         }
         // Spans inside stay exact unless doubled quotes shifted them.
         let parsed = VtlParser::parse(Rule::string_template, &text);
@@ -959,8 +959,8 @@ impl Builder {
                     Span::new(body_start, body_start + text.len()),
                 );
                 match body.as_slice() {
-                    [] => Expr::Literal(Literal::Str("".into()), span),
-                    [Node::Text(t)] => Expr::Literal(Literal::Str(t.clone()), span),
+                    [] => Expr::Literal(Literal::Str("".into(), 0), span),
+                    [Node::Text(t)] => Expr::Literal(Literal::Str(t.clone(), 0), span),
                     _ => Expr::Interpolated(body, span),
                 }
             }

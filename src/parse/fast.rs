@@ -1287,7 +1287,7 @@ impl<'t> Parser<'t> {
             raw.into()
         };
         Ok(Expr::Literal(
-            Literal::Str(value),
+            Literal::Str(value, 0),
             self.span(start, self.pos),
         ))
     }
@@ -1305,7 +1305,7 @@ impl<'t> Parser<'t> {
             Cow::Borrowed(raw)
         };
         if memchr2(b'$', b'#', text.as_bytes()).is_none() {
-            return Ok(Expr::Literal(Literal::Str(text.into()), span));
+            return Ok(Expr::Literal(Literal::Str(text.into(), 0), span));
         }
         // Spans inside count from the body's start (in the text without doubled quotes).
         let mut inner = Parser::new(&text, self.base + body, self.depth);
@@ -1313,9 +1313,9 @@ impl<'t> Parser<'t> {
         let mut nodes = inner.template().ok_or(Miss::GiveUp)?;
         self.macros = inner.macros;
         Ok(match nodes.as_slice() {
-            [] => Expr::Literal(Literal::Str("".into()), span),
+            [] => Expr::Literal(Literal::Str("".into(), 0), span),
             [Node::Text(_)] => match nodes.pop() {
-                Some(Node::Text(t)) => Expr::Literal(Literal::Str(t), span),
+                Some(Node::Text(t)) => Expr::Literal(Literal::Str(t, 0), span),
                 _ => return Err(Miss::GiveUp),
             },
             _ => Expr::Interpolated(nodes, span),

@@ -108,7 +108,10 @@ impl Names {
 
     fn expr(&mut self, e: &mut Expr) {
         match e {
-            Expr::Literal(Literal::Str(_), _) => self.string_literals += 1,
+            Expr::Literal(Literal::Str(_, id), _) => {
+                *id = self.string_literals as LiteralId;
+                self.string_literals += 1;
+            }
             Expr::Literal(..) => {}
             Expr::Interpolated(block, _) => self.block(block),
             Expr::Ref(r) => self.reference(r),
