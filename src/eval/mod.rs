@@ -107,17 +107,42 @@ pub struct LoopInfo {
 /// `map[name]`, looked for first where `hint` says it was last time.
 #[inline]
 fn map_get(map: &crate::value::Map, name: &str, hint: &IndexHint) -> Value {
+    match map_entry(map, name, hint) {
+        Some(value) => value.clone(),
+        None => Value::Null,
+    }
+}
+
+/// [`map_get`] without the copy.
+#[inline]
+fn map_entry<'m>(map: &'m crate::value::Map, name: &str, hint: &IndexHint) -> Option<&'m Value> {
     if let Some((key, value)) = map.get_index(hint.get()) {
         if **key == *name {
-            return value.clone();
+            return Some(value);
         }
     }
-    match map.get_full(name) {
-        Some((index, _, value)) => {
-            hint.set(index);
-            value.clone()
+    let (index, _, value) = map.get_full(name)?;
+    hint.set(index);
+    Some(value)
+}
+
+/// Applies `f` to what a chain of map properties leads to, read in place;
+/// `None` when a step is not a map property (the general path evaluates it).
+fn peek_properties<R>(v: &Value, segments: &[Segment], f: impl FnOnce(&Value) -> R) -> Option<R> {
+    let Some((first, rest)) = segments.split_first() else {
+        return Some(f(v));
+    };
+    match (first, v) {
+        // A null anywhere makes the whole reference null.
+        (_, Value::Null) => Some(f(&Value::Null)),
+        (Segment::Property(name, _, hint), Value::Map(m)) => {
+            let m = m.borrow();
+            match map_entry(&m, name, hint) {
+                Some(child) => peek_properties(child, rest, f),
+                None => Some(f(&Value::Null)),
+            }
         }
-        None => Value::Null,
+        _ => None,
     }
 }
 
@@ -1185,12 +1210,17 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 self.deeper(|this| Ok(!this.condition(operand)?))
             }
             // `==` and `!=` compare without making a `Boolean` (tracing records both sides).
-            Expr::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), lhs, rhs, _) if !T::ENABLED => self
-                .deeper(|this| {
+            Expr::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), lhs, rhs, _) if !T::ENABLED => {
+                let equal = |l: &Value, r: &Value| ops::equals(l, r) == (*op == BinaryOp::Eq);
+                if let Some(holds) = self.compare_in_place(lhs, rhs, equal) {
+                    return Ok(holds);
+                }
+                self.deeper(|this| {
                     let l = this.expr(lhs)?;
                     let r = this.expr(rhs)?;
-                    Ok(ops::equals(&l, &r) == (*op == BinaryOp::Eq))
-                }),
+                    Ok(equal(&l, &r))
+                })
+            }
             // A set variable read as is (tracing records every reference it reads).
             Expr::Ref(r) if !T::ENABLED && r.segments.is_empty() && self.frame == 0 => {
                 match &self.vars[r.slot as usize] {
@@ -1199,6 +1229,48 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 }
             }
             _ => Ok(self.expr(e)?.is_truthy()),
+        }
+    }
+
+    /// Compares two operands without copying them, when each is a constant or
+    /// a variable's chain of map properties (no evaluation order to keep: such
+    /// operands have no effects). `None`: evaluate them the general way.
+    #[inline(never)]
+    fn compare_in_place(
+        &mut self,
+        lhs: &'t Expr,
+        rhs: &'t Expr,
+        test: impl Fn(&Value, &Value) -> bool,
+    ) -> Option<bool> {
+        let properties_only = |r: &Reference| {
+            r.segments
+                .iter()
+                .all(|s| matches!(s, Segment::Property(..)))
+        };
+        if self.frame != 0 {
+            return None;
+        }
+        match (lhs, rhs) {
+            (Expr::Ref(a), Expr::Ref(b)) if properties_only(a) && properties_only(b) => {
+                let vars = &self.vars;
+                let left = vars[a.slot as usize].as_ref()?;
+                let right = vars[b.slot as usize].as_ref()?;
+                peek_properties(left, &a.segments, |l| {
+                    peek_properties(right, &b.segments, |r| test(l, r))
+                })
+                .flatten()
+            }
+            (Expr::Ref(a), Expr::Literal(lit, _)) if properties_only(a) => {
+                let r = self.constant(lit);
+                let left = self.vars[a.slot as usize].as_ref()?;
+                peek_properties(left, &a.segments, |l| test(l, &r))
+            }
+            (Expr::Literal(lit, _), Expr::Ref(b)) if properties_only(b) => {
+                let l = self.constant(lit);
+                let right = self.vars[b.slot as usize].as_ref()?;
+                peek_properties(right, &b.segments, |r| test(&l, r))
+            }
+            _ => None,
         }
     }
 
