@@ -398,3 +398,6 @@ fn from_s3_object_json(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
         _ => Err(UtilError::Invalid("the JSON has no `s3` object".into())),
     }
 }
+
+#[cfg(test)]
+mod tests;
