@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::args::{any, list, map, string, text};
 use super::{Builtin, Call, UtilError, UtilResult};
-use crate::value::{to_json_string, Map, Value};
+use crate::value::{write_json_at, write_json_str, Map, Value, MAX_DEPTH};
 
 /// Builds the table: each `pair` row makes the object form and its `…Json` form.
 macro_rules! table {
@@ -58,37 +58,42 @@ fn single(tag: &str, v: Value) -> Value {
     Value::map(m)
 }
 
-fn finish<const JSON: bool>(v: Value) -> UtilResult {
-    Ok(if JSON {
-        Value::from(to_json_string(&v))
-    } else {
-        v
-    })
-}
-
-/// Converts any value to an attribute value.
-pub(crate) fn attribute(v: &Value, depth: usize) -> Result<Value, UtilError> {
-    if depth > crate::value::MAX_DEPTH {
+fn too_deep(depth: usize) -> Result<(), UtilError> {
+    if depth > MAX_DEPTH {
         return Err(UtilError::Invalid(
             "the value nests too deeply (or contains itself)".into(),
         ));
     }
-    Ok(match v {
-        Value::Null => single("NULL", Value::Null),
-        Value::Bool(b) => single("BOOL", Value::Bool(*b)),
-        Value::Int(_) | Value::Float(_) => single("N", v.clone()),
-        Value::Str(s) => single("S", Value::Str(s.clone())),
-        Value::List(l) => {
-            let items = l
-                .borrow()
+    Ok(())
+}
+
+/// The attribute type of a value: `S`, `N`, `BOOL`, `NULL`, `L` or `M`.
+fn tag(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NULL",
+        Value::Bool(_) => "BOOL",
+        Value::Int(_) | Value::Float(_) => "N",
+        Value::List(_) => "L",
+        Value::Map(_) => "M",
+        _ => "S",
+    }
+}
+
+/// Converts any value to an attribute value.
+pub(crate) fn attribute(v: &Value, depth: usize) -> Result<Value, UtilError> {
+    too_deep(depth)?;
+    let content = match v {
+        Value::List(l) => Value::list(
+            l.borrow()
                 .iter()
                 .map(|x| attribute(x, depth + 1))
-                .collect::<Result<Vec<_>, _>>()?;
-            single("L", Value::list(items))
-        }
-        Value::Map(m) => single("M", map_values(&m.borrow(), depth)?),
-        other => single("S", Value::from(other.to_java_string())),
-    })
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) => map_values(&m.borrow(), depth)?,
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => v.clone(),
+        other => Value::from(other.to_java_string()),
+    };
+    Ok(single(tag(v), content))
 }
 
 fn map_values(m: &Map, depth: usize) -> Result<Value, UtilError> {
@@ -99,21 +104,172 @@ fn map_values(m: &Map, depth: usize) -> Result<Value, UtilError> {
     Ok(Value::map(out))
 }
 
+// -- the `…Json` forms: the text `to_json_string` would print for the values
+// above, written without building them. `json` is the JSON depth a value would
+// have had in that tree (each attribute is a one-entry map around its content,
+// so one attribute level is two JSON levels): past `MAX_DEPTH` the printer
+// writes `null`, and what it leaves out must still be checked for depth.
+
+/// Fails as [`attribute`] would for a value that nests too deeply.
+fn check_depth(v: &Value, depth: usize) -> Result<(), UtilError> {
+    too_deep(depth)?;
+    match v {
+        Value::List(l) => l
+            .borrow()
+            .iter()
+            .try_for_each(|x| check_depth(x, depth + 1)),
+        Value::Map(m) => m
+            .borrow()
+            .values()
+            .try_for_each(|x| check_depth(x, depth + 1)),
+        _ => Ok(()),
+    }
+}
+
+/// Appends `{"tag":`.
+fn open(out: &mut String, tag: &str) {
+    out.push_str("{\"");
+    out.push_str(tag);
+    out.push_str("\":");
+}
+
+/// Appends `to_json_string(&attribute(v, depth))` as it would print at JSON depth `json`.
+fn write_attribute(
+    out: &mut String,
+    v: &Value,
+    depth: usize,
+    json: usize,
+) -> Result<(), UtilError> {
+    if json > MAX_DEPTH {
+        out.push_str("null");
+        return check_depth(v, depth);
+    }
+    too_deep(depth)?;
+    open(out, tag(v));
+    let inner = json + 1;
+    match v {
+        // The content is past the limit: `null`, and what it holds still checked.
+        _ if inner > MAX_DEPTH => {
+            out.push_str("null");
+            check_depth(v, depth)?;
+        }
+        Value::List(l) => write_items(out, &l.borrow(), depth, inner)?,
+        Value::Map(m) => write_values(out, &m.borrow(), depth, inner)?,
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => {
+            write_json_at(v, out, inner)
+        }
+        other => write_json_str(&other.to_java_string(), out),
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// The items of a list at attribute depth `depth`, as attributes, the list at JSON depth `json`.
+fn write_items(out: &mut String, l: &[Value], depth: usize, json: usize) -> Result<(), UtilError> {
+    out.push('[');
+    for (i, x) in l.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_attribute(out, x, depth + 1, json + 1)?;
+    }
+    out.push(']');
+    Ok(())
+}
+
+/// [`map_values`] as JSON text, the map at JSON depth `json`.
+fn write_values(out: &mut String, m: &Map, depth: usize, json: usize) -> Result<(), UtilError> {
+    out.push('{');
+    for (i, (k, v)) in m.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_json_str(k, out);
+        out.push(':');
+        write_attribute(out, v, depth + 1, json + 1)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// JSON text written by `write`.
+fn json_text(write: impl FnOnce(&mut String) -> Result<(), UtilError>) -> UtilResult {
+    let mut out = String::with_capacity(128);
+    write(&mut out)?;
+    Ok(Value::from(out))
+}
+
+/// `{"tag": content}`, with content written by `write` at JSON depth 1.
+fn json_tagged(tag: &str, write: impl FnOnce(&mut String) -> Result<(), UtilError>) -> UtilResult {
+    json_text(|out| {
+        open(out, tag);
+        write(out)?;
+        out.push('}');
+        Ok(())
+    })
+}
+
+/// `{tag: content}` with the content as it is (not converted to an attribute).
+fn tagged<const JSON: bool>(tag: &str, content: Value) -> UtilResult {
+    if JSON {
+        json_tagged(tag, |out| {
+            write_json_at(&content, out, 1);
+            Ok(())
+        })
+    } else {
+        Ok(single(tag, content))
+    }
+}
+
+/// `{tag: text}`, or `{tag: null}` without a text.
+fn tagged_text<const JSON: bool>(tag: &str, text: Option<String>) -> UtilResult {
+    match text {
+        Some(s) if JSON => json_tagged(tag, |out| {
+            write_json_str(&s, out);
+            Ok(())
+        }),
+        Some(s) => tagged::<JSON>(tag, Value::from(s)),
+        None => tagged::<JSON>(tag, Value::Null),
+    }
+}
+
 fn to_dynamodb<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(attribute(&any(args, 0), 0)?)
+    let v = any(args, 0);
+    if JSON {
+        json_text(|out| write_attribute(out, &v, 0, 0))
+    } else {
+        attribute(&v, 0)
+    }
 }
 
 fn to_string<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(single(
-        "S",
-        text(args, 0).map(Value::from).unwrap_or(Value::Null),
-    ))
+    tagged_text::<JSON>("S", text(args, 0))
 }
 
-fn set_of(tag: &str, args: &[Value], numbers: bool) -> UtilResult {
+/// A set: numbers as they are, anything else as its Java string.
+fn set_of<const JSON: bool>(tag: &str, args: &[Value], numbers: bool) -> UtilResult {
     let items = list(args, 0)?;
+    let items = items.borrow();
+    if JSON {
+        return json_tagged(tag, |out| {
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if numbers {
+                    write_json_at(x, out, 2);
+                } else if let Value::Str(s) = x {
+                    write_json_str(s, out);
+                } else {
+                    write_json_str(&x.to_java_string(), out);
+                }
+            }
+            out.push(']');
+            Ok(())
+        });
+    }
     let items: Vec<Value> = items
-        .borrow()
         .iter()
         .map(|x| {
             if numbers {
@@ -127,7 +283,7 @@ fn set_of(tag: &str, args: &[Value], numbers: bool) -> UtilResult {
 }
 
 fn to_string_set<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(set_of("SS", args, false)?)
+    set_of::<JSON>("SS", args, false)
 }
 
 fn to_number<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
@@ -149,52 +305,60 @@ fn to_number<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
             )))
         }
     };
-    finish::<JSON>(single("N", n))
+    tagged::<JSON>("N", n)
 }
 
 fn to_number_set<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(set_of("NS", args, true)?)
+    set_of::<JSON>("NS", args, true)
 }
 
 fn to_binary<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(single(
-        "B",
-        text(args, 0).map(Value::from).unwrap_or(Value::Null),
-    ))
+    tagged_text::<JSON>("B", text(args, 0))
 }
 
 fn to_binary_set<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(set_of("BS", args, false)?)
+    set_of::<JSON>("BS", args, false)
 }
 
 fn to_boolean<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
-    finish::<JSON>(single("BOOL", any(args, 0)))
+    tagged::<JSON>("BOOL", any(args, 0))
 }
 
 fn to_null<const JSON: bool>(_: &mut Call<'_>, _: &[Value]) -> UtilResult {
-    finish::<JSON>(single("NULL", Value::Null))
+    tagged::<JSON>("NULL", Value::Null)
 }
 
 fn to_list<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let l = list(args, 0)?;
+    let l = l.borrow();
+    if JSON {
+        return json_tagged("L", |out| write_items(out, &l, 0, 1));
+    }
     let items = l
-        .borrow()
         .iter()
         .map(|x| attribute(x, 1))
         .collect::<Result<Vec<_>, _>>()?;
-    finish::<JSON>(single("L", Value::list(items)))
+    Ok(single("L", Value::list(items)))
 }
 
 fn to_map<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let m = map(args, 0)?;
-    let values = map_values(&m.borrow(), 0)?;
-    finish::<JSON>(single("M", values))
+    let m = m.borrow();
+    if JSON {
+        json_tagged("M", |out| write_values(out, &m, 0, 1))
+    } else {
+        Ok(single("M", map_values(&m, 0)?))
+    }
 }
 
 fn to_map_values<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let m = map(args, 0)?;
-    let values = map_values(&m.borrow(), 0)?;
-    finish::<JSON>(values)
+    let m = m.borrow();
+    if JSON {
+        json_text(|out| write_values(out, &m, 0, 0))
+    } else {
+        map_values(&m, 0)
+    }
 }
 
 fn to_s3_object<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
@@ -203,7 +367,7 @@ fn to_s3_object<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResul
     let region = string(args, 2)?;
     let quote = |s: &str| {
         let mut out = String::new();
-        crate::value::write_json_str(s, &mut out);
+        write_json_str(s, &mut out);
         out
     };
     let mut inner = format!(
@@ -216,7 +380,7 @@ fn to_s3_object<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResul
         inner.push_str(&format!(", \"version\" : {}", quote(&version)));
     }
     inner.push_str(" } }");
-    finish::<JSON>(single("S", Value::from(inner)))
+    tagged_text::<JSON>("S", Some(inner))
 }
 
 fn from_s3_object_json(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
@@ -234,3 +398,6 @@ fn from_s3_object_json(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
         _ => Err(UtilError::Invalid("the JSON has no `s3` object".into())),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -105,6 +105,12 @@ pub fn to_json_string_pretty(v: &Value) -> String {
     out
 }
 
+/// Appends the compact JSON text of `v` as [`to_json_string`] prints it when `v`
+/// sits `depth` levels down (past [`MAX_DEPTH`] levels it prints `null`).
+pub(crate) fn write_json_at(v: &Value, out: &mut String, depth: usize) {
+    write_json(v, out, depth, None);
+}
+
 fn newline(out: &mut String, indent: Option<usize>) {
     if let Some(n) = indent {
         out.push('\n');

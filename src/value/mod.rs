@@ -24,8 +24,8 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-pub(crate) use json::write_json_str;
 pub use json::{from_json, to_json, to_json_string, to_json_string_pretty};
+pub(crate) use json::{write_json_at, write_json_str};
 pub use map::Map;
 pub use number::format_double;
 
