@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use super::{format_double, Map, Value, MAX_DEPTH};
+use super::{format_double, Map, Value, MAX_DEPTH, MAX_PRINT_BYTES};
 
 /// Builds a value from parsed JSON: integers become `Int`, other numbers `Float`.
 ///
@@ -145,6 +145,9 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
             let l = l.borrow();
             out.push('[');
             for (i, x) in l.iter().enumerate() {
+                if out.len() > MAX_PRINT_BYTES {
+                    break;
+                }
                 if i > 0 {
                     out.push(',');
                 }
@@ -160,6 +163,9 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
             let m = m.borrow();
             out.push('{');
             for (i, (k, x)) in m.iter().enumerate() {
+                if out.len() > MAX_PRINT_BYTES {
+                    break;
+                }
                 if i > 0 {
                     out.push(',');
                 }

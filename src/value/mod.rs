@@ -32,6 +32,12 @@ pub use number::format_double;
 /// How deep printing, JSON conversion and comparisons follow nested values.
 pub const MAX_DEPTH: usize = 64;
 
+/// Printing (Java's `toString()` and JSON) stops adding elements past this many
+/// bytes. Depth alone does not bound the work: a map holding itself twice has
+/// 2^64 paths of depth 64. A render then fails on its string limit instead of
+/// hanging; any value a template can print in full is far smaller.
+pub const MAX_PRINT_BYTES: usize = 256 * 1024 * 1024;
+
 /// A shared, mutable list (`java.util.ArrayList`).
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
 /// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
@@ -159,6 +165,9 @@ impl Value {
             Value::List(l) => {
                 out.push('[');
                 for (i, v) in l.borrow().iter().enumerate() {
+                    if out.len() > MAX_PRINT_BYTES {
+                        break;
+                    }
                     if i > 0 {
                         out.push_str(", ");
                     }
@@ -175,6 +184,9 @@ impl Value {
             Value::Map(m) => {
                 out.push('{');
                 for (i, (k, v)) in m.borrow().iter().enumerate() {
+                    if out.len() > MAX_PRINT_BYTES {
+                        break;
+                    }
                     if i > 0 {
                         out.push_str(", ");
                     }
