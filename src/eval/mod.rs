@@ -319,6 +319,8 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     capture: Option<Vec<Operand>>,
     /// String literals already made into values (see [`LiteralPool`]).
     literals: LiteralPool,
+    /// Emptied string buffers, kept for the next interpolated string or `+`.
+    spare: Vec<String>,
     /// Arguments of the calls being evaluated (one buffer instead of a `Vec` per call).
     args: Vec<Value>,
 }
@@ -351,6 +353,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             tracer,
             capture: None,
             literals: LiteralPool::take(template.string_literals),
+            spare: Vec::new(),
             args: Vec::with_capacity(8),
         }
     }
@@ -1278,14 +1281,21 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         match e {
             Expr::Literal(lit, _) => Ok(self.constant(lit)),
             Expr::Interpolated(block, span) => {
-                let saved = std::mem::take(&mut self.out);
+                // The string is written into a buffer kept for the next one.
+                let buffer = self.spare.pop().unwrap_or_default();
+                let saved = std::mem::replace(&mut self.out, buffer);
                 let result = self.block(block);
-                let text = std::mem::replace(&mut self.out, saved);
-                result?;
-                if text.len() > self.limits.string_bytes {
-                    return Err(self.string_too_long(*span));
-                }
-                Ok(Value::Str(text.into()))
+                let mut text = std::mem::replace(&mut self.out, saved);
+                let value = match result {
+                    Ok(()) if text.len() > self.limits.string_bytes => {
+                        Err(self.string_too_long(*span))
+                    }
+                    Ok(()) => Ok(Value::Str(Rc::from(text.as_str()))),
+                    Err(e) => Err(e),
+                };
+                text.clear();
+                self.spare.push(text);
+                value
             }
             Expr::Ref(r) => Ok(self.eval_ref(r)?.0),
             Expr::List(items, _) => {
@@ -1343,7 +1353,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                             }
                         }
                     }
-                    let result = ops::binary(*op, &l, &r);
+                    let result = ops::binary(*op, &l, &r, &mut self.spare);
                     if T::ENABLED && op.is_comparison() {
                         if let Ok(v) = &result {
                             self.capture_operand(*span, v);

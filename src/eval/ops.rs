@@ -2,13 +2,21 @@
 //! any decimal operand makes a decimal, `==` compares numbers numerically and
 //! values of different classes by their `toString()`.
 
+use std::rc::Rc;
+
 use crate::error::Error;
 use crate::parse::ast::BinaryOp;
 use crate::value::Value;
 
 /// Applies a non-logical binary operator. `Err` is a message for the log; the
-/// expression then evaluates to null, as in Velocity.
-pub(crate) fn binary(op: BinaryOp, l: &Value, r: &Value) -> Result<Value, String> {
+/// expression then evaluates to null, as in Velocity. A concatenation is built
+/// in one of the `spare` buffers (and the buffer kept there).
+pub(crate) fn binary(
+    op: BinaryOp,
+    l: &Value,
+    r: &Value,
+    spare: &mut Vec<String>,
+) -> Result<Value, String> {
     match op {
         BinaryOp::Eq => Ok(Value::Bool(equals(l, r))),
         BinaryOp::Ne => Ok(Value::Bool(!equals(l, r))),
@@ -33,9 +41,13 @@ pub(crate) fn binary(op: BinaryOp, l: &Value, r: &Value) -> Result<Value, String
             }))
         }
         BinaryOp::Add if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) => {
-            let mut s = l.to_java_string();
+            let mut s = spare.pop().unwrap_or_default();
+            l.write_java(&mut s, 0);
             r.write_java(&mut s, 0);
-            Ok(Value::Str(s.into()))
+            let value = Value::Str(Rc::from(s.as_str()));
+            s.clear();
+            spare.push(s);
+            Ok(value)
         }
         _ => arithmetic(op, l, r),
     }

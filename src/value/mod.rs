@@ -506,7 +506,12 @@ fn holds_owned_containers(v: &Value) -> bool {
 
 #[inline(never)]
 fn drop_iteratively(v: &mut Value) {
-    let mut pending = Vec::new();
+    // The work list's buffer is kept for the next drop on this thread.
+    let mut pending = PENDING_DROPS
+        .try_with(|p| p.try_borrow_mut().map(|mut p| std::mem::take(&mut *p)).ok())
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     take_children(v, &mut pending);
     while let Some(mut v) = pending.pop() {
         if holds_owned_containers(&v) {
@@ -514,6 +519,20 @@ fn drop_iteratively(v: &mut Value) {
         }
         // `v` holds no owned container now: its own drop does not recurse.
     }
+    if pending.capacity() <= MAX_KEPT_DROP_BUFFER {
+        let _ = PENDING_DROPS.try_with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                *p = pending;
+            }
+        });
+    }
+}
+
+/// Values [`drop_iteratively`] has yet to free: a buffer per thread, kept while small.
+const MAX_KEPT_DROP_BUFFER: usize = 4096;
+
+thread_local! {
+    static PENDING_DROPS: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Moves the children of a container that is about to be freed (its last
