@@ -1212,16 +1212,20 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Expr::Unary(UnaryOp::Not, operand, _) => {
                 self.deeper(|this| Ok(!this.condition(operand)?))
             }
-            // `==` and `!=` compare without making a `Boolean` (tracing records both sides).
-            Expr::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), lhs, rhs, _) if !T::ENABLED => {
-                let equal = |l: &Value, r: &Value| ops::equals(l, r) == (*op == BinaryOp::Eq);
-                if let Some(holds) = self.compare_in_place(lhs, rhs, equal) {
+            // Comparisons make no `Boolean` (tracing records both sides instead).
+            Expr::Binary(op, lhs, rhs, _) if !T::ENABLED && op.is_comparison() => {
+                let holds = |l: &Value, r: &Value| match op {
+                    BinaryOp::Eq => ops::equals(l, r),
+                    BinaryOp::Ne => !ops::equals(l, r),
+                    _ => ops::ordered(*op, l, r),
+                };
+                if let Some(holds) = self.compare_in_place(lhs, rhs, holds) {
                     return Ok(holds);
                 }
                 self.deeper(|this| {
                     let l = this.expr(lhs)?;
                     let r = this.expr(rhs)?;
-                    Ok(equal(&l, &r))
+                    Ok(holds(&l, &r))
                 })
             }
             // A set variable read as is (tracing records every reference it reads).

@@ -21,24 +21,7 @@ pub(crate) fn binary(
         BinaryOp::Eq => Ok(Value::Bool(equals(l, r))),
         BinaryOp::Ne => Ok(Value::Bool(!equals(l, r))),
         BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-            let ord = compare(l, r).ok_or_else(|| {
-                format!(
-                    "cannot compare {} with {} using {}",
-                    l.type_name(),
-                    r.type_name(),
-                    op.symbol()
-                )
-            });
-            let Ok(ord) = ord else {
-                return Ok(Value::Bool(false));
-            };
-            use std::cmp::Ordering::*;
-            Ok(Value::Bool(match op {
-                BinaryOp::Lt => ord == Less,
-                BinaryOp::Le => ord != Greater,
-                BinaryOp::Gt => ord == Greater,
-                _ => ord != Less,
-            }))
+            Ok(Value::Bool(ordered(op, l, r)))
         }
         BinaryOp::Add if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) => {
             let mut s = spare.pop().unwrap_or_default();
@@ -68,6 +51,17 @@ pub(crate) fn equals(l: &Value, r: &Value) -> bool {
         // Different classes: compare their `toString()`.
         _ => l.to_java_string() == r.to_java_string(),
     }
+}
+
+/// `<`, `<=`, `>`, `>=`: false unless both sides are numbers.
+pub(crate) fn ordered(op: BinaryOp, l: &Value, r: &Value) -> bool {
+    use std::cmp::Ordering::*;
+    compare(l, r).is_some_and(|ord| match op {
+        BinaryOp::Lt => ord == Less,
+        BinaryOp::Le => ord != Greater,
+        BinaryOp::Gt => ord == Greater,
+        _ => ord != Less,
+    })
 }
 
 /// Ordering for `<`, `>`, `<=`, `>=`: numbers only.
