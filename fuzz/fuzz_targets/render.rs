@@ -1,6 +1,7 @@
 //! Parse and render an arbitrary template against a generated context, with small
 //! limits: no panic, errors located inside the source, and the same output twice
-//! under a fixed clock and seed. Also traces and explains the render.
+//! under a fixed clock and seed. Also traces the render (which must end as the
+//! untraced one did) and explains it.
 #![no_main]
 
 #[path = "../../tests/invariants/mod.rs"]

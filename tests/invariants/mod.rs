@@ -55,7 +55,7 @@ pub(crate) fn check_parse(text: &str) {
 }
 
 /// Parses and renders twice with small limits (same result both times, errors
-/// located inside the source), then traces and explains.
+/// located inside the source), then traces (the same result again) and explains.
 pub(crate) fn check_render(text: &str, ctx: &RequestContext, seed: u64) {
     let engine = Engine::new().with_seed(seed).with_limits(small_limits());
     let template = match engine.parse("fuzz.vtl", text) {
@@ -89,6 +89,16 @@ pub(crate) fn check_render(text: &str, ctx: &RequestContext, seed: u64) {
         _ => panic!("one render failed and the other did not"),
     }
     let traced = engine.trace(&template, ctx);
+    // A traced render takes the general paths, an untraced one its fast paths
+    // (comparisons in place, map properties read in the reference loop, …).
+    match (&first, &traced.result) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.output, b.output, "the traced render prints differently");
+            assert_eq!(a.logs, b.logs, "the traced render logs differently");
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        _ => panic!("the traced render ended differently"),
+    }
     let _ = explain::explain(&template, &traced, &[]);
 }
 
