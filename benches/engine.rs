@@ -101,7 +101,7 @@ fn filter_by_hand(ctx: &Json) -> String {
         if item["status"] != "PUBLISHED" && !is_admin {
             continue;
         }
-        let title_empty = item["title"].as_str().map_or(true, str::is_empty);
+        let title_empty = item["title"].as_str().is_none_or(str::is_empty);
         if item["score"].as_i64().unwrap_or(i64::MIN) < min_score || title_empty {
             continue;
         }
@@ -163,7 +163,7 @@ fn filter_on_values(ctx: &Value) -> String {
             _ => i64::MIN,
         };
         let title = get(item, "title");
-        if score < min_score || title.as_str().map_or(true, str::is_empty) {
+        if score < min_score || title.as_str().is_none_or(str::is_empty) {
             continue;
         }
         let owner = get(item, "owner");

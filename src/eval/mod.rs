@@ -509,7 +509,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     #[inline(always)]
     fn deeper<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
         self.depth += 1;
-        let result = if self.depth % STACK_CHECK_INTERVAL == 0 {
+        let result = if self.depth.is_multiple_of(STACK_CHECK_INTERVAL) {
             stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || f(self))
         } else {
             f(self)
@@ -859,7 +859,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 break;
             }
             // Reading the clock costs more than a pass of a small loop: look every 64 passes.
-            if self.iterations % 64 == 0 {
+            if self.iterations.is_multiple_of(64) {
                 if let Err(e) = self.check_time(node.span) {
                     result = Err(e);
                     break;

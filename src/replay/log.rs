@@ -273,7 +273,7 @@ fn shorten(line: &str) -> String {
 }
 
 fn matches_field(s: &Step, field: Option<&str>) -> bool {
-    field.map_or(true, |f| s.field_name == f || s.field() == f)
+    field.is_none_or(|f| s.field_name == f || s.field() == f)
 }
 
 /// The step to replay: `entry` (an index), or the only step (of `field`:

@@ -1024,7 +1024,7 @@ fn add_letter(
                 "Z"
             } else if count == 1 {
                 "+00"
-            } else if count % 2 == 0 {
+            } else if count.is_multiple_of(2) {
                 "+0000"
             } else {
                 "+00:00"
@@ -1346,7 +1346,7 @@ fn offset_id(total: i32) -> String {
         abs / 3600,
         abs / 60 % 60
     );
-    if abs % 60 != 0 {
+    if !abs.is_multiple_of(60) {
         s.push_str(&format!(":{:02}", abs % 60));
     }
     s
@@ -1355,7 +1355,7 @@ fn offset_id(total: i32) -> String {
 fn format_offset(total: i32, kind: usize, no_offset: &str, out: &mut String) {
     let abs = total.unsigned_abs();
     let (h, m, s) = (abs / 3600 % 100, abs / 60 % 60, abs % 60);
-    let colon = if kind % 2 == 0 { ":" } else { "" };
+    let colon = if kind.is_multiple_of(2) { ":" } else { "" };
     let mut buf = format!("{}{h:02}", if total < 0 { '-' } else { '+' });
     let mut output = h;
     if kind >= 3 || (kind >= 1 && m > 0) {
@@ -1549,7 +1549,7 @@ fn parse_item(
             for (i, t) in list.iter().enumerate() {
                 if input.starts_with(pos, t) {
                     let len = t.chars().count();
-                    if best.map_or(true, |(l, _)| len >= l) {
+                    if best.is_none_or(|(l, _)| len >= l) {
                         best = Some((len, first + i as i64));
                     }
                 }
@@ -1752,7 +1752,7 @@ fn parse_offset(
             return false;
         }
         let mut p = *cur;
-        if kind % 2 == 0 && index > 1 {
+        if kind.is_multiple_of(2) && index > 1 {
             if text.get(p) != Some(&':') {
                 return required;
             }
@@ -1901,7 +1901,7 @@ fn parse_zone_text(input: &Input<'_>, pos: usize, names: bool) -> Result<(Zone, 
     for tz in TZ_VARIANTS.iter() {
         let name = tz.name();
         let len = name.chars().count();
-        if best.map_or(true, |(l, _)| len > l) && starts_with_exact(text, pos, name) {
+        if best.is_none_or(|(l, _)| len > l) && starts_with_exact(text, pos, name) {
             best = Some((len, *tz));
         }
     }
@@ -1910,7 +1910,7 @@ fn parse_zone_text(input: &Input<'_>, pos: usize, names: bool) -> Result<(Zone, 
             let after = pos + prefix.len();
             if matches!(text.get(after), Some('+') | Some('-')) {
                 if let Ok((secs, end)) = parse_offset(input, after, 6, "") {
-                    if best.map_or(true, |(l, _)| end - pos >= l) {
+                    if best.is_none_or(|(l, _)| end - pos >= l) {
                         return Ok((zone_of(secs)?, end));
                     }
                 }
@@ -1924,7 +1924,7 @@ fn parse_zone_text(input: &Input<'_>, pos: usize, names: bool) -> Result<(Zone, 
     if names {
         for (abbr, tz) in ZONE_ABBREVIATIONS.iter().chain(LONG_ZONE_NAMES.iter()) {
             let len = abbr.chars().count();
-            if input.starts_with(pos, abbr) && best.map_or(true, |(l, _)| len > l) {
+            if input.starts_with(pos, abbr) && best.is_none_or(|(l, _)| len > l) {
                 best = Some((len, *tz));
             }
         }
