@@ -237,12 +237,18 @@ struct LiteralPool {
 
 thread_local! {
     static LITERALS: std::cell::RefCell<LiteralPool> =
-        const { std::cell::RefCell::new(LiteralPool { values: Vec::new(), render: 0 }) };
+        const { std::cell::RefCell::new(LiteralPool::EMPTY) };
 }
 
 impl LiteralPool {
     /// Templates with more literals than this make the rest per render.
     const MAX_ENTRIES: usize = 1 << 16;
+
+    /// A pool with no literals made.
+    const EMPTY: LiteralPool = LiteralPool {
+        values: Vec::new(),
+        render: 0,
+    };
 
     /// The thread's pool, for one render (an empty one while a render holds it).
     fn take(literals: usize) -> LiteralPool {
@@ -258,10 +264,7 @@ impl LiteralPool {
             })
             .ok()
             .flatten()
-            .unwrap_or(LiteralPool {
-                values: Vec::new(),
-                render: 0,
-            });
+            .unwrap_or(LiteralPool::EMPTY);
         let wanted = literals.min(Self::MAX_ENTRIES);
         if pool.values.len() < wanted {
             pool.values.resize(wanted, None);
@@ -1122,23 +1125,13 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         if !builtin.arity.accepts(args.len()) {
             return Err(wrong_arity(ns, name, builtin, args.len(), span));
         }
-        let before = (
-            self.state.logs.len(),
-            self.state.errors.len(),
-            self.state.extensions.len(),
-        );
+        let before = self.state.recorded();
         let mut call = Call {
             state: &mut self.state,
             span,
         };
         let result = (builtin.func)(&mut call, args);
-        if before
-            != (
-                self.state.logs.len(),
-                self.state.errors.len(),
-                self.state.extensions.len(),
-            )
-        {
+        if self.state.recorded() != before {
             self.count_recorded(before, span)?;
         }
         if let Ok(Value::Str(s)) = &result {
@@ -1404,14 +1397,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
 
     /// Gives the string literals made in this render back to the thread's pool.
     pub(crate) fn release_literals(&mut self) {
-        let pool = std::mem::replace(
-            &mut self.literals,
-            LiteralPool {
-                values: Vec::new(),
-                render: 0,
-            },
-        );
-        pool.give_back();
+        std::mem::replace(&mut self.literals, LiteralPool::EMPTY).give_back();
     }
 
     /// The source text of a reference expression that evaluated to null.

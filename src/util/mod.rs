@@ -238,6 +238,13 @@ pub struct RunState {
     pub response_headers: Vec<(String, Value)>,
 }
 
+impl RunState {
+    /// How many log lines, appended errors and extension calls there are so far.
+    pub(crate) fn recorded(&self) -> (usize, usize, usize) {
+        (self.logs.len(), self.errors.len(), self.extensions.len())
+    }
+}
+
 /// The handle a `$util` function gets: the run's state and the call's position.
 pub struct Call<'a> {
     /// The run's state.
