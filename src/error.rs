@@ -8,6 +8,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::report::{snippet, Palette};
 use crate::source::{Source, Span};
 
 /// What went wrong.
@@ -200,6 +201,28 @@ impl Error {
     pub fn message(&self) -> String {
         self.repr.kind.to_string()
     }
+
+    /// The rustc-style report: `error: …`, ` --> name:line:col`, the source line
+    /// and a caret under the span (what `{:#}` prints); `color` adds ANSI colours.
+    pub fn report(&self, color: bool) -> String {
+        let p = Palette::new(color);
+        let head = format!(
+            "{}error{}{}: {}{}\n",
+            p.red,
+            p.reset,
+            p.bold,
+            self.kind(),
+            p.reset
+        );
+        match (self.source_ref(), self.span()) {
+            (Some(source), Some(span)) => {
+                let mut labels = vec![(span, String::new())];
+                labels.extend(self.notes().iter().cloned());
+                head + &snippet(source, &labels, p.red, p)
+            }
+            _ => head,
+        }
+    }
 }
 
 impl fmt::Debug for Error {
@@ -211,7 +234,7 @@ impl fmt::Debug for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if f.alternate() {
-            return f.write_str(&crate::report::render(self, false));
+            return f.write_str(&self.report(false));
         }
         match (&self.repr.source, self.line_col()) {
             (Some(source), Some(at)) => write!(f, "{}:{at}: {}", source.name(), self.repr.kind),

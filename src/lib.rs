@@ -28,6 +28,7 @@ pub mod eval;
 pub mod explain;
 pub mod harness;
 pub mod identity;
+mod java;
 pub mod lint;
 pub mod outcome;
 pub mod parse;

@@ -1,6 +1,6 @@
-//! Renders an [`Error`] as a rustc-style report with the source line and a caret.
+//! Rustc-style snippets (a source line and a caret under a span) and the
+//! colours of every text report; [`crate::Error::report`] is built on them.
 
-use crate::error::Error;
 use crate::source::{Source, Span};
 
 /// ANSI colour codes, or empty strings when colour is off.
@@ -46,27 +46,6 @@ impl Palette {
                 reset: "",
             }
         }
-    }
-}
-
-/// The report text for an error; `color` adds ANSI colours.
-pub fn render(error: &Error, color: bool) -> String {
-    let p = Palette::new(color);
-    let head = format!(
-        "{}error{}{}: {}{}\n",
-        p.red,
-        p.reset,
-        p.bold,
-        error.kind(),
-        p.reset
-    );
-    match (error.source_ref(), error.span()) {
-        (Some(source), Some(span)) => {
-            let mut labels = vec![(span, String::new())];
-            labels.extend(error.notes().iter().cloned());
-            head + &snippet(source, &labels, p.red, p)
-        }
-        _ => head,
     }
 }
 

@@ -177,7 +177,7 @@ pub(crate) fn run_trace(args: TraceArgs) -> i32 {
     match traced.result {
         Ok(_) => EXIT_OK,
         Err(e) => {
-            eprint!("{}", crate::report::render(&e, color_stderr()));
+            eprint!("{}", e.report(color_stderr()));
             EXIT_FAILED
         }
     }

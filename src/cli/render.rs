@@ -247,7 +247,7 @@ impl Prepared {
 /// Prints every parse error as a report on stderr.
 pub(crate) fn print_parse_errors(errors: &[Error]) {
     for e in errors {
-        eprint!("{}", crate::report::render(e, color_stderr()));
+        eprint!("{}", e.report(color_stderr()));
     }
     if errors.len() > 1 {
         eprintln!("{} errors", errors.len());
@@ -314,7 +314,7 @@ fn render_prepared(prepared: &Prepared, args: &RenderArgs) -> i32 {
             EXIT_OK
         }
         Err(e) => {
-            eprint!("{}", crate::report::render(&e, color_stderr()));
+            eprint!("{}", e.report(color_stderr()));
             if args.output == Output::Json {
                 outln!(
                     "{}",

@@ -7,8 +7,8 @@
 
 use std::rc::Rc;
 
-use super::regex;
 use crate::error::Error;
+use crate::java::regex;
 use crate::util::RunState;
 use crate::value::Value;
 
@@ -44,13 +44,11 @@ pub(crate) fn call(
             _ => common(recv, name, args),
         },
         Value::Int(_) | Value::Float(_) => number(recv, name, args),
-        Value::Loop(l) => match (name, args.len()) {
-            ("hasNext", 0) => ok(l.has_next.get()),
-            ("getIndex" | "index", 0) => ok(l.index.get()),
-            ("getCount" | "count", 0) => ok(l.index.get() + 1),
-            ("isFirst" | "getFirst" | "first", 0) => ok(l.index.get() == 0),
-            ("isLast" | "getLast" | "last", 0) => ok(!l.has_next.get()),
-            ("getParent" | "parent", 0) => ok(l.parent.clone().map(Value::Loop)),
+        Value::Object(_) => match (recv.downcast_object::<super::LoopInfo>(), args.len()) {
+            (Some(l), 0) => match super::LoopInfo::method_property(name) {
+                Some(property) => ok(l.property(property)),
+                None => common(recv, name, args),
+            },
             _ => common(recv, name, args),
         },
         Value::Bool(b) => match (name, args.len()) {

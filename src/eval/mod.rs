@@ -8,7 +8,6 @@
 
 mod methods;
 mod ops;
-pub(crate) mod regex;
 pub mod trace;
 
 use std::cell::Cell;
@@ -104,6 +103,51 @@ pub struct LoopInfo {
     pub id: usize,
 }
 
+impl LoopInfo {
+    /// The property a method without arguments reads: `getIndex()` and
+    /// `index()` read `index`.
+    pub(crate) fn method_property(name: &str) -> Option<&'static str> {
+        Some(match name {
+            "hasNext" => "hasNext",
+            "getIndex" | "index" => "index",
+            "getCount" | "count" => "count",
+            "isFirst" | "getFirst" | "first" => "first",
+            "isLast" | "getLast" | "last" => "last",
+            "getParent" | "parent" => "parent",
+            _ => return None,
+        })
+    }
+
+    /// `$foreach.name`; `None` for a name the loop object does not have.
+    pub(crate) fn property(&self, name: &str) -> Option<Value> {
+        let index = self.index.get();
+        Some(match name {
+            "index" => Value::from(index),
+            "count" => Value::from(index + 1),
+            "hasNext" => Value::Bool(self.has_next.get()),
+            "first" => Value::Bool(index == 0),
+            "last" => Value::Bool(!self.has_next.get()),
+            "parent" => match &self.parent {
+                Some(p) => Value::Object(p.clone()),
+                None => Value::Null,
+            },
+            _ => return None,
+        })
+    }
+}
+
+impl crate::value::Object for LoopInfo {
+    fn type_name(&self) -> &'static str {
+        "loop object"
+    }
+
+    fn write_java(&self, out: &mut String) {
+        out.push_str("{index=");
+        out.push_str(itoa::Buffer::new().format(self.index.get()));
+        out.push('}');
+    }
+}
+
 /// `map[name]`, looked for first where `hint` says it was last time.
 #[inline]
 fn map_get(map: &crate::value::Map, name: &str, hint: &IndexHint) -> Value {
@@ -180,7 +224,7 @@ fn wrong_arity(
 fn global(name: &str, ctx: &Value) -> Option<Value> {
     match name {
         "ctx" | "context" => Some(ctx.clone()),
-        _ => util::root_namespace(name).map(Value::Namespace),
+        _ => util::root_namespace(name).map(util::Namespace::value),
     }
 }
 
@@ -188,6 +232,16 @@ fn global(name: &str, ctx: &Value) -> Option<Value> {
 #[derive(Debug)]
 pub struct DefinedBlock {
     pub(crate) body: Arc<Block>,
+}
+
+impl crate::value::Object for DefinedBlock {
+    fn type_name(&self) -> &'static str {
+        "#define block"
+    }
+
+    fn write_java(&self, out: &mut String) {
+        out.push_str("#define");
+    }
 }
 
 /// Why evaluation left the normal flow.
@@ -380,8 +434,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             .iter()
             .zip(&self.vars)
             .filter_map(|(name, value)| match value {
-                Some(Value::Namespace(ns))
-                    if util::root_namespace(name).is_some_and(|root| std::ptr::eq(root, *ns)) =>
+                Some(Value::Static(ns))
+                    if util::root_namespace(name)
+                        .is_some_and(|root| std::ptr::addr_eq(root, *ns)) =>
                 {
                     None
                 }
@@ -552,10 +607,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Node::Foreach(node) => self.foreach(node),
             Node::Break { target, span } => {
                 let target = match target {
-                    Some(r) => match &self.eval_ref(r)?.0 {
-                        Value::Loop(l) => Some(l.id),
-                        _ => None,
-                    },
+                    Some(r) => self
+                        .eval_ref(r)?
+                        .0
+                        .downcast_object::<LoopInfo>()
+                        .map(|l| l.id),
                     None => None,
                 };
                 if T::ENABLED {
@@ -584,7 +640,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             }
             Node::MacroCall(call) => self.macro_call(call),
             Node::Define { slot, body, .. } => {
-                let block = Value::Block(Rc::new(DefinedBlock { body: body.clone() }));
+                let block = Value::Object(Rc::new(DefinedBlock { body: body.clone() }));
                 self.assign(*slot, block);
                 Ok(())
             }
@@ -594,8 +650,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     fn render_value(&mut self, value: &Value, span: Span) -> Exec<()> {
         match value {
             Value::Str(s) => self.write(s),
-            Value::Block(b) => self.render_owned_block(&b.body, span),
             other => {
+                if let Some(block) = other.downcast_object::<DefinedBlock>() {
+                    return self.render_owned_block(&block.body, span);
+                }
                 let mut s = String::new();
                 other.write_java(&mut s, 0);
                 self.write(&s)
@@ -973,7 +1031,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             "foreach" => self
                 .loops
                 .last()
-                .map(|l| Value::Loop(l.clone()))
+                .map(|l| Value::Object(l.clone()))
                 .unwrap_or(Value::Null),
             "velocityCount" => self
                 .loops
@@ -996,7 +1054,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             }
             if T::ENABLED && i == last && matches!(seg, Segment::Method(..)) {
                 // The receiver of the final call: `$groups` in `$groups.contains("Admin")`.
-                if !matches!(value, Value::Namespace(_)) {
+                if !matches!(value, Value::Static(_)) {
                     self.capture_operand(
                         Span::new(r.span.start as usize, seg.span().start as usize),
                         &value,
@@ -1057,7 +1115,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 // Calls do not evaluate template code, so the buffer can be lent out.
                 let buffer = std::mem::take(&mut self.args);
                 let values = &buffer[base..];
-                let result = if let Value::Namespace(ns) = value {
+                let result = if let Some(ns) = value.downcast_static::<util::Namespace>() {
                     let whole = Span {
                         start,
                         end: span.end,
@@ -1070,7 +1128,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 self.args = buffer;
                 self.args.truncate(base);
                 let result = result?;
-                if !matches!(value, Value::Namespace(_)) {
+                if !matches!(value, Value::Static(_)) {
                     self.check_growth(&value, &result.0, *span)?;
                 }
                 Ok(result)
@@ -1081,31 +1139,27 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     fn property(&mut self, value: &Value, name: &str, hint: &IndexHint, span: Span) -> Exec<Value> {
         Ok(match value {
             Value::Map(m) => map_get(&m.borrow(), name, hint),
-            Value::Namespace(ns) => match ns.child(name) {
-                Some(child) => Value::Namespace(child),
-                None if ns.function(name).is_some() => {
-                    let signature = ns.function(name).map_or("", |f| f.signature);
-                    return Err(Error::new(ErrorKind::NotCalled {
-                        path: format!("{}{}.{name}", ns.root(), ns.display_path()),
-                        signature: signature.to_string(),
-                    })
-                    .at(span)
-                    .into());
+            Value::Static(_) => {
+                let Some(ns) = value.downcast_static::<util::Namespace>() else {
+                    return Ok(methods::property(value, name, &mut self.state)?);
+                };
+                match ns.child(name) {
+                    Some(child) => child.value(),
+                    None if ns.function(name).is_some() => {
+                        let signature = ns.function(name).map_or("", |f| f.signature);
+                        return Err(Error::new(ErrorKind::NotCalled {
+                            path: format!("{}{}.{name}", ns.root(), ns.display_path()),
+                            signature: signature.to_string(),
+                        })
+                        .at(span)
+                        .into());
+                    }
+                    None => return Err(unknown_function(ns, name, span)),
                 }
-                None => return Err(unknown_function(ns, name, span)),
-            },
-            Value::Loop(l) => match name {
-                "index" => Value::Int(l.index.get() as i64),
-                "count" => Value::Int(l.index.get() as i64 + 1),
-                "hasNext" => Value::Bool(l.has_next.get()),
-                "first" => Value::Bool(l.index.get() == 0),
-                "last" => Value::Bool(!l.has_next.get()),
-                "parent" => l
-                    .parent
-                    .as_ref()
-                    .map(|p| Value::Loop(p.clone()))
-                    .unwrap_or(Value::Null),
-                _ => Value::Null,
+            }
+            Value::Object(_) => match value.downcast_object::<LoopInfo>() {
+                Some(l) => l.property(name).unwrap_or(Value::Null),
+                None => methods::property(value, name, &mut self.state)?,
             },
             other => methods::property(other, name, &mut self.state)?,
         })

@@ -243,7 +243,7 @@ fn operand_values(ops: &[Operand], skip: Span) -> Vec<OperandValue> {
     let mut out: Vec<OperandValue> = Vec::new();
     for o in ops {
         let literal = o.text.starts_with(['"', '\'']) || o.text.parse::<f64>().is_ok();
-        if o.span == skip || literal || matches!(o.value, Value::Namespace(_)) {
+        if o.span == skip || literal || matches!(o.value, Value::Static(_)) {
             continue;
         }
         if out.iter().any(|v| v.text == o.text) {

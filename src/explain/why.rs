@@ -9,7 +9,7 @@ use crate::value::{to_json_string, Value};
 /// A value as people read it: JSON, shortened.
 pub(crate) fn show(v: &Value) -> String {
     let text = match v {
-        Value::Namespace(_) | Value::Loop(_) | Value::Block(_) => v.to_java_string(),
+        Value::Object(_) | Value::Static(_) => v.to_java_string(),
         other => to_json_string(other),
     };
     shorten(&text, 80)
@@ -105,7 +105,7 @@ pub(crate) fn describe(e: &Expr, ops: &[Operand], src: &Source) -> String {
                     o.span != r.span
                         && o.span.start >= r.span.start
                         && o.span.end <= r.span.end
-                        && !matches!(o.value, Value::Namespace(_))
+                        && !matches!(o.value, Value::Static(_))
                 })
                 .map(|o| format!("`{}` is {}", o.text, show(&o.value)))
                 .collect();

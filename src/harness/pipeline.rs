@@ -361,7 +361,7 @@ impl Pipeline {
                 errors.push(&raised);
                 report.output = Some(Json::Null);
             }
-            Err(Stop::Engine(e)) => report.engine_error = Some(crate::report::render(&e, false)),
+            Err(Stop::Engine(e)) => report.engine_error = Some(e.report(false)),
         }
         report.errors = errors
             .into_iter()

@@ -120,7 +120,7 @@ impl CaseReport {
     /// The report of an engine error (rendered without colour).
     pub fn from_error(error: &Error) -> CaseReport {
         CaseReport {
-            engine_error: Some(crate::report::render(error, false)),
+            engine_error: Some(error.report(false)),
             ..CaseReport::default()
         }
     }

@@ -557,7 +557,7 @@ fn matches(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let Some(data) = text(args, 1) else {
         return Ok(Value::Bool(false));
     };
-    let re = crate::eval::regex::full_match(&pattern).map_err(UtilError::Invalid)?;
+    let re = crate::java::regex::full_match(&pattern).map_err(UtilError::Invalid)?;
     Ok(Value::Bool(re.is_match(&data)))
 }
 

@@ -72,7 +72,23 @@ pub struct Namespace {
     pub children: &'static [&'static Namespace],
 }
 
+impl crate::value::Object for Namespace {
+    fn type_name(&self) -> &'static str {
+        "utility namespace"
+    }
+
+    fn write_java(&self, out: &mut String) {
+        out.push_str("$util");
+        out.push_str(self.display_path());
+    }
+}
+
 impl Namespace {
+    /// This namespace as a value.
+    pub fn value(&'static self) -> Value {
+        Value::Static(self)
+    }
+
     /// The path for messages: `.time` (or `` for the root).
     pub fn display_path(&self) -> &'static str {
         self.path
@@ -98,7 +114,7 @@ impl Namespace {
     pub(crate) fn function_hinted(
         &self,
         name: &str,
-        hint: &crate::parse::ast::IndexHint,
+        hint: &crate::value::IndexHint,
     ) -> Option<&'static Builtin> {
         if let Some(f) = self.functions.get(hint.get()) {
             if f.name == name {

@@ -4,6 +4,7 @@
 use std::hash::BuildHasher;
 use std::ops::RangeBounds;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
@@ -372,5 +373,46 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+/// Where a property was last found in the map it was read from. Maps built
+/// from the same JSON or the same literal keep their keys in one order, so the
+/// next read of `$item.status` usually finds `status` at the same index without
+/// hashing. Only a hint: the key at that index is compared before it is used,
+/// and templates rendered on several threads at once may overwrite each other's.
+#[derive(Default)]
+pub struct IndexHint(AtomicU32);
+
+impl IndexHint {
+    /// The index last recorded.
+    #[inline]
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed) as usize
+    }
+
+    /// Records where the property was found.
+    #[inline]
+    pub fn set(&self, index: usize) {
+        self.0.store(index as u32, Ordering::Relaxed);
+    }
+}
+
+impl Clone for IndexHint {
+    fn clone(&self) -> IndexHint {
+        IndexHint(AtomicU32::new(self.0.load(Ordering::Relaxed)))
+    }
+}
+
+/// A hint is not part of what a tree means: any two are equal.
+impl PartialEq for IndexHint {
+    fn eq(&self, _: &IndexHint) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for IndexHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IndexHint")
     }
 }

@@ -19,15 +19,16 @@
 mod json;
 mod map;
 mod number;
+mod object;
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 use std::rc::Rc;
 
 pub use json::{from_json, to_json, to_json_string, to_json_string_pretty};
 pub(crate) use json::{write_json_at, write_json_str};
-pub use map::Map;
+pub use map::{IndexHint, Map};
 pub use number::format_double;
+pub use object::Object;
 
 /// How deep printing, JSON conversion and comparisons follow nested values.
 pub const MAX_DEPTH: usize = 64;
@@ -63,12 +64,11 @@ pub enum Value {
     Map(MapRef),
     /// A map entry from `entrySet()`: `$e.key`, `$e.value`.
     Entry(Rc<(Rc<str>, Value)>),
-    /// A `$util` namespace, e.g. `$util.time`.
-    Namespace(&'static crate::util::Namespace),
-    /// The `$foreach` loop object.
-    Loop(Rc<crate::eval::LoopInfo>),
-    /// A `#define` block, rendered when printed.
-    Block(Rc<crate::eval::DefinedBlock>),
+    /// One of the interpreter's own values (the `$foreach` object, a `#define` block).
+    Object(Rc<dyn Object>),
+    /// One of the interpreter's own values that lives as long as the program
+    /// (a `$util` namespace): no allocation to hand it out.
+    Static(&'static dyn Object),
 }
 
 impl Value {
@@ -121,10 +121,33 @@ impl Value {
             Value::List(_) => "List",
             Value::Map(_) => "Map",
             Value::Entry(_) => "Map.Entry",
-            Value::Namespace(_) => "utility namespace",
-            Value::Loop(_) => "loop object",
-            Value::Block(_) => "#define block",
+            Value::Object(o) => o.type_name(),
+            Value::Static(o) => o.type_name(),
         }
+    }
+
+    /// The interpreter's object inside, as `T`, when it is one.
+    #[inline]
+    pub fn downcast_object<T: Object>(&self) -> Option<&T> {
+        match self {
+            Value::Object(o) => object::downcast(&**o),
+            Value::Static(o) => object::downcast(*o),
+            _ => None,
+        }
+    }
+
+    /// The program-long object inside ([`Value::Static`]), as `T`, when it is one.
+    #[inline]
+    pub fn downcast_static<T: Object>(&self) -> Option<&'static T> {
+        match self {
+            Value::Static(o) => object::downcast(*o),
+            _ => None,
+        }
+    }
+
+    /// True for the interpreter's own values ([`Value::Object`], [`Value::Static`]).
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_) | Value::Static(_))
     }
 
     /// True for `Int` and `Float`.
@@ -207,13 +230,8 @@ impl Value {
                 out.push('=');
                 e.1.write_java(out, depth + 1);
             }
-            Value::Namespace(ns) => {
-                let _ = write!(out, "$util{}", ns.display_path());
-            }
-            Value::Loop(l) => {
-                let _ = write!(out, "{{index={}}}", l.index.get());
-            }
-            Value::Block(_) => out.push_str("#define"),
+            Value::Object(o) => o.write_java(out),
+            Value::Static(o) => o.write_java(out),
         }
     }
 
@@ -253,7 +271,8 @@ impl Value {
                         .all(|(k, v)| b.get(k).is_some_and(|w| v.equals_depth(w, depth + 1)))
             }
             (Value::Entry(a), Value::Entry(b)) => a.0 == b.0 && a.1.equals_depth(&b.1, depth + 1),
-            (Value::Namespace(a), Value::Namespace(b)) => std::ptr::eq(*a, *b),
+            (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
+            (Value::Static(a), Value::Static(b)) => std::ptr::addr_eq(*a, *b),
             _ => false,
         }
     }

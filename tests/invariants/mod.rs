@@ -39,7 +39,7 @@ pub(crate) fn check_parse(text: &str) {
                 "{span:?} outside a {}-byte source",
                 text.len()
             );
-            let _ = report::render(e, false);
+            let _ = e.report(false);
         }
     }
     let source = Arc::new(Source::new("fuzz.vtl", text));
@@ -84,7 +84,7 @@ pub(crate) fn check_render(text: &str, ctx: &RequestContext, seed: u64) {
                     text.len()
                 );
             }
-            let _ = report::render(a, false);
+            let _ = a.report(false);
         }
         _ => panic!("one render failed and the other did not"),
     }

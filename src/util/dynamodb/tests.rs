@@ -2,18 +2,32 @@
 //! `to_json_string` gives, for generated values: deep, cyclic, odd floats and
 //! strings, values that are not data (`Entry`, `$foreach`, `#define`, namespaces).
 
-use std::cell::Cell;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::{DYNAMODB, FUNCTIONS};
-use crate::eval::{DefinedBlock, LoopInfo};
 use crate::source::Span;
 use crate::util::{Builtin, Call, RunState, UtilError, UtilResult};
-use crate::value::{to_json_string, Map, Value};
+use crate::value::{to_json_string, Map, Object, Value};
+
+/// A value that is not data, as the interpreter makes them (`$foreach`, `#define`).
+#[derive(Debug)]
+struct Opaque(Option<usize>);
+
+impl Object for Opaque {
+    fn type_name(&self) -> &'static str {
+        "opaque"
+    }
+
+    fn write_java(&self, out: &mut String) {
+        match self.0 {
+            Some(index) => out.push_str(&format!("{{index={index}}}")),
+            None => out.push_str("#define"),
+        }
+    }
+}
 
 /// A value to build: [`Shape::Cycle`] is the nearest list or map around it.
 #[derive(Debug, Clone)]
@@ -42,16 +56,9 @@ fn build(shape: &Shape, parent: Option<&Value>) -> Value {
         // An entry closes no cycle: printed as Java prints it, two of them around
         // the same map would take 2^64 steps (in the old path as in the new).
         Shape::Entry(k, v) => Value::Entry(Rc::new((Rc::from(k.as_str()), build(v, None)))),
-        Shape::Loop(index) => Value::Loop(Rc::new(LoopInfo {
-            index: Cell::new(*index),
-            has_next: Cell::new(false),
-            parent: None,
-            id: 0,
-        })),
-        Shape::Namespace => Value::Namespace(&DYNAMODB),
-        Shape::Block => Value::Block(Rc::new(DefinedBlock {
-            body: Arc::new(Vec::new()),
-        })),
+        Shape::Loop(index) => Value::Object(Rc::new(Opaque(Some(*index)))),
+        Shape::Namespace => DYNAMODB.value(),
+        Shape::Block => Value::Object(Rc::new(Opaque(None))),
         Shape::Cycle => parent.cloned().unwrap_or(Value::Null),
         Shape::List(items) => {
             let list = Value::list(Vec::new());
