@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use appsync_vtl::context::ContextError;
 use appsync_vtl::value::{from_json, to_json, to_json_string};
-use appsync_vtl::{explain, lint, report, Engine, Limits, RequestContext, Source, Span};
+use appsync_vtl::{explain, lint, Engine, Limits, RequestContext, Source, Span};
 
 /// Whether a span can be sliced out of the text.
 pub(crate) fn inside(text: &str, span: Span) -> bool {
