@@ -20,7 +20,7 @@
 
 #![deny(missing_docs)]
 
-pub mod cli;
+pub mod api;
 pub mod context;
 pub mod engine;
 pub mod error;
@@ -28,12 +28,14 @@ pub mod eval;
 pub mod explain;
 pub mod harness;
 pub mod identity;
+pub mod input;
 mod java;
 pub mod lint;
 pub mod outcome;
 pub mod parse;
 pub mod replay;
 pub mod report;
+pub mod request;
 pub mod source;
 pub mod util;
 pub mod value;
@@ -44,6 +46,7 @@ pub use error::{Error, ErrorKind};
 pub use eval::{Event, Limits};
 pub use outcome::{AppSyncError, AuthType, Outcome};
 pub use parse::Template;
+pub use request::{RenderOptions, Request, RequestError};
 pub use source::{Source, Span};
 pub use value::Value;
 

@@ -1,5 +1,10 @@
-//! The `vtl` command line: see `vtl --help`.
+//! The `vtl` command line: see `vtl --help`. A front-end over the library: it
+//! parses arguments, calls [`appsync_vtl`] and owns only its conventions (exit
+//! codes, colour, text and JSON printing).
+
+#[macro_use]
+mod cli;
 
 fn main() {
-    std::process::exit(appsync_vtl::cli::run());
+    std::process::exit(cli::run());
 }

@@ -8,18 +8,18 @@ use clap::Args;
 use serde_json::{json, Value as Json};
 
 use super::context::{read_jwt, Clock};
-use super::input::read_text;
 use super::render::{parse_auth_type, print_parse_errors};
 use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::explain::{explain, Explanation};
-use crate::identity::Caller as Preset;
-use crate::outcome::AuthType;
-use crate::replay::authz::{check, ApiAuth, Caller, Schema, Verdict};
-use crate::replay::graphql::{self, Operation};
-use crate::replay::har;
-use crate::report::Palette;
-use crate::value::to_json;
-use crate::{Engine, RequestContext};
+use appsync_vtl::explain::{explain, Explanation};
+use appsync_vtl::identity::Caller as Preset;
+use appsync_vtl::input::read_text;
+use appsync_vtl::outcome::AuthType;
+use appsync_vtl::replay::authz::{check, ApiAuth, Caller, Schema, Verdict};
+use appsync_vtl::replay::graphql::{self, Operation};
+use appsync_vtl::replay::har;
+use appsync_vtl::report::Palette;
+use appsync_vtl::value::to_json;
+use appsync_vtl::{Engine, RequestContext};
 
 /// Arguments of `vtl authz`.
 #[derive(Args, Debug)]

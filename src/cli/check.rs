@@ -5,10 +5,10 @@ use std::sync::Arc;
 use clap::Args;
 use serde_json::json;
 
-use super::input::read_text;
 use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::lint::{self, check, Severity};
-use crate::source::Source;
+use appsync_vtl::input::read_text;
+use appsync_vtl::lint::{self, check, Severity};
+use appsync_vtl::source::Source;
 
 /// Arguments of `vtl check`.
 #[derive(Args, Debug)]

@@ -7,13 +7,13 @@ use std::path::Path;
 use clap::{Args, Subcommand};
 use serde_json::Value as Json;
 
-use super::input::read_text;
 use super::render::parse_auth_type;
 use super::{EXIT_OK, EXIT_USAGE};
-use crate::engine::parse_time_millis;
-use crate::outcome::AuthType;
-use crate::replay::jwt::{self, Jwt};
-use crate::replay::{har, log};
+use appsync_vtl::engine::parse_time_millis;
+use appsync_vtl::input::read_text;
+use appsync_vtl::outcome::AuthType;
+use appsync_vtl::replay::jwt::{self, Jwt};
+use appsync_vtl::replay::{har, log};
 
 /// Arguments of `vtl context`.
 #[derive(Args, Debug)]
@@ -122,17 +122,22 @@ pub(crate) fn now_millis(now: Option<&str>) -> Result<i64, String> {
     }
 }
 
+/// Reads `TOKEN|FILE`: the token's text, and how messages name it.
+pub(crate) fn read_token(arg: &str) -> Result<(String, String), String> {
+    if Path::new(arg).is_file() || arg == "-" {
+        Ok((read_text(arg).map_err(|e| e.to_string())?, arg.to_string()))
+    } else if arg.matches('.').count() >= 2 && !arg.contains(['/', '\\']) {
+        Ok((arg.to_string(), "the token given".to_string()))
+    } else {
+        Err(format!(
+            "{arg}: neither a file nor a JWT (header.payload.signature)"
+        ))
+    }
+}
+
 /// Reads `TOKEN|FILE` and decodes it; the label names it in messages.
 pub(crate) fn read_jwt(arg: &str) -> Result<(Jwt, String), String> {
-    let (text, label) = if Path::new(arg).is_file() || arg == "-" {
-        (read_text(arg).map_err(|e| e.to_string())?, arg.to_string())
-    } else if arg.matches('.').count() >= 2 && !arg.contains(['/', '\\']) {
-        (arg.to_string(), "the token given".to_string())
-    } else {
-        return Err(format!(
-            "{arg}: neither a file nor a JWT (header.payload.signature)"
-        ));
-    };
+    let (text, label) = read_token(arg)?;
     let jwt = jwt::decode(&text).map_err(|e| format!("{label}: {e}"))?;
     Ok((jwt, label))
 }

@@ -4,14 +4,15 @@ use std::path::Path;
 
 use clap::Args;
 
-use super::input::read_context;
-use super::render::{print_parse_errors, EvalOptions, Prepared};
+use super::render::{print_parse_errors, EvalOptions};
 use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::context::RequestContext;
-use crate::explain::{event_json, event_line, explain, matrix};
-use crate::identity::Caller;
-use crate::parse::Template;
-use crate::report::Palette;
+use appsync_vtl::context::RequestContext;
+use appsync_vtl::explain::{event_json, event_line, explain, matrix};
+use appsync_vtl::identity::Caller;
+use appsync_vtl::input::read_context;
+use appsync_vtl::parse::Template;
+use appsync_vtl::report::Palette;
+use appsync_vtl::Request;
 
 /// Arguments of `vtl explain`.
 #[derive(Args, Debug)]
@@ -58,16 +59,13 @@ pub(crate) struct TraceArgs {
 }
 
 /// Reads and parses the template and reads the context, printing any problem.
-fn load(template: &str, options: &EvalOptions) -> Result<(Prepared, Template), i32> {
-    let prepared = Prepared::load(template, options)?;
-    let parsed = prepared
-        .engine
-        .parse_all(&prepared.name, &prepared.text)
-        .map_err(|errors| {
-            print_parse_errors(&errors);
-            EXIT_FAILED
-        })?;
-    Ok((prepared, parsed))
+fn load(template: &str, options: &EvalOptions) -> Result<(Request, Template), i32> {
+    let request = options.request(template)?;
+    let parsed = request.parse().map_err(|errors| {
+        print_parse_errors(&errors);
+        EXIT_FAILED
+    })?;
+    Ok((request, parsed))
 }
 
 fn print_json(v: &impl serde::Serialize) {
@@ -90,7 +88,7 @@ pub(crate) fn run(args: ExplainArgs) -> i32 {
             },
             None => Caller::all()
                 .into_iter()
-                .map(|c| (c.name.clone(), c.apply(prepared.ctx.clone())))
+                .map(|c| (c.name.clone(), c.apply(prepared.context.clone())))
                 .collect(),
         };
         let table = matrix(&prepared.engine, &template, &callers, &args.watch);
@@ -100,7 +98,7 @@ pub(crate) fn run(args: ExplainArgs) -> i32 {
         }
         return EXIT_OK;
     }
-    let traced = prepared.engine.trace(&template, &prepared.ctx);
+    let traced = prepared.engine.trace(&template, &prepared.context);
     let explanation = explain(&template, &traced, &args.watch);
     match args.format {
         Format::Json => print_json(&explanation),
@@ -150,7 +148,7 @@ pub(crate) fn run_trace(args: TraceArgs) -> i32 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let traced = prepared.engine.trace(&template, &prepared.ctx);
+    let traced = prepared.engine.trace(&template, &prepared.context);
     let src = &template.source;
     match args.format {
         Format::Json => {
@@ -162,15 +160,15 @@ pub(crate) fn run_trace(args: TraceArgs) -> i32 {
             let p = Palette::new(color_stdout());
             let mut depth = 0usize;
             for e in &traced.events {
-                if matches!(e, crate::Event::LoopEnd { .. }) {
+                if matches!(e, appsync_vtl::Event::LoopEnd { .. }) {
                     depth = depth.saturating_sub(1);
                 }
                 outln!("{}{}", "  ".repeat(depth), event_line(e, src, p));
-                if matches!(e, crate::Event::LoopStart { .. }) {
+                if matches!(e, appsync_vtl::Event::LoopStart { .. }) {
                     depth += 1;
                 }
             }
-            let summary = crate::explain::summarize(src, &traced);
+            let summary = appsync_vtl::explain::summarize(src, &traced);
             outln!("{}", summary.line(p));
         }
     }

@@ -23,7 +23,6 @@ mod authz;
 mod check;
 mod context;
 mod explain;
-pub(crate) mod input;
 mod render;
 mod test;
 mod util_list;
@@ -33,11 +32,11 @@ use std::io::IsTerminal;
 use clap::{Parser, Subcommand};
 
 /// Exit code: the command did its job.
-pub const EXIT_OK: i32 = 0;
+pub(crate) const EXIT_OK: i32 = 0;
 /// Exit code: a template could not be parsed or evaluated, or a test failed.
-pub const EXIT_FAILED: i32 = 1;
+pub(crate) const EXIT_FAILED: i32 = 1;
 /// Exit code: bad usage or unreadable input.
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 /// Offline, exact and fast AWS AppSync VTL templates: render, test, explain, check.
 #[derive(Parser, Debug)]
@@ -58,7 +57,7 @@ pub const EXIT_USAGE: i32 = 2;
                   Exit codes: 0 done, 1 a template failed to parse or evaluate (or a test failed), \
                   2 bad usage or unreadable input."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -124,7 +123,7 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
 }
 
 /// Parses the arguments and runs the command; returns the exit code.
-pub fn run() -> i32 {
+pub(crate) fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -3,15 +3,13 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use serde_json::{json, Map, Value as Json};
+use serde_json::Value as Json;
 
-use super::context::{load_jwt, now_millis};
-use super::input::{read_context, read_text};
+use super::context::read_token;
 use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::context::RequestContext;
-use crate::outcome::{AuthType, Outcome};
-use crate::value::to_json_string;
-use crate::{Engine, Error, Limits};
+use appsync_vtl::api::evaluate_response;
+use appsync_vtl::outcome::AuthType;
+use appsync_vtl::{Error, Limits, RenderOptions, Request};
 
 /// Options shared by the commands that evaluate templates.
 #[derive(Args, Debug, Clone)]
@@ -106,52 +104,36 @@ pub(crate) fn parse_auth_type(s: &str) -> Result<AuthType, String> {
 }
 
 impl EvalOptions {
-    /// The engine these options describe.
-    pub(crate) fn engine(&self) -> Result<Engine, String> {
-        let mut engine = Engine::new()
-            .with_seed(self.seed)
-            .with_limits(self.limits.limits()?);
-        engine = match &self.now {
-            Some(now) => engine.with_now(now)?,
-            None => engine.with_system_clock(),
+    /// The library's options these flags describe (a `--jwt FILE` read).
+    pub(crate) fn render_options(&self) -> Result<RenderOptions, String> {
+        let jwt = match &self.jwt {
+            Some(arg) => Some(read_token(arg)?.0),
+            None => None,
         };
-        if let Some(a) = self.auth_type {
-            engine = engine.with_auth_type(a);
-        }
-        Ok(engine)
+        Ok(RenderOptions {
+            auth_type: self.auth_type,
+            now: self.now.clone(),
+            seed: self.seed,
+            caller: self.caller.clone(),
+            jwt,
+            limits: self.limits.limits()?,
+        })
     }
 
-    /// The context these options name (empty when none).
-    pub(crate) fn context(&self) -> Result<RequestContext, String> {
-        let ctx = match &self.context {
-            Some(path) => {
-                let ctx = read_context(path).map_err(|e| e.to_string())?;
-                for key in ctx.unknown_keys() {
-                    eprintln!("warning: {path}: unknown context key `{key}` (AppSync ignores it)");
-                }
-                ctx
-            }
-            None => RequestContext::new(),
+    /// Reads the template and the context; prints the warnings, or the problem
+    /// and returns the exit code when they cannot be used.
+    pub(crate) fn request(&self, template: &str) -> Result<Request, i32> {
+        let fail = |e: String| {
+            eprintln!("error: {e}");
+            EXIT_USAGE
         };
-        if let Some(token) = &self.jwt {
-            let jwt = load_jwt(token, now_millis(self.now.as_deref())?)?;
-            let mode = self.auth_type.unwrap_or_else(|| jwt.auth_type());
-            return Ok(ctx.with_identity(jwt.identity(mode)).with_auth_type(mode));
+        let options = self.render_options().map_err(fail)?;
+        let request = Request::load(template, self.context.as_deref(), &options)
+            .map_err(|e| fail(e.to_string()))?;
+        for w in &request.warnings {
+            eprintln!("warning: {w}");
         }
-        match &self.caller {
-            None => Ok(ctx),
-            Some(name) => match crate::identity::Caller::preset(name) {
-                Some(caller) => Ok(caller.apply(ctx)),
-                None => Err(format!(
-                    "unknown caller `{name}`; the presets are: {}",
-                    crate::identity::PRESETS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            },
-        }
+        Ok(request)
     }
 }
 
@@ -180,70 +162,6 @@ pub(crate) struct RenderArgs {
     output: Output,
 }
 
-/// The EvaluateMappingTemplate-shaped JSON of an outcome.
-pub(crate) fn api_json(outcome: &Outcome) -> Json {
-    let mut o = Map::new();
-    if let Some(result) = outcome.evaluation_result() {
-        o.insert("evaluationResult".into(), Json::String(result));
-    }
-    if let Some(e) = &outcome.raised {
-        let mut err = Map::new();
-        err.insert("message".into(), json!(e.message));
-        err.insert("type".into(), json!(e.error_type));
-        if !e.data.is_null() {
-            err.insert("data".into(), crate::value::to_json(&e.data));
-        }
-        if !e.error_info.is_null() {
-            err.insert("errorInfo".into(), crate::value::to_json(&e.error_info));
-        }
-        o.insert("error".into(), Json::Object(err));
-    }
-    o.insert("logs".into(), json!(outcome.logs));
-    o.insert("stash".into(), Json::String(to_json_string(&outcome.stash)));
-    let errors: Vec<Json> = outcome.errors.iter().map(|e| e.to_json()).collect();
-    o.insert(
-        "outErrors".into(),
-        Json::String(serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into())),
-    );
-    Json::Object(o)
-}
-
-fn engine_error_json(e: &Error) -> Json {
-    json!({ "error": { "message": e.to_string(), "type": e.type_name() }, "logs": [], "stash": "{}", "outErrors": "[]" })
-}
-
-/// A template file with the engine and context the options name.
-pub(crate) struct Prepared {
-    pub(crate) engine: Engine,
-    pub(crate) name: String,
-    pub(crate) text: String,
-    pub(crate) ctx: RequestContext,
-}
-
-impl Prepared {
-    /// Reads the template and the context; prints the problem and returns the
-    /// exit code when one cannot be used.
-    pub(crate) fn load(template: &str, options: &EvalOptions) -> Result<Prepared, i32> {
-        let fail = |e: String| {
-            eprintln!("error: {e}");
-            EXIT_USAGE
-        };
-        let engine = options.engine().map_err(fail)?;
-        let text = read_text(template).map_err(|e| fail(e.to_string()))?;
-        let ctx = options.context().map_err(fail)?;
-        let name = if template == "-" { "<stdin>" } else { template };
-        if text.trim().is_empty() {
-            eprintln!("warning: {name}: the template is empty");
-        }
-        Ok(Prepared {
-            engine,
-            name: name.to_string(),
-            text,
-            ctx,
-        })
-    }
-}
-
 /// Prints every parse error as a report on stderr.
 pub(crate) fn print_parse_errors(errors: &[Error]) {
     for e in errors {
@@ -255,7 +173,7 @@ pub(crate) fn print_parse_errors(errors: &[Error]) {
 }
 
 pub(crate) fn run(args: RenderArgs) -> i32 {
-    let prepared = match Prepared::load(&args.template, &args.options) {
+    let prepared = match args.options.request(&args.template) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -266,12 +184,13 @@ pub(crate) fn run(args: RenderArgs) -> i32 {
     code
 }
 
-fn render_prepared(prepared: &Prepared, args: &RenderArgs) -> i32 {
-    let Prepared {
+fn render_prepared(prepared: &Request, args: &RenderArgs) -> i32 {
+    let Request {
         engine,
         name,
         text,
-        ctx,
+        context: ctx,
+        ..
     } = prepared;
     let template = match engine.parse_all(name, text) {
         Ok(t) => t,
@@ -280,7 +199,8 @@ fn render_prepared(prepared: &Prepared, args: &RenderArgs) -> i32 {
             if let (Some(first), Output::Json) = (errors.first(), args.output) {
                 outln!(
                     "{}",
-                    serde_json::to_string_pretty(&engine_error_json(first)).unwrap_or_default()
+                    serde_json::to_string_pretty(&evaluate_response(&Err(first.clone())))
+                        .unwrap_or_default()
                 );
             }
             return EXIT_FAILED;
@@ -289,13 +209,16 @@ fn render_prepared(prepared: &Prepared, args: &RenderArgs) -> i32 {
     let shared = ctx.share();
     let result = engine.render_shared(&template, &shared);
     std::mem::forget((template, shared));
+    if args.output == Output::Json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&evaluate_response(&result)).unwrap_or_default()
+        );
+    }
     match result {
         Ok(outcome) => {
             match args.output {
-                Output::Json => outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&api_json(&outcome)).unwrap_or_default()
-                ),
+                Output::Json => {}
                 Output::Text => match (&outcome.raised, outcome.evaluation_result()) {
                     (Some(e), _) => {
                         eprintln!(
@@ -315,12 +238,6 @@ fn render_prepared(prepared: &Prepared, args: &RenderArgs) -> i32 {
         }
         Err(e) => {
             eprint!("{}", e.report(color_stderr()));
-            if args.output == Output::Json {
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&engine_error_json(&e)).unwrap_or_default()
-                );
-            }
             EXIT_FAILED
         }
     }

@@ -1,5 +1,5 @@
 //! `vtl test`: run case folders against their snapshots and assertions
-//! (the same [`crate::harness`] code the crate's own tests use).
+//! (the same [`appsync_vtl::harness`] code the crate's own tests use).
 
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::render::LimitOptions;
 use super::{color_stdout, EXIT_USAGE};
-use crate::harness::{self, snapshot::write_atomic, RunOptions, RunSummary, Status};
+use appsync_vtl::harness::{self, snapshot::write_atomic, RunOptions, RunSummary, Status};
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {

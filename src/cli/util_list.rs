@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 
 use super::EXIT_OK;
-use crate::util::{extensions::EXTENSIONS, UTIL};
+use appsync_vtl::util::{extensions::EXTENSIONS, UTIL};
 
 #[derive(Args, Debug)]
 pub(crate) struct UtilArgs {
