@@ -131,7 +131,12 @@ impl Engine {
 
     /// Renders, recording every event and the variables as they were at the end.
     pub fn trace(&self, template: &Template, ctx: &RequestContext) -> Traced {
-        let (result, events, variables) = self.render_with(template, &ctx.share(), Vec::new());
+        self.trace_shared(template, &ctx.share())
+    }
+
+    /// [`Engine::trace`] against a `$ctx` that other renders share (a pipeline's steps).
+    pub fn trace_shared(&self, template: &Template, ctx: &SharedContext) -> Traced {
+        let (result, events, variables) = self.render_with(template, ctx, Vec::new());
         Traced {
             result,
             events,

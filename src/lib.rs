@@ -33,6 +33,8 @@ mod java;
 pub mod lint;
 pub mod outcome;
 pub mod parse;
+pub mod pipeline;
+pub mod project;
 pub mod replay;
 pub mod report;
 pub mod request;

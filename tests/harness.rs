@@ -262,7 +262,7 @@ fn pipeline_errors_stop_the_resolver() {
         .as_str()
         .unwrap()
         .starts_with("Unable to parse the JSON document: "));
-    assert_eq!(report.steps, ["before", "function1.request"]);
+    assert_eq!(report.steps, ["before", "function1.request (error)"]);
 
     let ds_error = pipeline_case(
         dir,

@@ -2,23 +2,24 @@
 //! auth-mode check against the schema's directives (before any resolver), then
 //! the field's request templates (`--resolvers`), explained.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::Args;
 use serde_json::{json, Value as Json};
 
 use super::context::{read_jwt, Clock};
-use super::render::{parse_auth_type, print_parse_errors};
-use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::render::parse_auth_type;
+use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::explain::{explain, Explanation};
 use appsync_vtl::identity::Caller as Preset;
 use appsync_vtl::input::read_text;
 use appsync_vtl::outcome::AuthType;
+use appsync_vtl::pipeline::{Pipeline, StepEnd};
+use appsync_vtl::project::amplify_request_pipeline;
 use appsync_vtl::replay::authz::{check, ApiAuth, Caller, Schema, Verdict};
 use appsync_vtl::replay::graphql::{self, Operation};
 use appsync_vtl::replay::har;
 use appsync_vtl::report::Palette;
-use appsync_vtl::value::to_json;
 use appsync_vtl::{Engine, RequestContext};
 
 /// Arguments of `vtl authz`.
@@ -189,43 +190,6 @@ fn from_operation(args: &AuthzArgs, text: &str, now_ms: i64) -> Result<Request, 
     })
 }
 
-/// Amplify's pipeline order of request templates: `(slot rank, index)`.
-fn request_order(rest: &str) -> Option<(usize, u32)> {
-    const SLOTS: &[&str] = &[
-        "before",
-        "init",
-        "preAuth",
-        "auth",
-        "postAuth",
-        "preDataLoad",
-    ];
-    if rest == "req.vtl" {
-        return Some((SLOTS.len(), 0));
-    }
-    let stem = rest.strip_suffix(".req.vtl")?;
-    let mut parts = stem.split('.');
-    let slot = parts.next()?;
-    let n = parts.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-    let rank = SLOTS.iter().position(|s| *s == slot)?;
-    Some((rank, n))
-}
-
-/// The request templates of `Type.field` in `dir`, in pipeline order.
-fn request_templates(dir: &str, type_name: &str, field: &str) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{dir}: {e}"))?;
-    let prefix = format!("{type_name}.{field}.");
-    let mut found: Vec<((usize, u32), PathBuf)> = entries
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let order = request_order(name.strip_prefix(&prefix)?)?;
-            Some((order, e.path()))
-        })
-        .collect();
-    found.sort();
-    Ok(found.into_iter().map(|(_, p)| p).collect())
-}
-
 /// What one request template did.
 enum Step {
     Rendered(String),
@@ -233,48 +197,46 @@ enum Step {
     Failed(String),
 }
 
-fn run_resolvers(engine: &Engine, templates: &[PathBuf], ctx: Json, watch: &[String]) -> Vec<Step> {
-    let mut ctx = match RequestContext::from_json(ctx) {
+/// Runs the request templates as a pipeline; the step that stops it is explained.
+fn run_resolvers(engine: &Engine, pipeline: &Pipeline, ctx: Json, watch: &[String]) -> Vec<Step> {
+    let ctx = match RequestContext::from_json(ctx) {
         Ok(c) => c,
         Err(e) => return vec![Step::Failed(e.to_string())],
     };
-    let mut steps = Vec::new();
-    for path in templates {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let text = match read_text(&path.to_string_lossy()) {
-            Ok(t) => t,
-            Err(e) => {
-                steps.push(Step::Failed(e.to_string()));
-                break;
-            }
-        };
-        let template = match engine.parse_all(&name, &text) {
-            Ok(t) => t,
-            Err(errors) => {
-                print_parse_errors(&errors);
-                steps.push(Step::Failed(format!("{name}: does not parse")));
-                break;
-            }
-        };
-        let traced = engine.trace(&template, &ctx);
-        match &traced.result {
-            Ok(o) if o.raised.is_none() => {
-                ctx = ctx.with_stash(to_json(&o.stash));
-                steps.push(Step::Rendered(name));
-            }
-            Ok(_) => {
-                let why = explain(&template, &traced, watch);
-                steps.push(Step::Raised(name, Box::new(why)));
-                break;
-            }
-            Err(e) => {
-                steps.push(Step::Failed(format!("{name}: {}", e.message())));
-                break;
-            }
+    let mut explained: Option<Explanation> = None;
+    let run = pipeline.run_with(&ctx, &mut |_, template, shared| {
+        let traced = engine.trace_shared(template, shared);
+        if matches!(&traced.result, Ok(o) if o.raised.is_some()) {
+            explained = Some(explain(template, &traced, watch));
         }
+        traced.result
+    });
+    let mut steps = Vec::new();
+    for step in &run.steps {
+        let Some(name) = step.name.strip_suffix(".request") else {
+            continue;
+        };
+        let name = name.to_string();
+        steps.push(match step.ended {
+            StepEnd::Done | StepEnd::Returned => Step::Rendered(name),
+            StepEnd::Raised => match explained.take() {
+                Some(why) => Step::Raised(name, Box::new(why)),
+                None => Step::Failed(format!(
+                    "{name}: {}",
+                    run.raised.as_ref().map_or("", |e| e.message.as_str())
+                )),
+            },
+            StepEnd::Failed => {
+                let e = run.engine_error.as_ref();
+                if let Some(e) = e {
+                    eprint!("{}", e.report(color_stderr()));
+                }
+                Step::Failed(format!(
+                    "{name}: {}",
+                    e.map(|e| e.message()).unwrap_or_default()
+                ))
+            }
+        });
     }
     steps
 }
@@ -464,14 +426,15 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
             .any(|f| f.path == field.key() && f.allowed);
     let steps = match (&args.resolvers, root_allowed) {
         (Some(dir), true) => {
-            let templates = match request_templates(dir, parent, &field.name) {
-                Ok(t) => t,
-                Err(e) => return fail(e),
-            };
             let engine = Engine::new().with_now_millis(now_ms);
+            let pipeline =
+                match amplify_request_pipeline(&engine, Path::new(dir), parent, &field.name) {
+                    Ok(p) => p,
+                    Err(e) => return fail(e.to_string()),
+                };
             Some(run_resolvers(
                 &engine,
-                &templates,
+                &pipeline,
                 req.ctx.clone(),
                 &args.watch,
             ))

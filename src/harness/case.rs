@@ -25,14 +25,13 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::coverage::Coverage;
-use super::pipeline::{Pipeline, PipelineSpec};
 use super::report::CaseReport;
 use crate::context::RequestContext;
 use crate::identity::Caller;
 use crate::input::{read_context, read_text};
 use crate::outcome::AuthType;
-use crate::parse::Template;
-use crate::{Engine, Error, Limits};
+use crate::pipeline::{Pipeline, PipelineSpec, TemplateFile};
+use crate::{Engine, Limits};
 
 /// The template file a case folder uses when `case.json` names none.
 pub const TEMPLATE_FILE: &str = "template.vtl";
@@ -217,36 +216,11 @@ fn check_pointers(
     }
 }
 
-/// A template file of a case, parsed once.
-#[derive(Debug)]
-pub struct CaseTemplate {
-    /// The path as written in `case.json` (or `template.vtl`); reports use it.
-    pub name: String,
-    /// The file.
-    pub path: PathBuf,
-    /// The parsed template, or why it could not be parsed (reported by every test).
-    pub template: Result<Template, Error>,
-}
-
-impl CaseTemplate {
-    /// Reads and parses `name`, relative to `dir` unless absolute.
-    pub fn load(engine: &Engine, dir: &Path, name: &str) -> Result<CaseTemplate, CaseError> {
-        let path = dir.join(name);
-        let text = read_text(&path.to_string_lossy())
-            .map_err(|e| CaseError(format!("{}: template {e}", dir.join(CASE_FILE).display())))?;
-        Ok(CaseTemplate {
-            name: name.to_string(),
-            template: engine.parse(name, &text),
-            path,
-        })
-    }
-}
-
 /// What a case runs.
 #[derive(Debug)]
 pub enum Body {
     /// One template.
-    Template(CaseTemplate),
+    Template(TemplateFile),
     /// A pipeline resolver.
     Pipeline(Pipeline),
 }
@@ -316,6 +290,7 @@ impl Case {
             CaseSettings::default()
         };
         let bad = |msg: String| CaseError(format!("{}: {msg}", case_file.display()));
+        let template_error = |e| bad(format!("template {e}"));
         let mut engine = Engine::new()
             .with_seed(settings.seed.unwrap_or(0))
             .with_limits(limits.clone());
@@ -330,12 +305,13 @@ impl Case {
             (Some(_), Some(_)) => {
                 return Err(bad("give `template` or `pipeline`, not both".into()))
             }
-            (Some(spec), None) => Body::Pipeline(Pipeline::load(&engine, dir, spec)?),
-            (None, t) => Body::Template(CaseTemplate::load(
-                &engine,
-                dir,
-                t.as_deref().unwrap_or(TEMPLATE_FILE),
-            )?),
+            (Some(spec), None) => {
+                Body::Pipeline(Pipeline::load(&engine, dir, spec).map_err(template_error)?)
+            }
+            (None, t) => Body::Template(
+                TemplateFile::load(&engine, dir, t.as_deref().unwrap_or(TEMPLATE_FILE))
+                    .map_err(template_error)?,
+            ),
         };
         let callers = settings
             .callers
@@ -482,12 +458,25 @@ impl Case {
                     coverage,
                 ))
             }
-            Body::Pipeline(p) => p.run(&self.engine, &test.context, coverage),
+            Body::Pipeline(p) => {
+                let mut coverage = coverage;
+                let run = p.run_with(&test.context, &mut |file, template, ctx| {
+                    super::coverage::render(
+                        &self.engine,
+                        file,
+                        template,
+                        ctx,
+                        coverage.as_deref_mut(),
+                    )
+                });
+                let field = test.context.field_name().unwrap_or_else(|| "field".into());
+                CaseReport::from_pipeline(&run, &field)
+            }
         }
     }
 
     /// Every template the case uses.
-    pub fn templates(&self) -> Vec<&CaseTemplate> {
+    pub fn templates(&self) -> Vec<&TemplateFile> {
         match &self.body {
             Body::Template(t) => vec![t],
             Body::Pipeline(p) => p.templates(),

@@ -28,12 +28,12 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use super::case::CaseTemplate;
 use crate::context::SharedContext;
 use crate::eval::Event;
 use crate::outcome::Outcome;
 use crate::parse::ast::{Block, Node};
 use crate::parse::Template;
+use crate::pipeline::TemplateFile;
 use crate::source::{Source, Span};
 use crate::{Engine, Error};
 
@@ -278,7 +278,7 @@ fn ratio(hit: usize, total: usize) -> String {
 /// Renders `template` (from `file`), recording coverage when asked.
 pub(crate) fn render(
     engine: &Engine,
-    file: &CaseTemplate,
+    file: &TemplateFile,
     template: &Template,
     ctx: &SharedContext,
     coverage: Option<&mut Coverage>,

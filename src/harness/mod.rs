@@ -31,14 +31,13 @@
 pub mod case;
 pub mod coverage;
 pub mod discover;
-pub mod pipeline;
 pub mod report;
 pub mod run;
 pub mod snapshot;
 
+pub use crate::pipeline::{DataSource, Pipeline, PipelineSpec, TemplateFile};
 pub use case::{Case, CaseError, CaseSettings, Expect, Test};
 pub use coverage::Coverage;
 pub use discover::{discover, vtl_files};
-pub use pipeline::{DataSource, Pipeline, PipelineSpec};
 pub use report::CaseReport;
 pub use run::{run, run_case, run_paths, RunOptions, RunSummary, Status, TestResult};

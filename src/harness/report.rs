@@ -17,6 +17,7 @@ use serde_json::Value as Json;
 
 use crate::error::Error;
 use crate::outcome::Outcome;
+use crate::pipeline::PipelineRun;
 use crate::value::to_json;
 
 /// What a test produced. Empty parts are left out of the snapshot.
@@ -113,6 +114,25 @@ impl CaseReport {
                 .iter()
                 .map(|x| serde_json::to_value(x).unwrap_or(Json::Null))
                 .collect(),
+            ..CaseReport::default()
+        }
+    }
+
+    /// The report of a resolver run; `field` names the field in its errors.
+    pub fn from_pipeline(run: &PipelineRun, field: &str) -> CaseReport {
+        CaseReport {
+            output: run.output.clone(),
+            errors: run.graphql_errors(field),
+            stash: stash_json(&run.stash),
+            logs: run.logs.clone(),
+            extensions: run
+                .extensions
+                .iter()
+                .map(|x| serde_json::to_value(x).unwrap_or(Json::Null))
+                .collect(),
+            requests: run.requests.clone(),
+            steps: run.steps.iter().map(ToString::to_string).collect(),
+            engine_error: run.engine_error.as_ref().map(|e| e.report(false)),
             ..CaseReport::default()
         }
     }
