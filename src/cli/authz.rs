@@ -7,8 +7,7 @@ use std::path::Path;
 use clap::Args;
 use serde_json::{json, Value as Json};
 
-use super::context::{read_jwt, Clock};
-use super::render::parse_auth_type;
+use super::args::{parse_auth_type, read_jwt, Clock};
 use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::explain::{explain, Explanation};
 use appsync_vtl::identity::Caller as Preset;

@@ -19,6 +19,7 @@ macro_rules! outln {
     };
 }
 
+mod args;
 mod authz;
 mod check;
 mod context;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use serde_json::Value as Json;
 
-use super::context::read_token;
+use super::args::{parse_auth_type, read_token};
 use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::api::evaluate_response;
 use appsync_vtl::outcome::AuthType;
@@ -94,13 +94,6 @@ impl LimitOptions {
             time,
         })
     }
-}
-
-/// Parses an auth mode argument.
-pub(crate) fn parse_auth_type(s: &str) -> Result<AuthType, String> {
-    AuthType::parse(s).ok_or_else(|| {
-        "expected API_KEY, AMAZON_COGNITO_USER_POOLS, AWS_IAM, OPENID_CONNECT or AWS_LAMBDA".into()
-    })
 }
 
 impl EvalOptions {

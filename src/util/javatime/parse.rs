@@ -3,30 +3,12 @@
 
 use super::fields::Field;
 use super::pattern::{Item, Sign};
-use super::resolve::resolve;
+use super::resolve::{resolve, Parsed};
 use super::texts::texts;
 use super::zone::{LONG_ZONE_NAMES, ZONE_ABBREVIATIONS};
 use super::{Zone, MAX_OFFSET_SECS};
 use chrono::FixedOffset;
 use chrono_tz::{Tz, TZ_VARIANTS};
-use std::collections::BTreeMap;
-
-#[derive(Clone, Default)]
-pub(super) struct Parsed {
-    pub(super) fields: BTreeMap<Field, i64>,
-    pub(super) offset: Option<i64>,
-    pub(super) zone: Option<Zone>,
-}
-
-impl Parsed {
-    /// Records a field; false if it was already parsed with a different value.
-    fn set(&mut self, field: Field, value: i64) -> bool {
-        match self.fields.insert(field, value) {
-            Some(old) => old == value,
-            None => true,
-        }
-    }
-}
 
 struct Input<'a> {
     text: &'a [char],

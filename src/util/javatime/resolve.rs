@@ -5,11 +5,28 @@ use super::fields::{
     compute_week, date_time_field, epoch_day, local_dow, start_of_week_offset, year_len, Field,
     MIN_DAYS_IN_FIRST_WEEK,
 };
-use super::parse::Parsed;
 use super::zone::named_offset;
 use super::{Zone, MAX_OFFSET_SECS, NANOS_PER_SEC, SECS_PER_DAY};
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use std::collections::BTreeMap;
+
+/// The fields, offset and zone a parse found: what [`resolve`] turns into an instant.
+#[derive(Clone, Default)]
+pub(super) struct Parsed {
+    pub(super) fields: BTreeMap<Field, i64>,
+    pub(super) offset: Option<i64>,
+    pub(super) zone: Option<Zone>,
+}
+
+impl Parsed {
+    /// Records a field; false if it was already parsed with a different value.
+    pub(super) fn set(&mut self, field: Field, value: i64) -> bool {
+        match self.fields.insert(field, value) {
+            Some(old) => old == value,
+            None => true,
+        }
+    }
+}
 
 pub(super) fn resolve(parsed: Parsed, default_zone: Option<&Zone>) -> Result<i64, String> {
     let mut f = parsed.fields;

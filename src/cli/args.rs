@@ -1,0 +1,71 @@
+//! Argument types and parsers that several commands share: the auth mode,
+//! `--now`, and `TOKEN|FILE` for tokens.
+
+use std::path::Path;
+
+use clap::Args;
+
+use appsync_vtl::engine::parse_time_millis;
+use appsync_vtl::input::read_text;
+use appsync_vtl::outcome::AuthType;
+use appsync_vtl::replay::jwt::{self, Jwt};
+
+/// Parses an auth mode argument.
+pub(crate) fn parse_auth_type(s: &str) -> Result<AuthType, String> {
+    AuthType::parse(s).ok_or_else(|| {
+        "expected API_KEY, AMAZON_COGNITO_USER_POOLS, AWS_IAM, OPENID_CONNECT or AWS_LAMBDA".into()
+    })
+}
+
+/// `--now`, for the commands that read tokens but evaluate nothing.
+#[derive(Args, Debug)]
+pub(crate) struct Clock {
+    /// The clock (RFC 3339) for the token's `exp`/`nbf`, and `$util.time` where
+    /// templates run; default: the system clock.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+}
+
+impl Clock {
+    /// The clock in milliseconds since the epoch.
+    pub(crate) fn millis(&self) -> Result<i64, String> {
+        now_millis(self.now.as_deref())
+    }
+}
+
+/// `--now` in milliseconds (the system clock when absent).
+pub(crate) fn now_millis(now: Option<&str>) -> Result<i64, String> {
+    match now {
+        Some(t) => parse_time_millis(t),
+        None => Ok(chrono::Utc::now().timestamp_millis()),
+    }
+}
+
+/// Reads `TOKEN|FILE`: the token's text, and how messages name it.
+pub(crate) fn read_token(arg: &str) -> Result<(String, String), String> {
+    if Path::new(arg).is_file() || arg == "-" {
+        Ok((read_text(arg).map_err(|e| e.to_string())?, arg.to_string()))
+    } else if arg.matches('.').count() >= 2 && !arg.contains(['/', '\\']) {
+        Ok((arg.to_string(), "the token given".to_string()))
+    } else {
+        Err(format!(
+            "{arg}: neither a file nor a JWT (header.payload.signature)"
+        ))
+    }
+}
+
+/// Reads `TOKEN|FILE` and decodes it; the label names it in messages.
+pub(crate) fn read_jwt(arg: &str) -> Result<(Jwt, String), String> {
+    let (text, label) = read_token(arg)?;
+    let jwt = jwt::decode(&text).map_err(|e| format!("{label}: {e}"))?;
+    Ok((jwt, label))
+}
+
+/// Reads `TOKEN|FILE`, decodes it and prints its problems as warnings.
+pub(crate) fn load_jwt(arg: &str, now_ms: i64) -> Result<Jwt, String> {
+    let (jwt, label) = read_jwt(arg)?;
+    for p in jwt.problems(now_ms.div_euclid(1000)) {
+        eprintln!("warning: {label}: {}", p.message());
+    }
+    Ok(jwt)
+}
