@@ -105,6 +105,7 @@ pub(crate) fn run(args: TestArgs) -> i32 {
         jobs: args.jobs,
         filter: args.filter.clone(),
         limits,
+        compare_traced: false,
     };
     let show_progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = |done: usize, total: usize| {

@@ -24,8 +24,9 @@ use crate::value::to_json;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseReport {
-    /// The evaluation result parsed as JSON, or the raw text when it is not JSON
-    /// (then [`CaseReport::json_error`] says why). For a pipeline: the field's value.
+    /// The evaluation result: parsed when it is a JSON object or array, else the
+    /// text as it is ([`CaseReport::json_error`] says why text that looks like
+    /// JSON does not parse). For a pipeline: the field's value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<Json>,
     /// Why the output is not JSON (serde's message), when it is not.
@@ -66,8 +67,16 @@ fn as_lines<S: serde::Serializer>(text: &Option<String>, s: S) -> Result<S::Ok, 
     lines.serialize(s)
 }
 
-/// Splits an evaluation result into `(output, json_error)`.
+/// Splits an evaluation result into `(output, json_error)`. A JSON object or
+/// array is shown parsed (readable, key order kept); any other text verbatim,
+/// so that whitespace and Java's number printing (`5.0`, `1.0E21`) stay
+/// visible. Text that starts as an object or array but does not parse (a
+/// trailing comma after a `#foreach`) keeps serde's reason.
 pub(crate) fn parse_output(text: &str) -> (Json, Option<String>) {
+    let trimmed = text.trim_start();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return (Json::String(text.to_string()), None);
+    }
     match serde_json::from_str::<Json>(text) {
         Ok(v) => (v, None),
         Err(e) => (Json::String(text.to_string()), Some(e.to_string())),

@@ -29,6 +29,10 @@ pub struct RunOptions {
     pub filter: Option<String>,
     /// The engine's limits for every test.
     pub limits: Limits,
+    /// Render every test a second time on the other path (traced when the run
+    /// is untraced, untraced under coverage) and fail the test when the two
+    /// reports differ: the check the crate's own cases run under.
+    pub compare_traced: bool,
 }
 
 /// How a test ended.
@@ -329,8 +333,24 @@ pub fn run_case(
             results.push(result);
             continue;
         }
+        let traced = coverage.is_some();
         let report = case.run_with(test, coverage.as_deref_mut());
         result.failures = test.expect.check(&report);
+        if options.compare_traced {
+            let other = if traced {
+                case.run(test)
+            } else {
+                case.run_with(test, Some(&mut Coverage::default()))
+            };
+            if other != report {
+                result.failures.push(format!(
+                    "the {} render differs from the {} one:",
+                    if traced { "untraced" } else { "traced" },
+                    if traced { "traced" } else { "untraced" },
+                ));
+                result.diff = Some(snapshot::diff(&report.to_snapshot(), &other.to_snapshot()));
+            }
+        }
         let snap = Snapshot::new(
             &expression,
             test.context_file.as_deref().unwrap_or(""),
