@@ -19,8 +19,6 @@ pub mod rds;
 pub mod str;
 pub mod time;
 pub mod transform;
-#[allow(unreachable_pub)]
-mod transform_impl;
 pub mod xml;
 
 use std::fmt;
