@@ -581,7 +581,7 @@ mod tests {
             Value::Float(-0.0),
             Value::Float(1e21),
             entry.clone(),
-            Value::Namespace(&crate::util::UTIL),
+            crate::util::UTIL.value(),
         ]);
         let filter = map(vec![("a", map(vec![("eq", odd)])), ("b", entry)]);
         let [ddb, dsl, sub] = all(&filter);
