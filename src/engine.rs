@@ -1,5 +1,8 @@
-//! The engine: settings (clock, id seed, limits) that parse a template once and
-//! render it many times.
+//! The engine: settings (clock, id seed, auth mode, limits) that parse a
+//! template once and render it many times. The modules above it add their
+//! answers as methods: [`Engine::explain`] (`explain`), [`Engine::check`]
+//! (`lint`), [`Engine::run_pipeline`] (`pipeline`), [`Engine::run_cases`]
+//! (`harness`).
 //!
 //! ```
 //! use appsync_vtl::{Engine, RequestContext};

@@ -1,9 +1,28 @@
 //! An offline, exact and fast interpreter for AWS AppSync VTL resolver mapping
 //! templates: Apache Velocity 1.7 semantics with AppSync's `$util` and `$ctx`.
 //!
-//! The pipeline: `grammar/vtl.pest` → [`parse`] (a spanned syntax tree) →
-//! `eval` (a tree walker over [`Value`]) → [`util`] (one file per `$util`
-//! namespace) → `harness` (test cases) → the `vtl` command line.
+//! One library under three front-ends (the `vtl` command line, the Node
+//! binding, the language server): the library owns behaviour, a front-end
+//! only converts and follows its own conventions. [`Engine`] is the entry
+//! point: it parses, renders ([`Engine::render`], [`Engine::trace`]), explains
+//! ([`Engine::explain`]), checks ([`Engine::check`]), runs resolvers
+//! ([`Engine::run_pipeline`]) and case folders ([`Engine::run_cases`]);
+//! [`Request`] prepares a render from what a user gives (a context as JSON
+//! text or a file, a caller preset, a token, a fixed clock) and [`api`] shapes
+//! its result as EvaluateMappingTemplate returns it.
+//!
+//! Dependencies run one way, each layer using only those below it:
+//!
+//! | layer | modules |
+//! | --- | --- |
+//! | text and errors | [`source`], [`report`], [`error`] |
+//! | values | [`value`] (Java's `List`/`Map`/scalars; the interpreter's own values only through [`value::Object`]) |
+//! | the Java library | `java` (regular expressions) |
+//! | requests | [`outcome`], [`context`], [`identity`], [`replay`] (tokens, HAR captures, logs, GraphQL operations and AppSync's auth-mode check) |
+//! | `$util` | [`util`] (one file per namespace) |
+//! | language | [`parse`] (`grammar/vtl.pest` and a fast path → a spanned tree), [`eval`] (a tree walker) |
+//! | engine | [`engine`], [`input`], [`request`], [`api`] |
+//! | what the engine answers | [`explain`], [`lint`], [`pipeline`], [`project`], [`harness`] |
 //!
 //! ```
 //! use appsync_vtl::{Engine, RequestContext};

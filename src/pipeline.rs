@@ -32,7 +32,7 @@
 //!     }],
 //!     after: Some(step("after.vtl", "$util.toJson($ctx.prev.result)")),
 //! };
-//! let run = pipeline.run(&engine, &RequestContext::new().with_field("Query", "getPost"));
+//! let run = engine.run_pipeline(&pipeline, &RequestContext::new().with_field("Query", "getPost"));
 //! assert_eq!(run.output, Some(serde_json::json!({"id": "1"})));
 //! let steps: Vec<String> = run.steps.iter().map(ToString::to_string).collect();
 //! assert_eq!(steps, ["before", "get.request", "get.dataSource", "get.response", "after"]);
@@ -513,6 +513,14 @@ impl Pipeline {
             };
         }
         Ok(prev)
+    }
+}
+
+impl Engine {
+    /// Runs a resolver for one request: each step rendered with this engine's
+    /// clock, seed and limits (see [`Pipeline::run`]).
+    pub fn run_pipeline(&self, pipeline: &Pipeline, ctx: &RequestContext) -> PipelineRun {
+        pipeline.run(self, ctx)
     }
 }
 

@@ -2,7 +2,7 @@
 //! one buffer.
 //!
 //! Control flow that is not an engine error (`#stop`, `#break`, `#return`,
-//! `$util.error`) travels as an [`Interrupt`], so `?` unwinds it to the directive
+//! `$util.error`) travels as an `Interrupt`, so `?` unwinds it to the directive
 //! that handles it. A [`Tracer`] observes every decision; the default
 //! [`NoTrace`] compiles the hooks away.
 

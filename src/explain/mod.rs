@@ -2,7 +2,7 @@
 //!
 //! The analysis joins two things: the syntax tree, which says where each
 //! `#set($watched = …)` is and which `#if`/`#foreach` blocks enclose it
-//! ([`guards`]), and the evaluation events ([`crate::Event`]), which say which
+//! (`guards.rs`), and the evaluation events ([`crate::Event`]), which say which
 //! of those ran and what every condition's operands were. An assignment that
 //! never ran is blamed on its innermost enclosing condition that was false
 //! (or the loop that had no items, or the `#break`/`$util.error` that left first).
@@ -25,7 +25,8 @@ mod why;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::engine::Traced;
+use crate::context::RequestContext;
+use crate::engine::{Engine, Traced};
 use crate::eval::{Event, Operand};
 use crate::parse::ast::Template;
 use crate::source::{LineCol, Source, Span};
@@ -142,6 +143,29 @@ pub struct LoopSummary {
     pub reached: bool,
     /// What happened in each pass.
     pub passes: Vec<String>,
+}
+
+impl Engine {
+    /// Renders `template` traced and explains each watched variable (`isAuthorized`
+    /// or `$isAuthorized`): its assignments, the conditions that guarded them with
+    /// their operands' values, and the ones that never ran and why.
+    ///
+    /// ```
+    /// use appsync_vtl::{Engine, RequestContext};
+    /// let engine = Engine::new();
+    /// let t = engine.parse("auth.vtl", "#set($ok = false)\n#if($ctx.identity)#set($ok = true)#end").unwrap();
+    /// let why = engine.explain(&t, &RequestContext::new(), &["ok".to_string()]);
+    /// assert_eq!(why.watches[0].final_value, Some(serde_json::json!(false)));
+    /// assert_eq!(why.watches[0].skipped.len(), 1);
+    /// ```
+    pub fn explain(
+        &self,
+        template: &Template,
+        ctx: &RequestContext,
+        watch: &[String],
+    ) -> Explanation {
+        explain(template, &self.trace(template, ctx), watch)
+    }
 }
 
 /// Explains one traced render for each watched variable.

@@ -2,8 +2,8 @@
 //!
 //! Every lint is one row of [`LINTS`] (its kebab-case name, severity, summary
 //! and check function); that table is the only place a lint is registered.
-//! Text lints ([`text`]) read the source, so they also run when it does not
-//! parse; tree lints ([`tree`]) walk the syntax tree.
+//! Text lints (`text.rs`) read the source, so they also run when it does not
+//! parse; tree lints (`tree.rs`) walk the syntax tree.
 //!
 //! A warning is silenced for one line with `## vtl-ignore: lint-name` at the end
 //! of that line or alone on the line above, or everywhere with `--allow lint-name`.
@@ -253,6 +253,21 @@ fn diagnostic(src: &Source, lint: &'static str, severity: Severity, mut f: Findi
             .collect(),
         span: f.span,
         note_spans: f.notes,
+    }
+}
+
+impl crate::Engine {
+    /// Parses and lints one template, as `vtl check` does: parse errors and
+    /// every lint, in source order; `allow` names warnings to silence.
+    ///
+    /// ```
+    /// use appsync_vtl::Engine;
+    /// let found = Engine::new().check("t.vtl", "#set($$x = 1)", &[]);
+    /// assert_eq!(found[0].lint, "dollar-dollar");
+    /// assert_eq!((found[0].at.line, found[0].at.column), (1, 6));
+    /// ```
+    pub fn check(&self, name: &str, text: &str, allow: &[String]) -> Vec<Diagnostic> {
+        check(Arc::new(Source::new(name, text)), allow)
     }
 }
 
