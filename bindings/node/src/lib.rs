@@ -1,0 +1,259 @@
+//! The Node binding of `appsync_vtl`: converts JavaScript arguments into the
+//! library's request, calls the library, and converts the result back into the
+//! shapes a TypeScript user expects (EvaluateMappingTemplate's response, the
+//! explain answer, `vtl check`'s diagnostics, `vtl test`'s summary). Behaviour
+//! lives in the library; a panic becomes a JavaScript error, never an abort.
+//!
+//! The JavaScript layer (`ts/`) adds the SDK-shaped client, the error classes
+//! and the Jest/Vitest matchers over these functions.
+
+#![deny(missing_docs)]
+
+mod convert;
+
+use std::path::PathBuf;
+
+use appsync_vtl::harness::snapshot::{self, Snapshot, Verdict};
+use appsync_vtl::harness::RunOptions;
+use appsync_vtl::outcome::AuthType;
+use appsync_vtl::{api, Engine, RenderOptions, Request, RequestError};
+use napi::{Error, Result, Status};
+use napi_derive::napi;
+
+pub use convert::{
+    Assignment, CaseResult, Diagnostic, ErrorDetail, EvaluateResponse, Explanation, GuardState,
+    LoopSummary, Note, OperandValue, OutcomeSummary, Position, RunSummary, Skipped, Watch,
+};
+
+/// What a render needs besides the template and the context.
+#[napi(object)]
+#[derive(Default)]
+pub struct EvaluateOptions {
+    /// The auth mode behind `$util.authType()`: `API_KEY`,
+    /// `AMAZON_COGNITO_USER_POOLS`, `AWS_IAM`, `OPENID_CONNECT` or `AWS_LAMBDA`
+    /// (default: the context's `authType`, else inferred from the identity).
+    pub auth_type: Option<String>,
+    /// A built-in caller whose identity replaces the context's: `api-key`,
+    /// `cognito-user`, `cognito-other`, `cognito-admin`, `cognito-nogroup`,
+    /// `iam-auth`, `iam-unauth`, `oidc`, `lambda`.
+    pub caller: Option<String>,
+    /// A Cognito or OIDC token: sets the identity and the auth mode as AppSync
+    /// would (not verified).
+    pub jwt: Option<String>,
+    /// A fixed clock, RFC 3339 (`2024-01-15T10:30:45.123Z`); default: the system clock.
+    pub now: Option<String>,
+    /// Seed for `autoId`, `autoUlid`, `autoKsuid` and `$util.math.random*` (default 0).
+    pub seed: Option<u32>,
+    /// The template's name in error messages (default `template.vtl`).
+    pub name: Option<String>,
+}
+
+/// The error code of a request the service would refuse (as the SDK's
+/// `BadRequestException`).
+const BAD_REQUEST: &str = "BadRequestException";
+
+fn bad_request(message: impl Into<String>) -> Error<String> {
+    Error::new(BAD_REQUEST.to_string(), message.into())
+}
+
+fn request_error(e: RequestError) -> Error<String> {
+    bad_request(e.to_string())
+}
+
+impl EvaluateOptions {
+    fn render_options(&self) -> std::result::Result<RenderOptions, Error<String>> {
+        let auth_type = match &self.auth_type {
+            Some(name) => Some(AuthType::parse(name).ok_or_else(|| {
+                bad_request(format!(
+                    "unknown authType `{name}`: expected API_KEY, AMAZON_COGNITO_USER_POOLS, \
+                     AWS_IAM, OPENID_CONNECT or AWS_LAMBDA"
+                ))
+            })?),
+            None => None,
+        };
+        Ok(RenderOptions {
+            auth_type,
+            now: self.now.clone(),
+            seed: self.seed.map_or(0, u64::from),
+            caller: self.caller.clone(),
+            jwt: self.jwt.clone(),
+            ..RenderOptions::default()
+        })
+    }
+
+    fn request(
+        &self,
+        template: &str,
+        context: &str,
+    ) -> std::result::Result<Request, Error<String>> {
+        let name = self.name.as_deref().unwrap_or("template.vtl");
+        Request::from_json(name, template, context, &self.render_options()?).map_err(request_error)
+    }
+}
+
+/// Evaluates a template against a context (JSON text) and returns what
+/// EvaluateMappingTemplate returns. A template that does not parse or
+/// evaluate, `$util.error` and `$util.unauthorized()` are in `error` (with the
+/// line, column and a snippet where known); a context that is not JSON or an
+/// unknown option throws a `BadRequestException`.
+#[napi(catch_unwind)]
+pub fn evaluate_mapping_template(
+    template: String,
+    context: String,
+    options: Option<EvaluateOptions>,
+) -> Result<EvaluateResponse, String> {
+    let options = options.unwrap_or_default();
+    let request = options.request(&template, &context)?;
+    let result = request.render();
+    let json = api::evaluate_response(&result);
+    Ok(convert::evaluate_response(&json, result.as_ref().err()))
+}
+
+/// Why the watched variables ended as they did: the explain answer of `vtl
+/// explain --watch` as data.
+#[napi(catch_unwind)]
+pub fn explain(
+    template: String,
+    context: String,
+    watch: Vec<String>,
+    options: Option<EvaluateOptions>,
+) -> Result<Explanation, String> {
+    let options = options.unwrap_or_default();
+    let request = options.request(&template, &context)?;
+    let parsed = request
+        .parse()
+        .map_err(|errors| Error::new("TemplateError".to_string(), errors[0].report(false)))?;
+    let explanation = request.engine.explain(&parsed, &request.context, &watch);
+    Ok(convert::explanation(explanation))
+}
+
+/// Parse errors and lints, as `vtl check` reports them; `allow` silences
+/// warnings by lint name.
+#[napi(catch_unwind)]
+pub fn check(
+    template: String,
+    name: Option<String>,
+    allow: Option<Vec<String>>,
+) -> Vec<Diagnostic> {
+    let name = name.as_deref().unwrap_or("template.vtl");
+    Engine::new()
+        .check(name, &template, &allow.unwrap_or_default())
+        .into_iter()
+        .map(convert::diagnostic)
+        .collect()
+}
+
+/// How to run case folders.
+#[napi(object)]
+#[derive(Default)]
+pub struct RunCasesOptions {
+    /// Accept results as the new snapshots.
+    pub accept: Option<bool>,
+    /// Run only tests whose `<case>@<test>` name contains this.
+    pub filter: Option<String>,
+    /// Worker threads (default: one per core).
+    pub jobs: Option<u32>,
+}
+
+/// Runs the case folders under `paths` as `vtl test` does (templates or
+/// pipelines, contexts, snapshots, `expect` assertions).
+#[napi(catch_unwind)]
+pub fn run_cases(
+    paths: Vec<String>,
+    options: Option<RunCasesOptions>,
+) -> Result<RunSummary, String> {
+    let options = options.unwrap_or_default();
+    let run = RunOptions {
+        accept: options.accept.unwrap_or(false),
+        filter: options.filter,
+        jobs: options.jobs.map(|j| j as usize),
+        ..RunOptions::default()
+    };
+    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    let summary = Engine::new()
+        .run_cases(&paths, &run)
+        .map_err(|e| bad_request(e.to_string()))?;
+    Ok(convert::run_summary(&summary))
+}
+
+/// A snapshot checked against its file, as `vtl test` checks them.
+#[napi(object)]
+pub struct SnapshotCheck {
+    /// `matched`, `new`, `changed` or `corrupt`.
+    pub verdict: String,
+    /// Whether the result was written as the snapshot.
+    pub accepted: bool,
+    /// The file written (`.snap.new`, or the `.snap` when accepted).
+    pub written: Option<String>,
+    /// The line diff, old → new, when the snapshot changed.
+    pub diff: Option<String>,
+    /// Files written or removed, and why a snapshot is corrupt.
+    pub notes: Vec<String>,
+}
+
+/// Compares `contents` with the snapshot file at `path` (insta's format, as
+/// `vtl test` writes them): a difference writes `<path>.new`, `accept` writes
+/// the snapshot itself.
+#[napi(catch_unwind)]
+pub fn check_snapshot(
+    path: String,
+    expression: String,
+    contents: String,
+    accept: bool,
+) -> Result<SnapshotCheck, String> {
+    let snap = Snapshot::new(&expression, "", &contents);
+    let mut notes = Vec::new();
+    let verdict = snapshot::check(path.as_ref(), &snap, accept, &mut notes)
+        .map_err(|e| Error::new(Status::GenericFailure.to_string(), format!("{path}: {e}")))?;
+    let shown = |p: &std::path::Path| Some(p.display().to_string());
+    Ok(match verdict {
+        Verdict::Matched => SnapshotCheck {
+            verdict: "matched".into(),
+            accepted: false,
+            written: None,
+            diff: None,
+            notes,
+        },
+        Verdict::New { written, accepted } => SnapshotCheck {
+            verdict: "new".into(),
+            accepted,
+            written: shown(&written),
+            diff: None,
+            notes,
+        },
+        Verdict::Changed {
+            diff,
+            written,
+            accepted,
+        } => SnapshotCheck {
+            verdict: "changed".into(),
+            accepted,
+            written: shown(&written),
+            diff: Some(diff),
+            notes,
+        },
+        Verdict::Corrupt { reason, written } => {
+            notes.push(reason);
+            SnapshotCheck {
+                verdict: "corrupt".into(),
+                accepted: false,
+                written: shown(&written),
+                diff: None,
+                notes,
+            }
+        }
+    })
+}
+
+/// Panics inside the engine: the tests' proof that a panic becomes a
+/// JavaScript error and the process lives on. Not part of the API.
+#[napi(catch_unwind, js_name = "__panicForTests")]
+pub fn panic_for_tests() {
+    panic!("a panic inside the engine (on purpose)");
+}
+
+/// The version of the engine.
+#[napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
