@@ -1,0 +1,391 @@
+'use strict';
+// Per-call cost of the Node binding from JavaScript, beside the Amplify simulator
+// in-process and the Rust engine (`npm run bench` in bindings/node, after
+// `npm run build`; the simulator: `npm ci --prefix bench` once).
+//
+// What is timed, per template of benches/templates (auth, putitem, filter):
+//
+//   binding (text ctx)  evaluateMappingTemplateSync({ template, context: <JSON text> },
+//                       { now, seed: 0 }): the whole call as a user pays it. The
+//                       binding parses the template *and* the context JSON on every
+//                       call (there is no prepared-template API), renders, and builds
+//                       the response object.
+//   binding (obj ctx)   the same with the context as an object (the TypeScript layer
+//                       JSON.stringify's it, then the same call).
+//   Rust parse+render   examples/bench_engine (run through `cargo run --release`): the
+//                       median `parse_us` plus the median `render_from_json_us` (the
+//                       context converted from parsed JSON inside each render, as the
+//                       binding does; the JSON *text* parse is not in it).
+//   simulator           @aws-amplify/amplify-appsync-simulator's VelocityTemplate,
+//                       in-process, as ../shared/bench/engines/node/amplify-sim.js
+//                       times its "render": the template parsed once outside the loop,
+//                       the context an object already parsed, deep-copied
+//                       (structuredClone) before the batch, outside the clock.
+//
+// Every figure is per call: warm-up, then BATCHES batches of n calls (n sized so a
+// batch lasts about BATCH_MS), each batch's time / n; the median batch is reported
+// (garbage collection falls inside the batches, as it does for a user).
+//
+// The split of the binding's cost: an empty template with `{}` (the fixed cost of a
+// call), an empty template with the real context (+ moving and parsing the context),
+// the raw addon call without the TypeScript layer, and JSON.stringify of the object.
+//
+// Targets (per template, on the text-context call, as the SDK passes it):
+//   A. binding <= 1.5 x Rust parse+render + 5 us
+//   B. simulator / binding >= 30
+//
+// Knobs (environment): BATCHES (default 11), BATCH_MS (100), WARMUP_MS (300),
+// RUST_ITER (2000; iterations given to bench_engine), BENCH_ENGINE (a built
+// bench_engine binary: skips cargo), NO_RUST=1, TEMPLATES=auth,filter, JSON=file
+// (also write the results as JSON).
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const node = path.join(__dirname, '..');
+const repo = path.join(node, '..', '..');
+const templatesDir = path.join(repo, 'benches', 'templates');
+
+const BATCHES = intEnv('BATCHES', 11);
+const BATCH_MS = intEnv('BATCH_MS', 100);
+const WARMUP_MS = intEnv('WARMUP_MS', 300);
+const RUST_ITER = intEnv('RUST_ITER', 2000);
+const TEMPLATES = (process.env.TEMPLATES || 'auth,putitem,filter').split(',').filter(Boolean);
+const NOW = '2024-01-15T10:30:45.123Z';
+const OPTIONS = { now: NOW, seed: 0 };
+const TARGET_FACTOR = 1.5;
+const TARGET_PLUS_US = 5;
+const TARGET_SIM_RATIO = 30;
+
+function intEnv(name, dflt) {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = parseInt(v, 10);
+  if (!(n > 0)) throw new Error(`${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
+// ---------------------------------------------------------------- the engines
+
+let binding;
+try {
+  binding = require(path.join(node, 'dist', 'index.js'));
+} catch (e) {
+  console.error(`cannot load the binding (${e.message.split('\n')[0]}); run \`npm run build\` in bindings/node first`);
+  process.exit(2);
+}
+// The addon itself, below the TypeScript layer (argument checks, option merging,
+// error mapping): to see what the layer costs.
+const rawAddon = require(path.join(node, 'native.js'));
+
+function loadSimulator() {
+  const root = path.join(__dirname, 'node_modules');
+  try {
+    const { VelocityTemplate } = require(path.join(root, '@aws-amplify/amplify-appsync-simulator/lib/velocity'));
+    const version = require(path.join(root, '@aws-amplify/amplify-appsync-simulator/package.json')).version;
+    const avt = require(path.join(root, 'amplify-velocity-template/package.json')).version;
+    return { VelocityTemplate, version: `${version} (amplify-velocity-template ${avt})` };
+  } catch (e) {
+    console.error(`warning: the Amplify simulator is not installed (${e.code || e.message}); ` +
+      'run `npm ci --prefix bench` in bindings/node. Its columns are left empty.');
+    return null;
+  }
+}
+const simulator = loadSimulator();
+
+// As ../shared/bench/engines/node/amplify-sim.js builds its render.
+const AUTH_MODES = {
+  'User Pool Authorization': 'AMAZON_COGNITO_USER_POOLS',
+  'API Key Authorization': 'API_KEY',
+  'IAM Authorization': 'AWS_IAM',
+  'Open ID Connect Authorization': 'OPENID_CONNECT',
+};
+const simulatorContext = {
+  appSyncConfig: { defaultAuthenticationType: { authenticationType: 'AMAZON_COGNITO_USER_POOLS' } },
+};
+const info = { fieldName: 'bench', fieldNodes: [], variableValues: {}, parentType: 'Query', fragments: {} };
+
+function simParse(src) {
+  return new simulator.VelocityTemplate({ content: src, path: 'bench.vtl' }, simulatorContext);
+}
+
+function simRender(tpl, c) {
+  const identity = c.identity || {};
+  const requestContext = {
+    requestAuthorizationMode: AUTH_MODES[c.authType] || 'AMAZON_COGNITO_USER_POOLS',
+    jwt: identity.claims || {},
+    sourceIp: (identity.sourceIp || ['127.0.0.1'])[0],
+    headers: {},
+  };
+  const r = tpl.render(
+    { arguments: c.arguments || {}, source: c.source, result: c.result, stash: c.stash || {} },
+    requestContext, info);
+  if (r.hadException) {
+    throw new Error('template raised: ' + JSON.stringify(r.errors.map((e) => e.message)));
+  }
+  return typeof r.result === 'string' ? r.result : JSON.stringify(r.result);
+}
+
+// ---------------------------------------------------------------- timing
+
+let sink = 0; // keeps results alive so no call is optimised away
+
+function nowNs() {
+  return process.hrtime.bigint();
+}
+
+/**
+ * Per-call microseconds of `call(i)`: warm-up for WARMUP_MS (and at least 20
+ * calls), then BATCHES batches sized to BATCH_MS. `prepare(n)`, when given, runs
+ * before each batch, outside the clock, and its result is passed to `call`.
+ */
+function measure(call, prepare) {
+  const none = () => null;
+  prepare = prepare || none;
+  // Warm-up, and an estimate of one call.
+  let calls = 0;
+  let spent = 0n;
+  while (calls < 20 || spent < BigInt(WARMUP_MS) * 1000000n) {
+    const input = prepare(1);
+    const t0 = nowNs();
+    sink ^= touch(call(input, 0));
+    spent += nowNs() - t0;
+    calls++;
+  }
+  const estimateUs = Number(spent) / 1000 / calls;
+  const n = Math.max(5, Math.round((BATCH_MS * 1000) / estimateUs));
+  const perCall = [];
+  for (let b = 0; b < BATCHES; b++) {
+    const input = prepare(n);
+    const t0 = nowNs();
+    for (let i = 0; i < n; i++) sink ^= touch(call(input, i));
+    perCall.push(Number(nowNs() - t0) / 1000 / n);
+  }
+  const sorted = [...perCall].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    batches: BATCHES,
+    callsPerBatch: n,
+  };
+}
+
+function touch(v) {
+  if (typeof v === 'string') return v.length;
+  if (v && typeof v.evaluationResult === 'string') return v.evaluationResult.length;
+  return 1;
+}
+
+// ---------------------------------------------------------------- Rust
+
+function rustFigures(name, tplPath, ctxPath) {
+  if (process.env.NO_RUST) return null;
+  let cmd, args;
+  if (process.env.BENCH_ENGINE) {
+    cmd = process.env.BENCH_ENGINE;
+    args = [tplPath, ctxPath, String(RUST_ITER)];
+  } else {
+    cmd = 'cargo';
+    args = ['run', '--release', '--quiet', '--example', 'bench_engine', '--', tplPath, ctxPath, String(RUST_ITER)];
+  }
+  const r = spawnSync(cmd, args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) {
+    console.error(`warning: ${cmd} ${args.join(' ')} failed (${r.error ? r.error.message : 'exit ' + r.status}); no Rust figures for ${name}`);
+    return null;
+  }
+  const line = JSON.parse(r.stdout.trim().split('\n').pop());
+  return {
+    parse: line.parse_us.median,
+    render: line.render_us.median,
+    renderFromJson: line.render_from_json_us.median,
+    parseRender: line.parse_us.median + line.render_from_json_us.median,
+  };
+}
+
+// ---------------------------------------------------------------- output check
+
+// As ../shared/bench/check_output.py: mask UUIDs and ISO-8601 timestamps, parse
+// both as JSON, compare structurally. (JavaScript cannot tell 3 from 3.0 apart
+// after JSON.parse, which the Python check can.)
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const TS = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g;
+
+function masked(text) {
+  return JSON.parse(text.replace(UUID, '<UUID>').replace(TS, '<TIMESTAMP>'));
+}
+
+function kind(v) {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+function diff(a, b, at = '$') {
+  const show = (v) => String(JSON.stringify(v)).slice(0, 80);
+  if (kind(a) !== kind(b)) return `${at}: ${show(a)} != ${show(b)}`;
+  if (kind(a) === 'object') {
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      if (!(k in a) || !(k in b)) return `${at}.${k}: missing on one side`;
+      const d = diff(a[k], b[k], `${at}.${k}`);
+      if (d) return d;
+    }
+  } else if (kind(a) === 'array') {
+    if (a.length !== b.length) return `${at}: list length ${a.length} != ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = diff(a[i], b[i], `${at}[${i}]`);
+      if (d) return d;
+    }
+  } else if (a !== b) {
+    return `${at}: ${show(a)} != ${show(b)}`;
+  }
+  return null;
+}
+
+function checkOutputs(ours, theirs) {
+  try {
+    const d = diff(masked(theirs), masked(ours));
+    return d === null ? 'ok' : `mismatch (simulator vs binding): ${d}`;
+  } catch (e) {
+    return `error: output is not JSON (${e.name})`;
+  }
+}
+
+// ---------------------------------------------------------------- run
+
+function fmt(us) {
+  if (us === null || us === undefined || Number.isNaN(us)) return 'n/a';
+  if (us < 10) return us.toFixed(2);
+  if (us < 100) return us.toFixed(1);
+  return Math.round(us).toLocaleString('en-US');
+}
+
+function machine() {
+  const cpus = os.cpus();
+  let commit = '?';
+  const g = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' });
+  if (g.status === 0) commit = g.stdout.trim();
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    cpu: cpus.length ? cpus[0].model : '?',
+    cores: cpus.length,
+    node: process.version,
+    binding: binding.version(),
+    simulator: simulator ? simulator.version : null,
+    commit,
+    loadStart: os.loadavg()[0],
+  };
+}
+
+function main() {
+  const m = machine();
+  console.log(`appsync-vtl ${m.binding} Node binding, per call, µs (median of ${BATCHES} batches of ~${BATCH_MS} ms after ${WARMUP_MS} ms warm-up)`);
+  console.log(`${m.date}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, at ${m.commit}, 1-min load ${m.loadStart.toFixed(2)}`);
+  if (simulator) console.log(`simulator: @aws-amplify/amplify-appsync-simulator ${simulator.version}`);
+  console.log('');
+
+  const rows = [];
+  for (const name of TEMPLATES) {
+    const tplPath = path.join(templatesDir, `${name}.vtl`);
+    const ctxPath = path.join(templatesDir, `${name}.context.json`);
+    const template = fs.readFileSync(tplPath, 'utf8');
+    const ctxText = fs.readFileSync(ctxPath, 'utf8');
+    const ctxObj = JSON.parse(ctxText);
+    process.stderr.write(`${name}: Rust...`);
+    const rust = rustFigures(name, path.relative(repo, tplPath), path.relative(repo, ctxPath));
+
+    // The outputs first (this is also the first call).
+    const ours = binding.evaluateMappingTemplateSync({ template, context: ctxText }, OPTIONS);
+    if (ours.error) console.error(`warning: ${name}: the binding answered an error: ${ours.error.message}`);
+    const row = { template: name, rust, check: null };
+
+    process.stderr.write(' binding...');
+    row.text = measure(() => binding.evaluateMappingTemplateSync({ template, context: ctxText }, OPTIONS));
+    row.object = measure(() => binding.evaluateMappingTemplateSync({ template, context: ctxObj }, OPTIONS));
+    // The split.
+    row.raw = measure(() => rawAddon.evaluateMappingTemplate(template, ctxText, OPTIONS));
+    row.emptyCall = measure(() => binding.evaluateMappingTemplateSync({ template: '', context: '{}' }, OPTIONS));
+    row.contextOnly = measure(() => binding.evaluateMappingTemplateSync({ template: '', context: ctxText }, OPTIONS));
+    row.stringify = measure(() => JSON.stringify(ctxObj));
+
+    if (simulator) {
+      process.stderr.write(' simulator...');
+      const compiled = simParse(template);
+      const theirs = simRender(compiled, structuredClone(ctxObj));
+      row.check = checkOutputs(ours.evaluationResult || '', theirs);
+      // As the adapter's render: parsed once, the copies made outside the clock.
+      row.sim = measure(
+        (copies, i) => simRender(compiled, copies[i]),
+        (n) => Array.from({ length: n }, () => structuredClone(ctxObj)));
+      // The simulator doing what one binding call does: parse the template and the
+      // context text, then render (for reference; not the target's measure).
+      row.simFull = measure(() => simRender(simParse(template), JSON.parse(ctxText)));
+    }
+    process.stderr.write(' done\n');
+    rows.push(row);
+  }
+  m.loadEnd = os.loadavg()[0];
+
+  // The table.
+  const verdicts = [];
+  console.log('| template | binding (text ctx) | binding (object ctx) | Rust parse+render | simulator (render) | sim / binding | target met |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const b = r.text.median;
+    const rust = r.rust ? r.rust.parseRender : null;
+    const sim = r.sim ? r.sim.median : null;
+    const limit = rust !== null ? TARGET_FACTOR * rust + TARGET_PLUS_US : null;
+    const a = limit !== null ? b <= limit : null;
+    const ratio = sim !== null ? sim / b : null;
+    const s = ratio !== null ? ratio >= TARGET_SIM_RATIO : null;
+    const met = a === null || s === null ? 'n/a' : a && s ? 'yes' : 'no';
+    verdicts.push({ r, b, rust, limit, a, ratio, s });
+    console.log(`| ${r.template} | ${fmt(b)} | ${fmt(r.object.median)} | ${fmt(rust)} | ${fmt(sim)} | ` +
+      `${ratio === null ? 'n/a' : ratio.toFixed(ratio < 10 ? 1 : 0) + '×'} | ${met} |`);
+  }
+  console.log('');
+  console.log(`Targets: A. binding ≤ ${TARGET_FACTOR} × Rust parse+render + ${TARGET_PLUS_US} µs; B. simulator ≥ ${TARGET_SIM_RATIO} × binding (text context).`);
+  for (const v of verdicts) {
+    const a = v.a === null ? 'A n/a' :
+      `A ${v.a ? 'met' : 'missed'}: ${fmt(v.b)} vs limit ${fmt(v.limit)} µs (${(v.b / v.rust).toFixed(2)}× Rust, ` +
+      `${v.b - v.limit > 0 ? '+' : ''}${fmt(v.b - v.limit)} µs${v.a ? ' under' : ' over'})`;
+    const s = v.s === null ? 'B n/a' :
+      `B ${v.s ? 'met' : 'missed'}: ${v.ratio.toFixed(1)}× (needs ${fmt(TARGET_SIM_RATIO * v.b)} µs from the simulator or ` +
+      `${fmt(v.r.sim.median / TARGET_SIM_RATIO)} µs from us)`;
+    const ob = v.limit !== null ? ` (object ctx: A ${v.r.object.median <= v.limit ? 'met' : 'missed'}` +
+      (v.r.sim ? `, B ${v.r.sim.median / v.r.object.median >= TARGET_SIM_RATIO ? 'met' : 'missed'})` : ')') : '';
+    console.log(`  ${v.r.template}: ${a}; ${s}${ob}`);
+  }
+
+  console.log('');
+  console.log('Where a binding call goes, µs (medians):');
+  console.log('| template | empty template, `{}` | empty template, real ctx | raw addon call (no TS layer) | full call | JSON.stringify(ctx) | Rust parse | Rust render from JSON | Rust render (ctx copied untimed) | simulator parse+render+JSON.parse |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.template} | ${fmt(r.emptyCall.median)} | ${fmt(r.contextOnly.median)} | ${fmt(r.raw.median)} | ` +
+      `${fmt(r.text.median)} | ${fmt(r.stringify.median)} | ${fmt(r.rust && r.rust.parse)} | ` +
+      `${fmt(r.rust && r.rust.renderFromJson)} | ${fmt(r.rust && r.rust.render)} | ${fmt(r.simFull && r.simFull.median)} |`);
+  }
+
+  console.log('');
+  console.log('Spread (min–max of the batch medians) and calls per batch:');
+  for (const r of rows) {
+    const s = (x) => (x ? `${fmt(x.min)}–${fmt(x.max)} (n=${x.callsPerBatch})` : 'n/a');
+    console.log(`  ${r.template}: text ${s(r.text)}; object ${s(r.object)}; simulator ${s(r.sim)}`);
+  }
+
+  console.log('');
+  for (const r of rows) {
+    if (r.check === null) console.log(`output check ${r.template}: not made (no simulator)`);
+    else if (r.check === 'ok') console.log(`output check ${r.template}: ok (evaluationResult = simulator's output, masked)`);
+    else console.log(`WARNING: output check ${r.template}: ${r.check}`);
+  }
+  console.log(`1-min load: ${m.loadStart.toFixed(2)} at start, ${m.loadEnd.toFixed(2)} at end`);
+
+  if (process.env.JSON) {
+    fs.writeFileSync(process.env.JSON, JSON.stringify({ machine: m, rows }, null, 2) + '\n');
+  }
+  if (sink === 0.5) console.log(''); // never true; uses the sink
+}
+
+main();
