@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::error::Error;
-use crate::outcome::Outcome;
+use crate::outcome::{ExtensionCall, Outcome};
 use crate::pipeline::PipelineRun;
 use crate::value::to_json;
 
@@ -83,6 +83,14 @@ pub(crate) fn parse_output(text: &str) -> (Json, Option<String>) {
     }
 }
 
+/// `$extensions` calls as JSON.
+fn extensions_json(calls: &[ExtensionCall]) -> Vec<Json> {
+    calls
+        .iter()
+        .map(|x| serde_json::to_value(x).unwrap_or(Json::Null))
+        .collect()
+}
+
 /// The stash as JSON, or `None` when it is empty.
 pub(crate) fn stash_json(stash: &crate::Value) -> Option<Json> {
     match to_json(stash) {
@@ -118,11 +126,7 @@ impl CaseReport {
             errors: outcome.errors.iter().map(|e| e.to_json()).collect(),
             stash: stash_json(&outcome.stash),
             logs: outcome.logs.clone(),
-            extensions: outcome
-                .extensions
-                .iter()
-                .map(|x| serde_json::to_value(x).unwrap_or(Json::Null))
-                .collect(),
+            extensions: extensions_json(&outcome.extensions),
             ..CaseReport::default()
         }
     }
@@ -134,11 +138,7 @@ impl CaseReport {
             errors: run.graphql_errors(field),
             stash: stash_json(&run.stash),
             logs: run.logs.clone(),
-            extensions: run
-                .extensions
-                .iter()
-                .map(|x| serde_json::to_value(x).unwrap_or(Json::Null))
-                .collect(),
+            extensions: extensions_json(&run.extensions),
             requests: run.requests.clone(),
             steps: run.steps.iter().map(ToString::to_string).collect(),
             engine_error: run.engine_error.as_ref().map(|e| e.report(false)),
