@@ -20,12 +20,12 @@ use rustc_hash::FxHashMap;
 
 use crate::context::{RequestContext, SharedContext};
 use crate::error::Error;
-use crate::eval::{Ending, Evaluator, Event, Limits, NoTrace, Tracer};
+use crate::eval::{over_budget, Ending, Evaluator, Event, Limits, NoTrace, Tracer};
 use crate::outcome::{AuthType, Outcome};
 use crate::parse::{self, Template};
 use crate::source::{Source, Span};
 use crate::util::{Rng, RunState};
-use crate::value::Value;
+use crate::value::{budget, to_json_string_within, Value};
 
 /// Holds the settings every render uses.
 #[derive(Debug, Clone)]
@@ -185,6 +185,12 @@ impl Engine {
         ctx: &SharedContext,
         tracer: T,
     ) -> (Result<Outcome, Error>, T, FxHashMap<Rc<str>, Value>) {
+        let deadline = self
+            .limits
+            .time
+            .and_then(|t| std::time::Instant::now().checked_add(t));
+        // Every walk over values until the outcome is checked pays this meter.
+        let _meter = budget::Meter::install(self.limits.work, deadline);
         let stash = ctx.stash.clone();
         let vars = Evaluator::<T>::globals(template, &ctx.value);
         let state = RunState {
@@ -224,8 +230,61 @@ impl Engine {
             logs: state.logs,
             extensions: state.extensions,
         };
-        (Ok(outcome), evaluator.tracer, vars)
+        let result = self.bounded(outcome, template);
+        (result, evaluator.tracer, vars)
     }
+
+    /// The outcome, if every part of it fits the output limit: the `#return`
+    /// value, the stash, the raised error's data and the appended errors are
+    /// printed as the response prints them, within the work budget, and any
+    /// part over [`Limits::output_bytes`] is an engine error, never a value cut short.
+    fn bounded(&self, outcome: Outcome, template: &Template) -> Result<Outcome, Error> {
+        let max = self.limits.output_bytes;
+        let over = |what: &str| {
+            Error::limit(format!(
+                "{what} is larger than {max} bytes (AppSync's limit is 5 MB; raise it with \
+                 --max-output-bytes)"
+            ))
+        };
+        let fits = |v: &Value| matches!(v, Value::Null) || json_len(v, max).is_some();
+        if let Some(v) = &outcome.returned {
+            if !fits(v) {
+                return Err(self.located(over("the #return value"), template));
+            }
+        }
+        if !fits(&outcome.stash) {
+            return Err(self.located(over("the stash"), template));
+        }
+        let errors = outcome.raised.iter().chain(&outcome.errors);
+        let mut error_bytes = 0;
+        for e in errors {
+            for part in [&e.data, &e.error_info] {
+                if part.is_null() {
+                    continue;
+                }
+                match json_len(part, max - error_bytes.min(max)) {
+                    Some(n) => error_bytes += n,
+                    None => return Err(self.located(over("the errors' data"), template)),
+                }
+            }
+        }
+        if let Some(trip) = budget::tripped() {
+            return Err(self.located(over_budget(trip, &self.limits), template));
+        }
+        Ok(outcome)
+    }
+
+    /// An error about the outcome as a whole: named with the template, at no position.
+    fn located(&self, error: Error, template: &Template) -> Error {
+        error.in_source(&template.source)
+    }
+}
+
+/// The length of `v`'s JSON text, `None` past `max` bytes (or when the work
+/// budget runs out while it is printed).
+fn json_len(v: &Value, max: usize) -> Option<usize> {
+    let text = to_json_string_within(v, max)?;
+    budget::tripped().is_none().then_some(text.len())
 }
 
 /// A render with its events: what [`Engine::trace`] returns.
@@ -235,7 +294,8 @@ pub struct Traced {
     pub result: Result<Outcome, Error>,
     /// Every event, in order (also those before an engine error).
     pub events: Vec<Event>,
-    /// The template's variables when the render ended (`$ctx` among them).
+    /// The template's variables when the render ended (`$ctx` among them), as
+    /// [`Value::snapshot`]s.
     pub variables: FxHashMap<Rc<str>, Value>,
 }
 

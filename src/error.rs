@@ -220,6 +220,7 @@ impl Error {
                 labels.extend(self.notes().iter().cloned());
                 head + &snippet(source, &labels, p.red, p)
             }
+            (Some(source), None) => format!("{head} {}-->{} {}\n", p.blue, p.reset, source.name()),
             _ => head,
         }
     }
@@ -238,6 +239,7 @@ impl fmt::Display for Error {
         }
         match (&self.repr.source, self.line_col()) {
             (Some(source), Some(at)) => write!(f, "{}:{at}: {}", source.name(), self.repr.kind),
+            (Some(source), None) => write!(f, "{}: {}", source.name(), self.repr.kind),
             _ => write!(f, "{}", self.repr.kind),
         }
     }

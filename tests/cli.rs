@@ -309,12 +309,12 @@ const BAD_INPUTS: &[Row] = &[
         &["render", "t.vtl", "--max-loop-iterations", "3"],
     ),
     row(
-        "flags: --timeout 0.01 on a long loop",
+        "flags: --timeout 0.01 inside one walk over a value (a map that holds itself twice)",
         &[(
             "t.vtl",
-            Text("#set($r = [1..100000])\n#foreach($a in [1..1000])$util.qr($util.toJson($r))#end"),
+            Text("#set($m = {})$util.qr($m.put(\"a\", $m))$util.qr($m.put(\"b\", $m))\n$util.toJson($m)"),
         )],
-        &["render", "t.vtl", "--timeout", "0.01"],
+        &["render", "t.vtl", "--timeout", "0.01", "--max-work", "1000000000000"],
     ),
     // -- the other commands
     row(

@@ -66,6 +66,10 @@ pub(crate) struct LimitOptions {
     /// Deepest nesting of macro calls and #define blocks.
     #[arg(long, value_name = "N", default_value_t = Limits::default().macro_depth)]
     max_macro_depth: usize,
+    /// Units of work one render may do (loop passes, and list and map entries
+    /// visited by printing, copying, comparing and converting values).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().work)]
+    max_work: u64,
     /// Wall time of one render in seconds (0: none).
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     timeout: f64,
@@ -92,6 +96,7 @@ impl LimitOptions {
             string_bytes: self.max_string_bytes,
             collection_size: self.max_collection_size,
             time,
+            work: self.max_work,
         })
     }
 }

@@ -10,7 +10,7 @@ use super::{
 use crate::error::{Error, ErrorKind};
 use crate::parse::ast::*;
 use crate::source::Span;
-use crate::value::Value;
+use crate::value::{budget, Value};
 
 impl<'t, T: Tracer> Evaluator<'t, T> {
     pub(super) fn block(&mut self, block: &'t [Node]) -> Exec<()> {
@@ -93,6 +93,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 }
                 let mut s = String::new();
                 other.write_java(&mut s, 0);
+                self.check_budget(span)?;
                 self.write(&s)
             }
         }
@@ -202,6 +203,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 value: value.snapshot(),
                 applied: true,
             });
+            self.check_budget(set.span)?;
         }
         let Some((last, init)) = target.segments.split_last() else {
             if let Some(frame) = self.frames.last_mut() {
@@ -265,7 +267,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         for (i, branch) in node.branches.iter().enumerate() {
             let holds = if T::ENABLED {
                 self.capture = Some(Vec::new());
-                let holds = self.condition(&branch.condition);
+                let holds = self
+                    .condition(&branch.condition)
+                    .and_then(|h| self.check_budget(branch.span).map(|()| h));
                 let operands = self.capture.take().unwrap_or_default();
                 let holds = holds?;
                 self.tracer.event(Event::Condition {
@@ -277,7 +281,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 });
                 holds
             } else {
-                self.condition(&branch.condition)?
+                let holds = self.condition(&branch.condition)?;
+                self.check_budget(branch.span)?;
+                holds
             };
             if holds {
                 return self.block(&branch.body);
@@ -345,6 +351,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 break;
             }
             self.iterations += 1;
+            // A pass is work too: the meter also looks at the clock as it counts.
+            if !budget::charge(1) {
+                result = self.check_budget(node.span);
+                break;
+            }
             if self.iterations > self.limits.total_iterations {
                 result = Err(Error::limit(format!(
                     "more than {} loop iterations in one render (raise it with --max-total-iterations)",

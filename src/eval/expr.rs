@@ -188,6 +188,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                         }
                     }
                     let result = ops::binary(*op, &l, &r, &mut self.spare);
+                    self.check_budget(*span)?;
                     if T::ENABLED && op.is_comparison() {
                         if let Ok(v) = &result {
                             self.capture_operand(*span, v);

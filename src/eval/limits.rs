@@ -28,8 +28,13 @@ pub struct Limits {
     /// Elements of one list or map grown by `add`, `addAll`, `put`, `putAll`, ….
     pub collection_size: usize,
     /// Wall time of one render, checked at each loop pass, macro call and
-    /// `#define` block (`None`: no limit).
+    /// `#define` block, and by the work meter as values are walked (`None`: no limit).
     pub time: Option<Duration>,
+    /// Units of work one render may do: every loop pass, and every list or map
+    /// entry a walk over values visits (printing, JSON, copies, comparisons, the
+    /// `$util` converters; building JSON objects counts eight per entry). See
+    /// [`crate::value::budget`].
+    pub work: u64,
 }
 
 /// AppSync's limit on the size of one mapping template (64 KB).
@@ -47,6 +52,7 @@ impl Default for Limits {
             string_bytes: 5 * 1024 * 1024,
             collection_size: 1_000_000,
             time: Some(Duration::from_secs(10)),
+            work: 20_000_000,
         }
     }
 }

@@ -26,6 +26,7 @@ use crate::outcome::AppSyncError;
 use crate::parse::ast::*;
 use crate::source::Span;
 use crate::util::{self, RunState};
+use crate::value::budget::{self, Trip};
 use crate::value::Value;
 use limits::{seconds, RED_ZONE, STACK_CHECK_INTERVAL, STACK_SEGMENT};
 pub use limits::{Limits, APPSYNC_TEMPLATE_BYTES};
@@ -33,6 +34,23 @@ use literals::LiteralPool;
 pub use objects::{DefinedBlock, LoopInfo};
 use reference::global;
 pub use trace::{Event, NoTrace, Operand, Tracer};
+
+/// The error for a render past its work budget ([`Limits::work`]) or its
+/// deadline ([`Limits::time`]).
+#[cold]
+pub(crate) fn over_budget(trip: Trip, limits: &Limits) -> Error {
+    match trip {
+        Trip::Work => Error::limit(format!(
+            "the render did more than {} units of work (walking values: printing, copying, \
+             comparing, converting; raise it with --max-work)",
+            limits.work
+        )),
+        Trip::Time => Error::limit(format!(
+            "the render took longer than {} (raise it with --timeout)",
+            limits.time.map_or_else(|| "its time limit".into(), seconds)
+        )),
+    }
+}
 
 /// Why evaluation left the normal flow.
 pub(crate) enum Interrupt {
@@ -169,7 +187,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 {
                     None
                 }
-                Some(v) => Some((Rc::from(&**name), v.clone())),
+                Some(v) => Some((Rc::from(&**name), v.snapshot())),
                 None => None,
             })
             .collect()
@@ -193,16 +211,21 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
 
     /// Fails once the render has run past [`Limits::time`].
     fn check_time(&self, span: Span) -> Exec<()> {
-        match (self.deadline, self.limits.time) {
-            (Some(deadline), Some(time)) if Instant::now() > deadline => {
-                Err(Error::limit(format!(
-                    "the render took longer than {} (raise it with --timeout)",
-                    seconds(time)
-                ))
-                .at(span)
-                .into())
+        match self.deadline {
+            Some(deadline) if Instant::now() > deadline => {
+                Err(over_budget(Trip::Time, &self.limits).at(span).into())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Fails once a walk over values has tripped the work meter (its budget or
+    /// the deadline, [`crate::value::budget`]).
+    #[inline]
+    fn check_budget(&self, span: Span) -> Exec<()> {
+        match budget::tripped() {
+            None => Ok(()),
+            Some(trip) => Err(over_budget(trip, &self.limits).at(span).into()),
         }
     }
 

@@ -230,6 +230,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 self.args = buffer;
                 self.args.truncate(base);
                 let result = result?;
+                self.check_budget(*span)?;
                 if !matches!(value, Value::Static(_)) {
                     self.check_growth(&value, &result.0, *span)?;
                 }
@@ -287,6 +288,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             span,
         };
         let result = (builtin.func)(&mut call, args);
+        self.check_budget(span)?;
         if self.state.recorded() != before {
             self.count_recorded(before, span)?;
         }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::args::{any, list, map, string, text};
 use super::{Builtin, Call, UtilError, UtilResult};
-use crate::value::{write_json_at, write_json_str, Map, Value, MAX_DEPTH};
+use crate::value::{budget, write_json_at, write_json_str, Map, Value, MAX_DEPTH};
 
 /// Builds the table: each `pair` row makes the object form and its `…Json` form.
 macro_rules! table {
@@ -67,6 +67,22 @@ fn too_deep(depth: usize) -> Result<(), UtilError> {
     Ok(())
 }
 
+/// [`too_deep`], and charges a list's or map's entries to the render's work
+/// budget (the evaluator reports a budget that ran out).
+fn visit(v: &Value, depth: usize) -> Result<(), UtilError> {
+    too_deep(depth)?;
+    let entries = match v {
+        Value::List(l) => l.borrow().len(),
+        Value::Map(m) => m.borrow().len(),
+        _ => return Ok(()),
+    };
+    if budget::charge(1 + entries) {
+        Ok(())
+    } else {
+        Err(UtilError::Invalid("the work budget ran out".into()))
+    }
+}
+
 /// The attribute type of a value: `S`, `N`, `BOOL`, `NULL`, `L` or `M`.
 fn tag(v: &Value) -> &'static str {
     match v {
@@ -81,7 +97,7 @@ fn tag(v: &Value) -> &'static str {
 
 /// Converts any value to an attribute value.
 pub(crate) fn attribute(v: &Value, depth: usize) -> Result<Value, UtilError> {
-    too_deep(depth)?;
+    visit(v, depth)?;
     let content = match v {
         Value::List(l) => Value::list(
             l.borrow()
@@ -112,7 +128,7 @@ fn map_values(m: &Map, depth: usize) -> Result<Value, UtilError> {
 
 /// Fails as [`attribute`] would for a value that nests too deeply.
 fn check_depth(v: &Value, depth: usize) -> Result<(), UtilError> {
-    too_deep(depth)?;
+    visit(v, depth)?;
     match v {
         Value::List(l) => l
             .borrow()
@@ -144,7 +160,7 @@ fn write_attribute(
         out.push_str("null");
         return check_depth(v, depth);
     }
-    too_deep(depth)?;
+    visit(v, depth)?;
     open(out, tag(v));
     let inner = json + 1;
     match v {

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use super::{format_double, Map, Value, MAX_DEPTH, MAX_PRINT_BYTES};
+use super::{budget, format_double, Map, Value, MAX_DEPTH, MAX_PRINT_BYTES};
 
 /// Builds a value from parsed JSON: integers become `Int`, other numbers `Float`.
 ///
@@ -64,18 +64,25 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null),
         Value::Str(s) => serde_json::Value::String(s.to_string()),
-        Value::List(l) => serde_json::Value::Array(
-            l.borrow()
-                .iter()
-                .map(|x| to_json_depth(x, depth + 1))
-                .collect(),
-        ),
-        Value::Map(m) => serde_json::Value::Object(
-            m.borrow()
-                .iter()
-                .map(|(k, x)| (k.to_string(), to_json_depth(x, depth + 1)))
-                .collect(),
-        ),
+        Value::List(l) => {
+            let l = l.borrow();
+            // Building JSON costs more (and holds more memory) than walking.
+            if !budget::charge(8 * (1 + l.len())) {
+                return serde_json::Value::Null;
+            }
+            serde_json::Value::Array(l.iter().map(|x| to_json_depth(x, depth + 1)).collect())
+        }
+        Value::Map(m) => {
+            let m = m.borrow();
+            if !budget::charge(8 * (1 + m.len())) {
+                return serde_json::Value::Null;
+            }
+            serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, x)| (k.to_string(), to_json_depth(x, depth + 1)))
+                    .collect(),
+            )
+        }
         Value::Entry(e) => {
             let mut o = serde_json::Map::new();
             o.insert(e.0.to_string(), to_json_depth(&e.1, depth + 1));
@@ -94,21 +101,29 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
 /// ```
 pub fn to_json_string(v: &Value) -> String {
     let mut out = String::with_capacity(128);
-    write_json(v, &mut out, 0, None);
+    write_json(v, &mut out, 0, None, MAX_PRINT_BYTES);
     out
+}
+
+/// The JSON text of `v` as [`to_json_string`] prints it, or `None` once it
+/// grows past `max` bytes (printing stops there).
+pub fn to_json_string_within(v: &Value, max: usize) -> Option<String> {
+    let mut out = String::new();
+    write_json(v, &mut out, 0, None, max);
+    (out.len() <= max).then_some(out)
 }
 
 /// Indented JSON text (two spaces), for people.
 pub fn to_json_string_pretty(v: &Value) -> String {
     let mut out = String::new();
-    write_json(v, &mut out, 0, Some(0));
+    write_json(v, &mut out, 0, Some(0), MAX_PRINT_BYTES);
     out
 }
 
 /// Appends the compact JSON text of `v` as [`to_json_string`] prints it when `v`
 /// sits `depth` levels down (past [`MAX_DEPTH`] levels it prints `null`).
 pub(crate) fn write_json_at(v: &Value, out: &mut String, depth: usize) {
-    write_json(v, out, depth, None);
+    write_json(v, out, depth, None, MAX_PRINT_BYTES);
 }
 
 fn newline(out: &mut String, indent: Option<usize>) {
@@ -120,7 +135,7 @@ fn newline(out: &mut String, indent: Option<usize>) {
     }
 }
 
-fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) {
+fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>, cap: usize) {
     if depth > MAX_DEPTH {
         out.push_str("null");
         return;
@@ -143,16 +158,20 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
         Value::Str(s) => write_json_str(s, out),
         Value::List(l) => {
             let l = l.borrow();
+            if !budget::charge(1 + l.len()) {
+                out.push_str("null");
+                return;
+            }
             out.push('[');
             for (i, x) in l.iter().enumerate() {
-                if out.len() > MAX_PRINT_BYTES {
+                if out.len() > cap {
                     break;
                 }
                 if i > 0 {
                     out.push(',');
                 }
                 newline(out, indent.map(|n| n + 1));
-                write_json(x, out, depth + 1, indent.map(|n| n + 1));
+                write_json(x, out, depth + 1, indent.map(|n| n + 1), cap);
             }
             if !l.is_empty() {
                 newline(out, indent);
@@ -161,9 +180,13 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
         }
         Value::Map(m) => {
             let m = m.borrow();
+            if !budget::charge(1 + m.len()) {
+                out.push_str("null");
+                return;
+            }
             out.push('{');
             for (i, (k, x)) in m.iter().enumerate() {
-                if out.len() > MAX_PRINT_BYTES {
+                if out.len() > cap {
                     break;
                 }
                 if i > 0 {
@@ -175,7 +198,7 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
                 if indent.is_some() {
                     out.push(' ');
                 }
-                write_json(x, out, depth + 1, indent.map(|n| n + 1));
+                write_json(x, out, depth + 1, indent.map(|n| n + 1), cap);
             }
             if !m.is_empty() {
                 newline(out, indent);
@@ -186,7 +209,7 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>) 
             out.push('{');
             write_json_str(&e.0, out);
             out.push(':');
-            write_json(&e.1, out, depth + 1, indent);
+            write_json(&e.1, out, depth + 1, indent, cap);
             out.push('}');
         }
         other => write_json_str(&other.to_java_string(), out),

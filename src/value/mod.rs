@@ -16,6 +16,7 @@
 //! assert_eq!(Value::from(5.0).to_java_string(), "5.0");
 //! ```
 
+pub mod budget;
 mod json;
 mod map;
 mod number;
@@ -24,7 +25,7 @@ mod object;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-pub use json::{from_json, to_json, to_json_string, to_json_string_pretty};
+pub use json::{from_json, to_json, to_json_string, to_json_string_pretty, to_json_string_within};
 pub(crate) use json::{write_json_at, write_json_str};
 pub use map::{IndexHint, Map};
 pub use number::format_double;
@@ -38,6 +39,9 @@ pub const MAX_DEPTH: usize = 64;
 /// 2^64 paths of depth 64. A render then fails on its string limit instead of
 /// hanging; any value a template can print in full is far smaller.
 pub const MAX_PRINT_BYTES: usize = 256 * 1024 * 1024;
+
+/// How many list and map entries one [`Value::snapshot`] copies.
+pub const SNAPSHOT_ENTRIES: usize = 100_000;
 
 /// A shared, mutable list (`java.util.ArrayList`).
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
@@ -186,8 +190,12 @@ impl Value {
             Value::Float(f) => out.push_str(&format_double(*f)),
             Value::Str(s) => out.push_str(s),
             Value::List(l) => {
+                let l_ref = l.borrow();
+                if !budget::charge(1 + l_ref.len()) {
+                    return;
+                }
                 out.push('[');
-                for (i, v) in l.borrow().iter().enumerate() {
+                for (i, v) in l_ref.iter().enumerate() {
                     if out.len() > MAX_PRINT_BYTES {
                         break;
                     }
@@ -205,8 +213,12 @@ impl Value {
                 out.push(']');
             }
             Value::Map(m) => {
+                let m_ref = m.borrow();
+                if !budget::charge(1 + m_ref.len()) {
+                    return;
+                }
                 out.push('{');
-                for (i, (k, v)) in m.borrow().iter().enumerate() {
+                for (i, (k, v)) in m_ref.iter().enumerate() {
                     if out.len() > MAX_PRINT_BYTES {
                         break;
                     }
@@ -257,6 +269,7 @@ impl Value {
                 }
                 let (a, b) = (a.borrow(), b.borrow());
                 a.len() == b.len()
+                    && budget::charge(1 + a.len())
                     && a.iter()
                         .zip(b.iter())
                         .all(|(x, y)| x.equals_depth(y, depth + 1))
@@ -267,6 +280,7 @@ impl Value {
                 }
                 let (a, b) = (a.borrow(), b.borrow());
                 a.len() == b.len()
+                    && budget::charge(1 + a.len())
                     && a.iter()
                         .all(|(k, v)| b.get(k).is_some_and(|w| v.equals_depth(w, depth + 1)))
             }
@@ -286,29 +300,52 @@ impl Value {
         }
     }
 
-    /// A deep copy of lists and maps (bounded by [`MAX_DEPTH`]), so that a recorded
-    /// value keeps showing what it was even if the template changes it later.
+    /// A copy for the record (what tracing and `explain` show): it keeps showing
+    /// what the value was even if the template changes it later. A tree of at
+    /// most [`SNAPSHOT_ENTRIES`] entries and [`MAX_DEPTH`] levels; past that, a
+    /// list or map ends with the string `…` (a value that holds itself twice
+    /// would otherwise print 2^64 paths).
     pub fn snapshot(&self) -> Value {
-        self.snapshot_depth(0)
+        match self {
+            Value::List(_) | Value::Map(_) => {
+                let mut left = SNAPSHOT_ENTRIES;
+                self.snapshot_within(0, &mut left)
+            }
+            other => other.clone(),
+        }
     }
 
-    fn snapshot_depth(&self, depth: usize) -> Value {
+    fn snapshot_within(&self, depth: usize, left: &mut usize) -> Value {
         if depth >= MAX_DEPTH {
-            return self.clone();
+            return Value::str("…");
         }
         match self {
-            Value::List(l) => Value::list(
-                l.borrow()
-                    .iter()
-                    .map(|v| v.snapshot_depth(depth + 1))
-                    .collect(),
-            ),
-            Value::Map(m) => Value::map(
-                m.borrow()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.snapshot_depth(depth + 1)))
-                    .collect(),
-            ),
+            Value::List(l) => {
+                let l = l.borrow();
+                let mut items = Vec::with_capacity(l.len().min(*left));
+                for v in l.iter() {
+                    if *left == 0 || !budget::charge(1) {
+                        items.push(Value::str("…"));
+                        break;
+                    }
+                    *left -= 1;
+                    items.push(v.snapshot_within(depth + 1, left));
+                }
+                Value::list(items)
+            }
+            Value::Map(m) => {
+                let m = m.borrow();
+                let mut entries = Map::with_capacity(m.len().min(*left));
+                for (k, v) in m.iter() {
+                    if *left == 0 || !budget::charge(1) {
+                        entries.insert(Rc::from("…"), Value::str("…"));
+                        break;
+                    }
+                    *left -= 1;
+                    entries.insert(k.clone(), v.snapshot_within(depth + 1, left));
+                }
+                Value::map(entries)
+            }
             other => other.clone(),
         }
     }
@@ -438,6 +475,9 @@ impl DeepCopy {
                         return done.clone();
                     }
                 }
+                if !budget::charge(1 + l.borrow().len()) {
+                    return v.clone();
+                }
                 let new = Rc::new(RefCell::new(Vec::new()));
                 if shared {
                     self.seen.insert(key, Value::List(new.clone()));
@@ -454,6 +494,9 @@ impl DeepCopy {
                     if let Some(done) = self.seen.get(&key) {
                         return done.clone();
                     }
+                }
+                if !budget::charge(1 + m.borrow().len()) {
+                    return v.clone();
                 }
                 let new = Rc::new(RefCell::new(Map::default()));
                 if shared {

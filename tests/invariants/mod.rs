@@ -24,6 +24,7 @@ pub(crate) fn small_limits() -> Limits {
         output_bytes: 64 * 1024,
         range_size: 1_000,
         string_bytes: 64 * 1024,
+        work: 2_000_000,
         ..Limits::default()
     }
 }

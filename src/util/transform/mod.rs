@@ -144,14 +144,24 @@ impl<'a> Node<'a> {
             Value::Float(f) if f.is_finite() => Json::Float(*f),
             Value::Float(_) => Json::Null,
             Value::Str(s) => Json::Str(s.clone()),
-            Value::List(l) => Json::List(Items {
-                list: l.borrow(),
-                depth,
-            }),
-            Value::Map(m) => Json::Map(Fields {
-                entries: Entries::Map(m.borrow()),
-                depth,
-            }),
+            // A container charges the render's work budget, as `to_json` does.
+            Value::List(l) => {
+                let list = l.borrow();
+                if !crate::value::budget::charge(1 + list.len()) {
+                    return Json::Null;
+                }
+                Json::List(Items { list, depth })
+            }
+            Value::Map(m) => {
+                let map = m.borrow();
+                if !crate::value::budget::charge(1 + map.len()) {
+                    return Json::Null;
+                }
+                Json::Map(Fields {
+                    entries: Entries::Map(map),
+                    depth,
+                })
+            }
             Value::Entry(e) => Json::Map(Fields {
                 entries: Entries::Entry(e),
                 depth,
