@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::error::Error;
 use crate::outcome::Outcome;
-use crate::value::{to_json, to_json_string};
+use crate::value::to_json;
 
 /// The response of EvaluateMappingTemplate for a render's result: an engine
 /// error is the response's `error`, as the API reports a template it cannot
@@ -48,7 +48,7 @@ fn outcome_response(outcome: &Outcome) -> Json {
         o.insert("error".into(), Json::Object(err));
     }
     o.insert("logs".into(), json!(outcome.logs));
-    o.insert("stash".into(), Json::String(to_json_string(&outcome.stash)));
+    o.insert("stash".into(), Json::String(outcome.stash_json.clone()));
     let errors: Vec<Json> = outcome.errors.iter().map(|e| e.to_json()).collect();
     o.insert(
         "outErrors".into(),

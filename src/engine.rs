@@ -227,6 +227,7 @@ impl Engine {
             raised,
             errors: state.errors,
             stash,
+            stash_json: String::new(),
             logs: state.logs,
             extensions: state.extensions,
         };
@@ -238,7 +239,7 @@ impl Engine {
     /// value, the stash, the raised error's data and the appended errors are
     /// printed as the response prints them, within the work budget, and any
     /// part over [`Limits::output_bytes`] is an engine error, never a value cut short.
-    fn bounded(&self, outcome: Outcome, template: &Template) -> Result<Outcome, Error> {
+    fn bounded(&self, mut outcome: Outcome, template: &Template) -> Result<Outcome, Error> {
         let max = self.limits.output_bytes;
         let over = |what: &str| {
             Error::limit(format!(
@@ -252,8 +253,9 @@ impl Engine {
                 return Err(self.located(over("the #return value"), template));
             }
         }
-        if !fits(&outcome.stash) {
-            return Err(self.located(over("the stash"), template));
+        match to_json_string_within(&outcome.stash, max) {
+            Some(text) => outcome.stash_json = text,
+            None => return Err(self.located(over("the stash"), template)),
         }
         let errors = outcome.raised.iter().chain(&outcome.errors);
         let mut error_bytes = 0;

@@ -170,6 +170,9 @@ pub struct Outcome {
     pub errors: Vec<AppSyncError>,
     /// The stash after the render.
     pub stash: Value,
+    /// The stash's JSON text as the response holds it, printed when the render
+    /// ended (within its work budget and output limit).
+    pub stash_json: String,
     /// `$util.log.*` lines and engine warnings.
     pub logs: Vec<String>,
     /// `$extensions` calls.

@@ -73,6 +73,8 @@ pub struct CaseSettings {
     pub expect_for: IndexMap<String, Expect>,
     /// Skip the case: `true` or a reason.
     pub skip: Option<Json>,
+    /// The render's work budget (`--max-work`), for a case about the budget.
+    pub max_work: Option<u64>,
 }
 
 /// Plain assertions on a [`CaseReport`].
@@ -293,7 +295,10 @@ impl Case {
         let template_error = |e| bad(format!("template {e}"));
         let mut engine = Engine::new()
             .with_seed(settings.seed.unwrap_or(0))
-            .with_limits(limits.clone());
+            .with_limits(Limits {
+                work: settings.max_work.unwrap_or(limits.work),
+                ..limits.clone()
+            });
         if let Some(now) = &settings.now {
             engine = engine.with_now(now).map_err(|e| bad(format!("now: {e}")))?;
         }
