@@ -1,3 +1,5 @@
+import { types } from 'node:util'
+
 /**
  * Errors thrown the way `@aws-sdk/client-appsync` throws them: a request the
  * service would refuse is a `BadRequestException` (`name`, `$fault`,
@@ -60,7 +62,9 @@ export class UnsupportedCommandError extends Error {
  * @internal
  */
 export function fromNative(e: unknown): unknown {
-  if (!(e instanceof Error)) return e
+  // The addon's errors come from Node's own context; a test runner's sandbox
+  // (Jest's vm context) has another `Error`, so `instanceof` alone is not enough.
+  if (!(e instanceof Error) && !types.isNativeError(e)) return e
   const code = (e as Error & { code?: string }).code
   if (code === 'BadRequestException') return new BadRequestException(e.message)
   if (/panic/i.test(e.message) || code === 'GenericFailure') {

@@ -1,5 +1,5 @@
 /**
- * `import 'appsync-vtl/jest'` (or list it in `setupFilesAfterEach`): adds the
+ * `import 'appsync-vtl/jest'` (or list it in `setupFilesAfterEnv`): adds the
  * matchers to Jest's global `expect` and declares them to TypeScript.
  */
 
@@ -15,7 +15,7 @@ declare global {
 
 const jestExpect = (globalThis as { expect?: { extend(m: object): void } }).expect
 if (!jestExpect) {
-  throw new Error("appsync-vtl/jest: no global `expect`; import it from a Jest test or a setupFilesAfterEach file")
+  throw new Error("appsync-vtl/jest: no global `expect`; import it from a Jest test or a setupFilesAfterEnv file")
 }
 jestExpect.extend(matchers)
 

@@ -134,7 +134,8 @@ function snapshotName(test: string): string {
 
 /**
  * The response matches its snapshot, kept as `vtl test` keeps them: a file in
- * insta's format under `__vtl_snapshots__/` beside the test file. A new or
+ * insta's format (`.vtlsnap`, so that Jest does not take them for its own)
+ * under `__vtl_snapshots__/` beside the test file. A new or
  * changed result is written as `.snap.new` and fails; `-u` (or
  * `VTL_ACCEPT=1`) accepts it.
  */
@@ -144,7 +145,7 @@ function toEvaluateToSnapshot(this: MatcherContext, received: unknown, hint?: st
   const base = `${path.basename(testPath)}@${snapshotName(this.currentTestName ?? 'test')}${hint ? `-${snapshotName(hint)}` : ''}`
   const seen = (counters.get(`${testPath}:${base}`) ?? 0) + 1
   counters.set(`${testPath}:${base}`, seen)
-  const file = path.join(path.dirname(testPath), '__vtl_snapshots__', `${base}${seen > 1 ? `-${seen}` : ''}.snap`)
+  const file = path.join(path.dirname(testPath), '__vtl_snapshots__', `${base}${seen > 1 ? `-${seen}` : ''}.vtlsnap`)
   const body: Record<string, unknown> = { output: result(response) }
   if (response.error) body.error = response.error
   if (response.logs.length) body.logs = response.logs

@@ -1,0 +1,1 @@
+import 'appsync-vtl/vitest'
