@@ -201,7 +201,8 @@ impl Engine {
             parent_type_name: ctx.parent_type_name.clone(),
             ..RunState::default()
         };
-        let mut evaluator = Evaluator::new(template, vars, state, self.limits.clone(), tracer);
+        let mut evaluator =
+            Evaluator::new(template, vars, state, self.limits.clone(), tracer, deadline);
         let ending = evaluator.run();
         evaluator.release_literals();
         let state = std::mem::take(&mut evaluator.state);

@@ -122,10 +122,16 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         };
         let vars = std::mem::take(&mut self.vars);
         let state = std::mem::take(&mut self.state);
-        let mut inner = Evaluator::new(&template, vars, state, self.limits.clone(), NoTrace);
+        let mut inner = Evaluator::new(
+            &template,
+            vars,
+            state,
+            self.limits.clone(),
+            NoTrace,
+            self.deadline,
+        );
         inner.loops = self.loops.clone();
         inner.iterations = self.iterations;
-        inner.deadline = self.deadline;
         inner.block_depth = self.block_depth + self.frames.len() + 1;
         inner.depth = self.depth;
         inner.recorded = self.recorded;

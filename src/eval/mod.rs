@@ -136,6 +136,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         state: RunState,
         limits: Limits,
         tracer: T,
+        deadline: Option<Instant>,
     ) -> Self {
         Evaluator {
             template,
@@ -148,7 +149,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             loops: Vec::new(),
             next_loop_id: 0,
             state,
-            deadline: limits.time.and_then(|t| Instant::now().checked_add(t)),
+            deadline,
             limits,
             iterations: 0,
             block_depth: 0,

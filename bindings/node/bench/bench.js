@@ -28,7 +28,9 @@
 //
 // The split of the binding's cost: an empty template with `{}` (the fixed cost of a
 // call), an empty template with the real context (+ moving and parsing the context),
-// the raw addon call without the TypeScript layer, and JSON.stringify of the object.
+// the raw addon call without the TypeScript layer, JSON.stringify of the object,
+// and bench/native-body (the addon's work timed in Rust, without N-API: the same
+// call, its empty and context-only variants and its parts).
 //
 // Targets (per template, on the text-context call, as the SDK passes it):
 //   A. binding <= 1.5 x Rust parse+render + 5 us
@@ -36,8 +38,12 @@
 //
 // Knobs (environment): BATCHES (default 11), BATCH_MS (100), WARMUP_MS (300),
 // RUST_ITER (2000; iterations given to bench_engine), BENCH_ENGINE (a built
-// bench_engine binary: skips cargo), NO_RUST=1, TEMPLATES=auth,filter, JSON=file
-// (also write the results as JSON).
+// bench_engine binary: skips cargo for it), NO_RUST=1 (no cargo at all),
+// TEMPLATES=auth,filter, JSON=file (also write the results as JSON).
+//
+// The Rust figures are built by cargo from the working tree as it is now; the
+// addon is whatever `npm run build` built last. The script warns when the addon is
+// older than the engine's sources.
 
 const fs = require('fs');
 const os = require('os');
@@ -205,6 +211,42 @@ function rustFigures(name, tplPath, ctxPath) {
   };
 }
 
+// The addon's body in Rust (bench/native-body), built into the repository's
+// target directory.
+function nativeBody(name, tplPath, ctxPath) {
+  if (process.env.NO_RUST) return null;
+  const args = ['run', '--release', '--quiet',
+    '--manifest-path', path.join(__dirname, 'native-body', 'Cargo.toml'),
+    '--target-dir', path.join(repo, 'target', 'node-bench'),
+    '--', tplPath, ctxPath];
+  const env = { ...process.env, BATCHES: String(BATCHES), BATCH_MS: String(BATCH_MS), WARMUP_MS: String(WARMUP_MS) };
+  const r = spawnSync('cargo', args, { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) {
+    console.error(`warning: cargo ${args.join(' ')} failed (${r.error ? r.error.message : 'exit ' + r.status}); no split for ${name}`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/** The newest modification time of the .rs files under `dir`. */
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (entry.name.endsWith('.rs')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function staleAddon() {
+  const addons = fs.readdirSync(node).filter((f) => f.endsWith('.node'));
+  if (!addons.length) return null;
+  const built = Math.max(...addons.map((f) => fs.statSync(path.join(node, f)).mtimeMs));
+  const sources = Math.max(newestSource(path.join(repo, 'src')), newestSource(path.join(node, 'src')));
+  return sources > built ? new Date(sources).toISOString() : null;
+}
+
 // ---------------------------------------------------------------- output check
 
 // As ../shared/bench/check_output.py: mask UUIDs and ISO-8601 timestamps, parse
@@ -265,6 +307,9 @@ function machine() {
   let commit = '?';
   const g = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' });
   if (g.status === 0) commit = g.stdout.trim();
+  const d = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'bindings/node/src', 'Cargo.toml', 'Cargo.lock'],
+    { cwd: repo, encoding: 'utf8' });
+  const dirty = d.status === 0 && d.stdout.trim() !== '';
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     cpu: cpus.length ? cpus[0].model : '?',
@@ -273,6 +318,7 @@ function machine() {
     binding: binding.version(),
     simulator: simulator ? simulator.version : null,
     commit,
+    dirty,
     loadStart: os.loadavg()[0],
   };
 }
@@ -280,8 +326,16 @@ function machine() {
 function main() {
   const m = machine();
   console.log(`appsync-vtl ${m.binding} Node binding, per call, µs (median of ${BATCHES} batches of ~${BATCH_MS} ms after ${WARMUP_MS} ms warm-up)`);
-  console.log(`${m.date}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, at ${m.commit}, 1-min load ${m.loadStart.toFixed(2)}`);
+  console.log(`${m.date}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, at ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, 1-min load ${m.loadStart.toFixed(2)}`);
+  const stale = staleAddon();
+  if (stale) {
+    console.log(`WARNING: the addon is older than the engine's sources (changed ${stale}): the binding's figures and the Rust ones ` +
+      '(built now by cargo) may come from different code; run `npm run build` first.');
+  }
   if (simulator) console.log(`simulator: @aws-amplify/amplify-appsync-simulator ${simulator.version}`);
+  if (m.loadStart >= m.cores) {
+    console.log(`WARNING: the 1-min load (${m.loadStart.toFixed(2)}) is at or above the core count: other work shares the cores, the figures will be high and noisy.`);
+  }
   console.log('');
 
   const rows = [];
@@ -293,11 +347,12 @@ function main() {
     const ctxObj = JSON.parse(ctxText);
     process.stderr.write(`${name}: Rust...`);
     const rust = rustFigures(name, path.relative(repo, tplPath), path.relative(repo, ctxPath));
+    const body = nativeBody(name, path.relative(repo, tplPath), path.relative(repo, ctxPath));
 
     // The outputs first (this is also the first call).
     const ours = binding.evaluateMappingTemplateSync({ template, context: ctxText }, OPTIONS);
     if (ours.error) console.error(`warning: ${name}: the binding answered an error: ${ours.error.message}`);
-    const row = { template: name, rust, check: null };
+    const row = { template: name, rust, body, check: null };
 
     process.stderr.write(' binding...');
     row.text = measure(() => binding.evaluateMappingTemplateSync({ template, context: ctxText }, OPTIONS));
@@ -348,24 +403,42 @@ function main() {
   for (const v of verdicts) {
     const a = v.a === null ? 'A n/a' :
       `A ${v.a ? 'met' : 'missed'}: ${fmt(v.b)} vs limit ${fmt(v.limit)} µs (${(v.b / v.rust).toFixed(2)}× Rust, ` +
-      `${v.b - v.limit > 0 ? '+' : ''}${fmt(v.b - v.limit)} µs${v.a ? ' under' : ' over'})`;
+      `${fmt(Math.abs(v.b - v.limit))} µs ${v.a ? 'under' : 'over'})`;
     const s = v.s === null ? 'B n/a' :
-      `B ${v.s ? 'met' : 'missed'}: ${v.ratio.toFixed(1)}× (needs ${fmt(TARGET_SIM_RATIO * v.b)} µs from the simulator or ` +
-      `${fmt(v.r.sim.median / TARGET_SIM_RATIO)} µs from us)`;
+      `B ${v.s ? 'met' : 'missed'}: ${v.ratio.toFixed(1)}× (${TARGET_SIM_RATIO}× needs the binding at ≤ ${fmt(v.r.sim.median / TARGET_SIM_RATIO)} µs)`;
     const ob = v.limit !== null ? ` (object ctx: A ${v.r.object.median <= v.limit ? 'met' : 'missed'}` +
       (v.r.sim ? `, B ${v.r.sim.median / v.r.object.median >= TARGET_SIM_RATIO ? 'met' : 'missed'})` : ')') : '';
     console.log(`  ${v.r.template}: ${a}; ${s}${ob}`);
   }
 
   console.log('');
-  console.log('Where a binding call goes, µs (medians):');
-  console.log('| template | empty template, `{}` | empty template, real ctx | raw addon call (no TS layer) | full call | JSON.stringify(ctx) | Rust parse | Rust render from JSON | Rust render (ctx copied untimed) | simulator parse+render+JSON.parse |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
-  for (const r of rows) {
-    console.log(`| ${r.template} | ${fmt(r.emptyCall.median)} | ${fmt(r.contextOnly.median)} | ${fmt(r.raw.median)} | ` +
-      `${fmt(r.text.median)} | ${fmt(r.stringify.median)} | ${fmt(r.rust && r.rust.parse)} | ` +
-      `${fmt(r.rust && r.rust.renderFromJson)} | ${fmt(r.rust && r.rust.render)} | ${fmt(r.simFull && r.simFull.median)} |`);
-  }
+  console.log('Where a binding call goes, µs (medians; "Rust" rows: bench/native-body, the addon\'s work without N-API, same batches):');
+  const cols = rows.map((r) => r.template);
+  console.log(`| | ${cols.join(' | ')} |`);
+  console.log(`|---|${cols.map(() => '---').join('|')}|`);
+  const line = (label, f) => console.log(`| ${label} | ${rows.map((r) => { try { return fmt(f(r)); } catch { return 'n/a'; } }).join(' | ')} |`);
+  const b = (r, k) => (r.body ? r.body[k] : null);
+  const less = (x, y) => (x === null || y === null ? null : x - y);
+  line('call from JS, context as text', (r) => r.text.median);
+  line('call from JS, context as object', (r) => r.object.median);
+  line('the addon called directly (no TypeScript layer)', (r) => r.raw.median);
+  line('the same work in Rust, no N-API', (r) => b(r, 'call_us'));
+  line('→ N-API and JS layer (JS − Rust)', (r) => less(r.text.median, b(r, 'call_us')));
+  line('empty template, `{}`: from JS', (r) => r.emptyCall.median);
+  line('empty template, `{}`: Rust', (r) => b(r, 'empty_call_us'));
+  line('empty template, real context: from JS', (r) => r.contextOnly.median);
+  line('empty template, real context: Rust', (r) => b(r, 'context_only_call_us'));
+  line('Rust: context JSON text parsed (serde_json)', (r) => b(r, 'context_json_parse_us'));
+  line('Rust: `Request::from_json` (engine, context parsed)', (r) => b(r, 'request_from_json_us'));
+  line('Rust: `Request::render` (a fresh parse, then render)', (r) => b(r, 'parse_then_render_us'));
+  line('Rust: parse (native-body)', (r) => b(r, 'parse_us'));
+  line('Rust: render from JSON, template reused (native-body)', (r) => b(r, 'render_from_json_us'));
+  line('Rust: parse (bench_engine)', (r) => r.rust && r.rust.parse);
+  line('Rust: render from JSON (bench_engine)', (r) => r.rust && r.rust.renderFromJson);
+  line('Rust: render, context copied untimed (bench_engine; the docs\' "render")', (r) => r.rust && r.rust.render);
+  line('JSON.stringify(context)', (r) => r.stringify.median);
+  line('simulator render (parsed once, copy untimed)', (r) => r.sim.median);
+  line('simulator per call: JSON.parse + parse + render', (r) => r.simFull.median);
 
   console.log('');
   console.log('Spread (min–max of the batch medians) and calls per batch:');
