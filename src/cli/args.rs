@@ -65,7 +65,7 @@ pub(crate) fn read_jwt(arg: &str) -> Result<(Jwt, String), String> {
 pub(crate) fn load_jwt(arg: &str, now_ms: i64) -> Result<Jwt, String> {
     let (jwt, label) = read_jwt(arg)?;
     for p in jwt.problems(now_ms.div_euclid(1000)) {
-        eprintln!("warning: {label}: {}", p.message());
+        errln!("warning: {label}: {}", p.message());
     }
     Ok(jwt)
 }

@@ -228,7 +228,7 @@ fn run_resolvers(engine: &Engine, pipeline: &Pipeline, ctx: Json, watch: &[Strin
             StepEnd::Failed => {
                 let e = run.engine_error.as_ref();
                 if let Some(e) = e {
-                    eprint!("{}", e.report(color_stderr()));
+                    err!("{}", e.report(color_stderr()));
                 }
                 Step::Failed(format!(
                     "{name}: {}",
@@ -379,7 +379,7 @@ fn step_json(s: &Step) -> Json {
 
 pub(crate) fn run(args: AuthzArgs) -> i32 {
     let fail = |e: String| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         EXIT_USAGE
     };
     let now_ms = match args.clock.millis() {
@@ -409,7 +409,7 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
     let verdict = match check(&schema, &auth, &req.caller, &req.op) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_FAILED;
         }
     };

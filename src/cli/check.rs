@@ -44,7 +44,7 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
     }
     for a in &args.allow {
         if lint::lint(a).is_none() {
-            eprintln!("error: unknown lint `{a}`{}", lint::suggest(a));
+            errln!("error: unknown lint `{a}`{}", lint::suggest(a));
             return EXIT_USAGE;
         }
     }
@@ -55,7 +55,7 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
         let text = match read_text(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return EXIT_USAGE;
             }
         };

@@ -99,7 +99,7 @@ fn print_json(v: &Json) {
 }
 
 fn fail(e: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     EXIT_USAGE
 }
 
@@ -154,12 +154,12 @@ fn from_har(args: FromHarArgs) -> i32 {
         Ok(f) => f,
         Err(e) => return fail(format!("{}: entry {}: {e}", args.file, req.entry)),
     };
-    eprintln!("replaying {}", req.summary());
+    errln!("replaying {}", req.summary());
     for e in req.response_errors() {
-        eprintln!("  response error: {e}");
+        errln!("  response error: {e}");
     }
     let creds = req.credentials();
-    eprintln!(
+    errln!(
         "  auth: {} ({})",
         creds.auth_type().map_or("none", AuthType::api_name),
         creds.describe()
@@ -167,16 +167,16 @@ fn from_har(args: FromHarArgs) -> i32 {
     match &creds {
         har::Credentials::Token(t) => {
             for p in t.problems(now.div_euclid(1000)) {
-                eprintln!("warning: entry {}: {}", req.entry, p.message());
+                errln!("warning: entry {}: {}", req.entry, p.message());
             }
         }
-        har::Credentials::Iam(_) => eprintln!(
+        har::Credentials::Iam(_) => errln!(
             "warning: a SigV4 signature does not say which role signed it: fill in identity.userArn, accountId, …"
         ),
-        har::Credentials::Lambda(_) => eprintln!(
+        har::Credentials::Lambda(_) => errln!(
             "warning: the capture does not hold what the Lambda authorizer returned: fill in identity.resolverContext"
         ),
-        har::Credentials::Missing => eprintln!(
+        har::Credentials::Missing => errln!(
             "warning: entry {}: {}: AppSync answers 401 UnauthorizedException",
             req.entry,
             creds.describe()
@@ -185,7 +185,7 @@ fn from_har(args: FromHarArgs) -> i32 {
     }
     if op.fields.len() > 1 && args.field.is_none() {
         let names: Vec<&str> = op.fields.iter().map(|f| f.key()).collect();
-        eprintln!(
+        errln!(
             "note: the operation selects {}; this is the context of `{}` (choose with --field)",
             names.join(", "),
             field.key()
@@ -209,15 +209,15 @@ fn from_log(args: FromLogArgs) -> i32 {
         Err(e) => return fail(format!("{}: {e}", args.file)),
     };
     let mut ctx = step.replay_context();
-    eprintln!("replaying {}", step.summary());
-    eprintln!(
+    errln!("replaying {}", step.summary());
+    errln!(
         "  template kind: {} (render the {} with --context)",
         step.kind.as_str(),
         step.what
     );
     if let Some(t) = step.transformed_template.as_deref().map(str::trim) {
         if !t.is_empty() {
-            eprintln!("  AppSync rendered it to: {t}");
+            errln!("  AppSync rendered it to: {t}");
         }
     }
     match &args.jwt {
@@ -232,7 +232,7 @@ fn from_log(args: FromLogArgs) -> i32 {
                 o.insert("authType".into(), Json::String(mode.api_name().into()));
             }
         }
-        None if !step.has_identity() => eprintln!(
+        None if !step.has_identity() => errln!(
             "warning: the logged context has no identity (an API key caller, or a log without it); \
              add --jwt TOKEN to replay a signed-in caller"
         ),

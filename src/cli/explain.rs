@@ -82,7 +82,7 @@ pub(crate) fn run(args: ExplainArgs) -> i32 {
             Some(dir) => match contexts_in(dir) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return EXIT_USAGE;
                 }
             },
@@ -175,7 +175,7 @@ pub(crate) fn run_trace(args: TraceArgs) -> i32 {
     match traced.result {
         Ok(_) => EXIT_OK,
         Err(e) => {
-            eprint!("{}", e.report(color_stderr()));
+            err!("{}", e.report(color_stderr()));
             EXIT_FAILED
         }
     }

@@ -117,14 +117,14 @@ impl EvalOptions {
     /// and returns the exit code when they cannot be used.
     pub(crate) fn request(&self, template: &str) -> Result<Request, i32> {
         let fail = |e: String| {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_USAGE
         };
         let options = self.render_options().map_err(fail)?;
         let request = Request::load(template, self.context.as_deref(), &options)
             .map_err(|e| fail(e.to_string()))?;
         for w in &request.warnings {
-            eprintln!("warning: {w}");
+            errln!("warning: {w}");
         }
         Ok(request)
     }
@@ -158,10 +158,10 @@ pub(crate) struct RenderArgs {
 /// Prints every parse error as a report on stderr.
 pub(crate) fn print_parse_errors(errors: &[Error]) {
     for e in errors {
-        eprint!("{}", e.report(color_stderr()));
+        err!("{}", e.report(color_stderr()));
     }
     if errors.len() > 1 {
-        eprintln!("{} errors", errors.len());
+        errln!("{} errors", errors.len());
     }
 }
 
@@ -214,7 +214,7 @@ fn render_prepared(prepared: &Request, args: &RenderArgs) -> i32 {
                 Output::Json => {}
                 Output::Text => match (&outcome.raised, outcome.evaluation_result()) {
                     (Some(e), _) => {
-                        eprintln!(
+                        errln!(
                             "error: {} ({})",
                             e.message,
                             e.error_type.as_deref().unwrap_or("no errorType")
@@ -230,7 +230,7 @@ fn render_prepared(prepared: &Request, args: &RenderArgs) -> i32 {
             EXIT_OK
         }
         Err(e) => {
-            eprint!("{}", e.report(color_stderr()));
+            err!("{}", e.report(color_stderr()));
             EXIT_FAILED
         }
     }

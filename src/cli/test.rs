@@ -83,7 +83,7 @@ pub(crate) fn run(args: TestArgs) -> i32 {
     let limits = match args.limits.limits() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -95,7 +95,7 @@ pub(crate) fn run(args: TestArgs) -> i32 {
     let cases = match harness::discover(&paths) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -110,13 +110,13 @@ pub(crate) fn run(args: TestArgs) -> i32 {
     let show_progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = |done: usize, total: usize| {
         if show_progress {
-            eprint!("\r\x1b[2K[{done}/{total}] cases");
+            err!("\r\x1b[2K[{done}/{total}] cases");
             let _ = std::io::stderr().flush();
         }
     };
     let summary = harness::run(&cases, &options, &progress);
     if show_progress {
-        eprint!("\r\x1b[2K");
+        err!("\r\x1b[2K");
     }
     match args.format {
         Format::Human => print_human(&summary, &Paint { on: color_stdout() }),
@@ -141,7 +141,7 @@ pub(crate) fn run(args: TestArgs) -> i32 {
     let mut code = summary.exit_code();
     let mut write = |path: &PathBuf, text: String, what: &str| {
         if let Err(e) = write_atomic(path, &text) {
-            eprintln!("error: {}: cannot write the {what}: {e}", path.display());
+            errln!("error: {}: cannot write the {what}: {e}", path.display());
             code = EXIT_USAGE;
         }
     };
