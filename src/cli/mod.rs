@@ -38,6 +38,7 @@ mod authz;
 mod check;
 mod context;
 mod explain;
+mod pretty;
 mod render;
 mod test;
 mod util_list;

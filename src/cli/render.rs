@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use serde_json::Value as Json;
 
 use super::args::{parse_auth_type, read_token};
 use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
@@ -220,9 +219,9 @@ fn render_prepared(prepared: &Request, args: &RenderArgs) -> i32 {
                             e.error_type.as_deref().unwrap_or("no errorType")
                         );
                     }
-                    (None, Some(text)) => match serde_json::from_str::<Json>(&text) {
-                        Ok(v) => outln!("{}", serde_json::to_string_pretty(&v).unwrap_or(text)),
-                        Err(_) => out!("{text}"),
+                    (None, Some(text)) => match super::pretty::reindent(&text) {
+                        Some(pretty) => outln!("{pretty}"),
+                        None => out!("{text}"),
                     },
                     (None, None) => {}
                 },
