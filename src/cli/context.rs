@@ -2,12 +2,14 @@
 //! what a user captured. The context JSON goes to stdout; warnings, the
 //! captured response's errors and the chosen step go to stderr.
 
+use std::path::PathBuf;
+
 use clap::{Args, Subcommand};
 use serde_json::Value as Json;
 
 use super::args::{load_jwt, parse_auth_type, Clock};
 use super::{EXIT_OK, EXIT_USAGE};
-use appsync_vtl::input::read_text;
+use appsync_vtl::input::{read_text, show_path, Cap};
 use appsync_vtl::outcome::AuthType;
 use appsync_vtl::replay::{har, log};
 
@@ -65,7 +67,7 @@ struct FromJwtArgs {
 struct FromHarArgs {
     /// The HAR file (browser dev tools: "Save all as HAR").
     #[arg(value_name = "FILE")]
-    file: String,
+    file: PathBuf,
     /// Which `log.entries[N]` to replay (required when there are several GraphQL requests).
     #[arg(long, value_name = "N")]
     entry: Option<usize>,
@@ -80,7 +82,7 @@ struct FromHarArgs {
 struct FromLogArgs {
     /// The log events file.
     #[arg(value_name = "FILE")]
-    file: String,
+    file: PathBuf,
     /// Which step (as numbered in the list printed when there are several).
     #[arg(long, value_name = "N")]
     entry: Option<usize>,
@@ -134,25 +136,26 @@ fn from_har(args: FromHarArgs) -> i32 {
         Ok(n) => n,
         Err(e) => return fail(e),
     };
-    let text = match read_text(&args.file) {
+    let file = show_path(&args.file);
+    let text = match read_text(&args.file, Cap::CAPTURE) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
     let requests = match har::read(&text) {
         Ok(r) => r,
-        Err(e) => return fail(format!("{}: {e}", args.file)),
+        Err(e) => return fail(format!("{file}: {e}")),
     };
     let req = match har::pick(&requests, args.entry) {
         Ok(r) => r,
-        Err(e) => return fail(format!("{}: {e}", args.file)),
+        Err(e) => return fail(format!("{file}: {e}")),
     };
     let op = match req.operation() {
         Ok(op) => op,
-        Err(e) => return fail(format!("{}: entry {}: {e}", args.file, req.entry)),
+        Err(e) => return fail(format!("{file}: entry {}: {e}", req.entry)),
     };
     let field = match op.field(args.field.as_deref()) {
         Ok(f) => f,
-        Err(e) => return fail(format!("{}: entry {}: {e}", args.file, req.entry)),
+        Err(e) => return fail(format!("{file}: entry {}: {e}", req.entry)),
     };
     errln!("replaying {}", req.summary());
     for e in req.response_errors() {
@@ -196,17 +199,18 @@ fn from_har(args: FromHarArgs) -> i32 {
 }
 
 fn from_log(args: FromLogArgs) -> i32 {
-    let text = match read_text(&args.file) {
+    let file = show_path(&args.file);
+    let text = match read_text(&args.file, Cap::LOG) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
     let steps = match log::read(&text) {
         Ok(s) => s,
-        Err(e) => return fail(format!("{}: {e}", args.file)),
+        Err(e) => return fail(format!("{file}: {e}")),
     };
     let step = match log::pick(&steps, args.entry, args.field.as_deref()) {
         Ok(s) => s,
-        Err(e) => return fail(format!("{}: {e}", args.file)),
+        Err(e) => return fail(format!("{file}: {e}")),
     };
     let mut ctx = step.replay_context();
     errln!("replaying {}", step.summary());

@@ -28,7 +28,7 @@ use super::coverage::Coverage;
 use super::report::CaseReport;
 use crate::context::RequestContext;
 use crate::identity::Caller;
-use crate::input::{read_context, read_text};
+use crate::input::{read_context, read_text, Cap};
 use crate::outcome::AuthType;
 use crate::pipeline::{Pipeline, PipelineSpec, TemplateFile};
 use crate::{Engine, Limits};
@@ -284,7 +284,7 @@ impl Case {
         let case_file = dir.join(CASE_FILE);
         let settings: CaseSettings = if case_file.is_file() {
             let text =
-                read_text(&case_file.to_string_lossy()).map_err(|e| CaseError(e.to_string()))?;
+                read_text(&case_file, Cap::CASE_SETTINGS).map_err(|e| CaseError(e.to_string()))?;
             serde_json::from_str(&text).map_err(|e| json_error(&case_file, &e))?
         } else {
             CaseSettings::default()
@@ -492,5 +492,5 @@ impl Case {
 }
 
 fn load_context(dir: &Path, rel: &str) -> Result<RequestContext, CaseError> {
-    read_context(&dir.join(rel).to_string_lossy()).map_err(|e| CaseError(e.to_string()))
+    read_context(dir.join(rel)).map_err(|e| CaseError(e.to_string()))
 }
