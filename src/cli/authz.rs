@@ -103,8 +103,8 @@ fn read_arg_or_file(arg: &str) -> Result<String, String> {
 fn from_har(args: &AuthzArgs, path: &Path, now_ms: i64) -> Result<Request, String> {
     let text = read_text(path, Cap::CAPTURE).map_err(|e| e.to_string())?;
     let path = show_path(path);
-    let requests = har::read(&text).map_err(|e| format!("{path}: {e}"))?;
-    let req = har::pick(&requests, args.entry).map_err(|e| format!("{path}: {e}"))?;
+    let capture = har::read_capture(&text).map_err(|e| format!("{path}: {e}"))?;
+    let req = har::pick(&capture, args.entry).map_err(|e| format!("{path}: {e}"))?;
     let op = req
         .operation()
         .map_err(|e| format!("{path}: entry {}: {e}", req.entry))?;

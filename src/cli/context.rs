@@ -141,11 +141,11 @@ fn from_har(args: FromHarArgs) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let requests = match har::read(&text) {
+    let capture = match har::read_capture(&text) {
         Ok(r) => r,
         Err(e) => return fail(format!("{file}: {e}")),
     };
-    let req = match har::pick(&requests, args.entry) {
+    let req = match har::pick(&capture, args.entry) {
         Ok(r) => r,
         Err(e) => return fail(format!("{file}: {e}")),
     };
