@@ -18,8 +18,9 @@
 //! # std::fs::remove_file(&path).unwrap();
 //! ```
 
+use std::fmt;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use crate::context::{ContextError, RequestContext};
 
@@ -433,4 +434,101 @@ fn lone_surrogate(text: &str, line: usize, column: usize) -> Option<String> {
         }
     }
     found
+}
+
+/// A file named in a settings file (`case.json`) that may not be read: not
+/// inside the folders it may name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outside {
+    /// The name as written.
+    pub name: String,
+    /// Where it leads, when it could be resolved.
+    pub resolved: Option<PathBuf>,
+    /// Why: an absolute path, or a path that leads out.
+    pub absolute: bool,
+}
+
+impl fmt::Display for Outside {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.absolute {
+            return write!(
+                f,
+                "`{}` is an absolute path: name a file inside the case folder, relative to it",
+                self.name
+            );
+        }
+        write!(f, "`{}` leads outside the case folder", self.name)?;
+        if let Some(r) = &self.resolved {
+            write!(f, " (to {})", show_path(r))?;
+        }
+        Ok(())
+    }
+}
+
+/// `path` with `.` and `..` taken away without asking the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `/..` is `/`, as the kernel reads it.
+                if !out.pop() && !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Resolves `name`, relative to `base`, and checks that it stays inside
+/// `base` or one of `roots` that holds `base`: an absolute name, `..` that
+/// climbs out, or a symbolic link that leads out are refused. A file that
+/// does not exist is checked by its name (reading it then says it is missing).
+///
+/// ```
+/// use appsync_vtl::input::resolve_inside;
+/// let base = std::env::temp_dir();
+/// assert!(resolve_inside(&base, "t.vtl", &[]).is_ok());
+/// let out = resolve_inside(&base, "../../../../proc/self/environ", &[]).unwrap_err();
+/// assert!(out.to_string().contains("leads outside the case folder"), "{out}");
+/// assert!(resolve_inside(&base, "/etc/passwd", &[]).unwrap_err().absolute);
+/// ```
+pub fn resolve_inside(base: &Path, name: &str, roots: &[PathBuf]) -> Result<PathBuf, Outside> {
+    let given = Path::new(name);
+    if given.has_root() || given.is_absolute() {
+        return Err(Outside {
+            name: name.to_string(),
+            resolved: None,
+            absolute: true,
+        });
+    }
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| normalize(p));
+    let base_real = canonical(base);
+    let mut allowed = vec![base_real.clone()];
+    allowed.extend(
+        roots
+            .iter()
+            .map(|r| canonical(r))
+            .filter(|r| base_real.starts_with(r)),
+    );
+    let joined = base.join(given);
+    let named = normalize(&base_real.join(given));
+    let target = joined.canonicalize().unwrap_or_else(|_| named.clone());
+    if allowed.iter().any(|root| target.starts_with(root)) {
+        Ok(joined)
+    } else {
+        Err(Outside {
+            name: name.to_string(),
+            // Where the name points, or, when only a link leads out, the link's target.
+            resolved: Some(if allowed.iter().any(|root| named.starts_with(root)) {
+                target
+            } else {
+                named
+            }),
+            absolute: false,
+        })
+    }
 }

@@ -106,6 +106,7 @@ pub(crate) fn run(args: TestArgs) -> i32 {
         filter: args.filter.clone(),
         limits,
         compare_traced: false,
+        roots: harness::roots_of(&paths),
     };
     let show_progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = |done: usize, total: usize| {
