@@ -384,7 +384,13 @@ pub fn run_case(
             test.context_file.as_deref().unwrap_or(""),
             &report.to_snapshot(),
         );
-        match snapshot::check(&path, &snap, options.accept, &mut result.notes) {
+        let checked = match path.parent().map(Path::symlink_metadata) {
+            Some(Ok(meta)) if meta.file_type().is_symlink() => Err(std::io::Error::other(
+                "the snapshots folder is a symbolic link; vtl test writes snapshots only inside the case folder",
+            )),
+            _ => snapshot::check(&path, &snap, options.accept, &mut result.notes),
+        };
+        match checked {
             Ok(Verdict::Matched) => {}
             Ok(Verdict::New { written, accepted }) => {
                 if !accepted {
@@ -414,8 +420,8 @@ pub fn run_case(
                 written.display()
             )),
             Err(e) => result.failures.push(format!(
-                "{}: cannot write the snapshot: {e}",
-                path.display()
+                "{}: cannot check the snapshot: {e}",
+                escape_path(&path)
             )),
         }
         if !result.failures.is_empty() {
