@@ -103,17 +103,31 @@ impl Engine {
     /// Parses a template, returning every error found (for reports and `vtl check`).
     /// A template longer than [`Limits::template_bytes`] is refused before parsing.
     pub fn parse_all(&self, name: &str, text: &str) -> Result<Template, Vec<Error>> {
-        let max = self.limits.template_bytes;
-        if text.len() > max {
-            return Err(vec![Error::limit(format!(
-                "the template is {} bytes, more than {max} (AppSync's limit is 64 KB; \
-                 raise it with --max-template-bytes)",
-                text.len()
-            ))
-            .at(Span::new(max, max + 1))
-            .in_source(&Arc::new(Source::new(name, text)))]);
+        if text.len() > self.limits.template_bytes {
+            return Err(vec![self.template_too_large(
+                name,
+                text,
+                Some(text.len() as u64),
+            )]);
         }
         parse::parse_text(name, text)
+    }
+
+    /// The error for a template longer than [`Limits::template_bytes`]: at the
+    /// first byte past the limit in `text` (the template, or only its start,
+    /// as [`crate::input::read_template`] reads it), saying the template's
+    /// `size` when it is known.
+    pub fn template_too_large(&self, name: &str, text: &str, size: Option<u64>) -> Error {
+        let max = self.limits.template_bytes;
+        let size = match size {
+            Some(n) => format!("is {n} bytes, more than {max}"),
+            None => format!("goes on past {max} bytes"),
+        };
+        Error::limit(format!(
+            "the template {size} (AppSync's limit is 64 KB; raise it with --max-template-bytes)"
+        ))
+        .at(Span::new(max, max + 1))
+        .in_source(&Arc::new(Source::new(name, text)))
     }
 
     /// Renders a parsed template.

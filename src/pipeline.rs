@@ -48,7 +48,7 @@ use serde_json::{json, Value as Json};
 use crate::context::{RequestContext, SharedContext};
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::input::{read_text, InputError};
+use crate::input::{read_template, InputError, TemplateText};
 use crate::outcome::{AppSyncError, ExtensionCall, Outcome};
 use crate::parse::Template;
 use crate::value::{from_json, to_json, Value};
@@ -66,13 +66,20 @@ pub struct TemplateFile {
 }
 
 impl TemplateFile {
-    /// Reads and parses `name`, relative to `dir` unless absolute.
+    /// Reads and parses `name`, relative to `dir` unless absolute. A template
+    /// longer than the engine's limit is read only up to it, and kept as the
+    /// limit error.
     pub fn load(engine: &Engine, dir: &Path, name: &str) -> Result<TemplateFile, InputError> {
         let path = dir.join(name);
-        let text = read_text(&path.to_string_lossy())?;
+        let template = match read_template(&path, engine.limits().template_bytes)? {
+            TemplateText::Whole(text) => engine.parse(name, &text),
+            TemplateText::TooLarge { prefix, size } => {
+                Err(engine.template_too_large(name, &prefix, size))
+            }
+        };
         Ok(TemplateFile {
             name: name.to_string(),
-            template: engine.parse(name, &text),
+            template,
             path,
         })
     }

@@ -40,14 +40,15 @@ pub fn amplify_request_files(
     field: &str,
 ) -> Result<Vec<PathBuf>, InputError> {
     let entries = std::fs::read_dir(dir).map_err(|e| InputError::Unreadable {
-        path: dir.display().to_string(),
+        path: crate::input::show_path(dir),
         reason: e.to_string(),
     })?;
     let prefix = format!("{type_name}.{field}.");
     let mut found: Vec<((usize, u32), PathBuf)> = entries
         .flatten()
         .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
+            // A name that is not UTF-8 cannot match `Type.field.slot.N.req.vtl`.
+            let name = e.file_name().into_string().ok()?;
             let order = request_order(name.strip_prefix(&prefix)?)?;
             Some((order, e.path()))
         })
@@ -70,8 +71,9 @@ pub fn amplify_request_pipeline(
         .map(|path| {
             let name = path
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             Ok(Function {
                 request: TemplateFile::load(engine, dir, &name)?,
                 name,

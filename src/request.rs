@@ -22,7 +22,9 @@ use crate::engine::{parse_time_millis, Engine};
 use crate::error::Error;
 use crate::eval::Limits;
 use crate::identity::{Caller, PRESETS};
-use crate::input::{read_context, read_text, InputError};
+use std::path::Path;
+
+use crate::input::{is_stdin, read_context, read_template, show_path, InputError, TemplateText};
 use crate::outcome::{AuthType, Outcome};
 use crate::replay::jwt;
 
@@ -68,6 +70,11 @@ pub enum RequestError {
     /// Both a caller preset and a token.
     #[error("give a caller preset or a token, not both")]
     CallerAndJwt,
+    /// The template file is longer than [`Limits::template_bytes`]: refused
+    /// after reading only its start (a template failure, reported at the first
+    /// byte past the limit, as [`Engine::parse_all`] reports it).
+    #[error("{0}")]
+    TemplateTooLarge(Box<Error>),
 }
 
 fn preset_names() -> String {
@@ -172,19 +179,36 @@ impl Request {
     }
 
     /// Reads the template file (`-`: standard input) and the context file
-    /// (none: an empty context), then prepares the request.
+    /// (none: an empty context), then prepares the request. A template longer
+    /// than the limit is read only up to it
+    /// ([`RequestError::TemplateTooLarge`]); a context is read up to
+    /// [`crate::input::Cap::CONTEXT`].
     pub fn load(
-        template: &str,
-        context: Option<&str>,
+        template: impl AsRef<Path>,
+        context: Option<&Path>,
         options: &RenderOptions,
     ) -> Result<Request, RequestError> {
-        let text = read_text(template)?;
+        let template = template.as_ref();
+        let name = if is_stdin(template) {
+            "<stdin>".to_string()
+        } else {
+            show_path(template)
+        };
+        let text = match read_template(template, options.limits.template_bytes)? {
+            TemplateText::Whole(text) => text,
+            TemplateText::TooLarge { prefix, size } => {
+                let engine = options.engine()?;
+                return Err(RequestError::TemplateTooLarge(Box::new(
+                    engine.template_too_large(&name, &prefix, size),
+                )));
+            }
+        };
         let ctx = match context {
             Some(path) => read_context(path)?,
             None => RequestContext::new(),
         };
-        let name = if template == "-" { "<stdin>" } else { template };
-        Request::prepare(name, &text, ctx, context, options)
+        let context_name = context.map(show_path);
+        Request::prepare(&name, &text, ctx, context_name.as_deref(), options)
     }
 
     /// [`Request::new`]; warnings about the context name `context_file` when given.

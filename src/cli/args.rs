@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::Args;
 
 use appsync_vtl::engine::parse_time_millis;
-use appsync_vtl::input::read_text;
+use appsync_vtl::input::{read_text, Cap};
 use appsync_vtl::outcome::AuthType;
 use appsync_vtl::replay::jwt::{self, Jwt};
 
@@ -41,10 +41,15 @@ pub(crate) fn now_millis(now: Option<&str>) -> Result<i64, String> {
     }
 }
 
-/// Reads `TOKEN|FILE`: the token's text, and how messages name it.
+/// Reads `TOKEN|FILE`: the token's text, and how messages name it. Anything
+/// that exists at that path is read as a file (a FIFO, `/dev/stdin`), up to
+/// [`Cap::TOKEN`].
 pub(crate) fn read_token(arg: &str) -> Result<(String, String), String> {
-    if Path::new(arg).is_file() || arg == "-" {
-        Ok((read_text(arg).map_err(|e| e.to_string())?, arg.to_string()))
+    if Path::new(arg).exists() || arg == "-" {
+        Ok((
+            read_text(arg, Cap::TOKEN).map_err(|e| e.to_string())?,
+            arg.to_string(),
+        ))
     } else if arg.matches('.').count() >= 2 && !arg.contains(['/', '\\']) {
         Ok((arg.to_string(), "the token given".to_string()))
     } else {
@@ -65,7 +70,7 @@ pub(crate) fn read_jwt(arg: &str) -> Result<(Jwt, String), String> {
 pub(crate) fn load_jwt(arg: &str, now_ms: i64) -> Result<Jwt, String> {
     let (jwt, label) = read_jwt(arg)?;
     for p in jwt.problems(now_ms.div_euclid(1000)) {
-        eprintln!("warning: {label}: {}", p.message());
+        errln!("warning: {label}: {}", p.message());
     }
     Ok(jwt)
 }

@@ -2,7 +2,7 @@
 //! auth-mode check against the schema's directives (before any resolver), then
 //! the field's request templates (`--resolvers`), explained.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::{json, Value as Json};
@@ -11,7 +11,7 @@ use super::args::{parse_auth_type, read_jwt, Clock};
 use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::explain::{explain, Explanation};
 use appsync_vtl::identity::Caller as Preset;
-use appsync_vtl::input::read_text;
+use appsync_vtl::input::{read_text, show_path, Cap};
 use appsync_vtl::outcome::AuthType;
 use appsync_vtl::pipeline::{Pipeline, StepEnd};
 use appsync_vtl::project::amplify_request_pipeline;
@@ -39,7 +39,7 @@ use appsync_vtl::{Engine, RequestContext};
 pub(crate) struct AuthzArgs {
     /// The API's schema as AppSync has it (with `@aws_*` directives).
     #[arg(long, value_name = "SCHEMA.graphql")]
-    schema: String,
+    schema: PathBuf,
     /// The API's default auth mode.
     #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
     default_auth: AuthType,
@@ -48,7 +48,7 @@ pub(crate) struct AuthzArgs {
     additional_auth: Vec<AuthType>,
     /// A browser capture holding the request.
     #[arg(long, value_name = "FILE", required_unless_present = "operation")]
-    har: Option<String>,
+    har: Option<PathBuf>,
     /// Which `log.entries[N]` of the capture.
     #[arg(long, value_name = "N", requires = "har")]
     entry: Option<usize>,
@@ -69,7 +69,7 @@ pub(crate) struct AuthzArgs {
     field: Option<String>,
     /// A folder of `<Type>.<field>.*.vtl` resolver templates (Amplify's build/resolvers).
     #[arg(long, value_name = "DIR")]
-    resolvers: Option<String>,
+    resolvers: Option<PathBuf>,
     /// A variable to explain in the template that decides (repeatable).
     #[arg(short, long, value_name = "NAME")]
     watch: Vec<String>,
@@ -90,18 +90,21 @@ struct Request {
     ctx: Json,
 }
 
+/// `GRAPHQL|FILE` or `JSON|FILE`: anything that exists at that path is read
+/// as a file (a FIFO, `/dev/stdin`), up to [`Cap::OPERATION`].
 fn read_arg_or_file(arg: &str) -> Result<String, String> {
-    if Path::new(arg).is_file() {
-        read_text(arg).map_err(|e| e.to_string())
+    if Path::new(arg).exists() {
+        read_text(arg, Cap::OPERATION).map_err(|e| e.to_string())
     } else {
         Ok(arg.to_string())
     }
 }
 
-fn from_har(args: &AuthzArgs, path: &str, now_ms: i64) -> Result<Request, String> {
-    let text = read_text(path).map_err(|e| e.to_string())?;
-    let requests = har::read(&text).map_err(|e| format!("{path}: {e}"))?;
-    let req = har::pick(&requests, args.entry).map_err(|e| format!("{path}: {e}"))?;
+fn from_har(args: &AuthzArgs, path: &Path, now_ms: i64) -> Result<Request, String> {
+    let text = read_text(path, Cap::CAPTURE).map_err(|e| e.to_string())?;
+    let path = show_path(path);
+    let capture = har::read_capture(&text).map_err(|e| format!("{path}: {e}"))?;
+    let req = har::pick(&capture, args.entry).map_err(|e| format!("{path}: {e}"))?;
     let op = req
         .operation()
         .map_err(|e| format!("{path}: entry {}: {e}", req.entry))?;
@@ -228,7 +231,7 @@ fn run_resolvers(engine: &Engine, pipeline: &Pipeline, ctx: Json, watch: &[Strin
             StepEnd::Failed => {
                 let e = run.engine_error.as_ref();
                 if let Some(e) = e {
-                    eprint!("{}", e.report(color_stderr()));
+                    err!("{}", e.report(color_stderr()));
                 }
                 Step::Failed(format!(
                     "{name}: {}",
@@ -379,17 +382,17 @@ fn step_json(s: &Step) -> Json {
 
 pub(crate) fn run(args: AuthzArgs) -> i32 {
     let fail = |e: String| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         EXIT_USAGE
     };
     let now_ms = match args.clock.millis() {
         Ok(n) => n,
         Err(e) => return fail(e),
     };
-    let schema = match read_text(&args.schema) {
+    let schema = match read_text(&args.schema, Cap::SCHEMA) {
         Ok(t) => match Schema::parse(&t) {
             Ok(s) => s,
-            Err(e) => return fail(format!("{}: {e}", args.schema)),
+            Err(e) => return fail(format!("{}: {e}", show_path(&args.schema))),
         },
         Err(e) => return fail(e.to_string()),
     };
@@ -409,7 +412,7 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
     let verdict = match check(&schema, &auth, &req.caller, &req.op) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_FAILED;
         }
     };
@@ -426,11 +429,10 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
     let steps = match (&args.resolvers, root_allowed) {
         (Some(dir), true) => {
             let engine = Engine::new().with_now_millis(now_ms);
-            let pipeline =
-                match amplify_request_pipeline(&engine, Path::new(dir), parent, &field.name) {
-                    Ok(p) => p,
-                    Err(e) => return fail(e.to_string()),
-                };
+            let pipeline = match amplify_request_pipeline(&engine, dir, parent, &field.name) {
+                Ok(p) => p,
+                Err(e) => return fail(e.to_string()),
+            };
             Some(run_resolvers(
                 &engine,
                 &pipeline,

@@ -1,12 +1,13 @@
 //! `vtl check`: parse errors and lints, with snippets.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
 use serde_json::json;
 
 use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use appsync_vtl::input::read_text;
+use appsync_vtl::input::{is_stdin, read_text, show_path, Cap};
 use appsync_vtl::lint::{self, check, Severity};
 use appsync_vtl::source::Source;
 
@@ -19,7 +20,7 @@ use appsync_vtl::source::Source;
 pub(crate) struct CheckArgs {
     /// Template files.
     #[arg(value_name = "TEMPLATE", required_unless_present = "list")]
-    templates: Vec<String>,
+    templates: Vec<PathBuf>,
     /// Silence a warning everywhere (repeatable), e.g. `--allow undefined-reference`.
     #[arg(long, value_name = "LINT")]
     allow: Vec<String>,
@@ -44,7 +45,7 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
     }
     for a in &args.allow {
         if lint::lint(a).is_none() {
-            eprintln!("error: unknown lint `{a}`{}", lint::suggest(a));
+            errln!("error: unknown lint `{a}`{}", lint::suggest(a));
             return EXIT_USAGE;
         }
     }
@@ -52,19 +53,19 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
     let mut files = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
     for path in &args.templates {
-        let text = match read_text(path) {
+        let text = match read_text(path, Cap::CHECKED_TEMPLATE) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return EXIT_USAGE;
             }
         };
-        let name = if path == "-" {
-            "<stdin>"
+        let name = if is_stdin(path) {
+            "<stdin>".to_string()
         } else {
-            path.as_str()
+            show_path(path)
         };
-        let source = Arc::new(Source::new(name, text));
+        let source = Arc::new(Source::new(name.as_str(), text));
         let found = check(source.clone(), &args.allow);
         for d in &found {
             match d.severity {

@@ -2,12 +2,14 @@
 //! what a user captured. The context JSON goes to stdout; warnings, the
 //! captured response's errors and the chosen step go to stderr.
 
+use std::path::PathBuf;
+
 use clap::{Args, Subcommand};
 use serde_json::Value as Json;
 
 use super::args::{load_jwt, parse_auth_type, Clock};
 use super::{EXIT_OK, EXIT_USAGE};
-use appsync_vtl::input::read_text;
+use appsync_vtl::input::{read_text, show_path, Cap};
 use appsync_vtl::outcome::AuthType;
 use appsync_vtl::replay::{har, log};
 
@@ -65,7 +67,7 @@ struct FromJwtArgs {
 struct FromHarArgs {
     /// The HAR file (browser dev tools: "Save all as HAR").
     #[arg(value_name = "FILE")]
-    file: String,
+    file: PathBuf,
     /// Which `log.entries[N]` to replay (required when there are several GraphQL requests).
     #[arg(long, value_name = "N")]
     entry: Option<usize>,
@@ -80,7 +82,7 @@ struct FromHarArgs {
 struct FromLogArgs {
     /// The log events file.
     #[arg(value_name = "FILE")]
-    file: String,
+    file: PathBuf,
     /// Which step (as numbered in the list printed when there are several).
     #[arg(long, value_name = "N")]
     entry: Option<usize>,
@@ -99,7 +101,7 @@ fn print_json(v: &Json) {
 }
 
 fn fail(e: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     EXIT_USAGE
 }
 
@@ -134,32 +136,33 @@ fn from_har(args: FromHarArgs) -> i32 {
         Ok(n) => n,
         Err(e) => return fail(e),
     };
-    let text = match read_text(&args.file) {
+    let file = show_path(&args.file);
+    let text = match read_text(&args.file, Cap::CAPTURE) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let requests = match har::read(&text) {
+    let capture = match har::read_capture(&text) {
         Ok(r) => r,
-        Err(e) => return fail(format!("{}: {e}", args.file)),
+        Err(e) => return fail(format!("{file}: {e}")),
     };
-    let req = match har::pick(&requests, args.entry) {
+    let req = match har::pick(&capture, args.entry) {
         Ok(r) => r,
-        Err(e) => return fail(format!("{}: {e}", args.file)),
+        Err(e) => return fail(format!("{file}: {e}")),
     };
     let op = match req.operation() {
         Ok(op) => op,
-        Err(e) => return fail(format!("{}: entry {}: {e}", args.file, req.entry)),
+        Err(e) => return fail(format!("{file}: entry {}: {e}", req.entry)),
     };
     let field = match op.field(args.field.as_deref()) {
         Ok(f) => f,
-        Err(e) => return fail(format!("{}: entry {}: {e}", args.file, req.entry)),
+        Err(e) => return fail(format!("{file}: entry {}: {e}", req.entry)),
     };
-    eprintln!("replaying {}", req.summary());
+    errln!("replaying {}", req.summary());
     for e in req.response_errors() {
-        eprintln!("  response error: {e}");
+        errln!("  response error: {e}");
     }
     let creds = req.credentials();
-    eprintln!(
+    errln!(
         "  auth: {} ({})",
         creds.auth_type().map_or("none", AuthType::api_name),
         creds.describe()
@@ -167,16 +170,16 @@ fn from_har(args: FromHarArgs) -> i32 {
     match &creds {
         har::Credentials::Token(t) => {
             for p in t.problems(now.div_euclid(1000)) {
-                eprintln!("warning: entry {}: {}", req.entry, p.message());
+                errln!("warning: entry {}: {}", req.entry, p.message());
             }
         }
-        har::Credentials::Iam(_) => eprintln!(
+        har::Credentials::Iam(_) => errln!(
             "warning: a SigV4 signature does not say which role signed it: fill in identity.userArn, accountId, …"
         ),
-        har::Credentials::Lambda(_) => eprintln!(
+        har::Credentials::Lambda(_) => errln!(
             "warning: the capture does not hold what the Lambda authorizer returned: fill in identity.resolverContext"
         ),
-        har::Credentials::Missing => eprintln!(
+        har::Credentials::Missing => errln!(
             "warning: entry {}: {}: AppSync answers 401 UnauthorizedException",
             req.entry,
             creds.describe()
@@ -185,7 +188,7 @@ fn from_har(args: FromHarArgs) -> i32 {
     }
     if op.fields.len() > 1 && args.field.is_none() {
         let names: Vec<&str> = op.fields.iter().map(|f| f.key()).collect();
-        eprintln!(
+        errln!(
             "note: the operation selects {}; this is the context of `{}` (choose with --field)",
             names.join(", "),
             field.key()
@@ -196,28 +199,29 @@ fn from_har(args: FromHarArgs) -> i32 {
 }
 
 fn from_log(args: FromLogArgs) -> i32 {
-    let text = match read_text(&args.file) {
+    let file = show_path(&args.file);
+    let text = match read_text(&args.file, Cap::LOG) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
     let steps = match log::read(&text) {
         Ok(s) => s,
-        Err(e) => return fail(format!("{}: {e}", args.file)),
+        Err(e) => return fail(format!("{file}: {e}")),
     };
     let step = match log::pick(&steps, args.entry, args.field.as_deref()) {
         Ok(s) => s,
-        Err(e) => return fail(format!("{}: {e}", args.file)),
+        Err(e) => return fail(format!("{file}: {e}")),
     };
     let mut ctx = step.replay_context();
-    eprintln!("replaying {}", step.summary());
-    eprintln!(
+    errln!("replaying {}", step.summary());
+    errln!(
         "  template kind: {} (render the {} with --context)",
         step.kind.as_str(),
         step.what
     );
     if let Some(t) = step.transformed_template.as_deref().map(str::trim) {
         if !t.is_empty() {
-            eprintln!("  AppSync rendered it to: {t}");
+            errln!("  AppSync rendered it to: {t}");
         }
     }
     match &args.jwt {
@@ -232,7 +236,7 @@ fn from_log(args: FromLogArgs) -> i32 {
                 o.insert("authType".into(), Json::String(mode.api_name().into()));
             }
         }
-        None if !step.has_identity() => eprintln!(
+        None if !step.has_identity() => errln!(
             "warning: the logged context has no identity (an API key caller, or a log without it); \
              add --jwt TOKEN to replay a signed-in caller"
         ),

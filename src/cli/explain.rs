@@ -1,6 +1,6 @@
 //! `vtl explain` and `vtl trace`: why a template did what it did.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -9,7 +9,7 @@ use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 use appsync_vtl::context::RequestContext;
 use appsync_vtl::explain::{event_json, event_line, explain, matrix};
 use appsync_vtl::identity::Caller;
-use appsync_vtl::input::read_context;
+use appsync_vtl::input::{escape_path, read_context, show_path};
 use appsync_vtl::parse::Template;
 use appsync_vtl::report::Palette;
 use appsync_vtl::Request;
@@ -24,7 +24,7 @@ use appsync_vtl::Request;
 pub(crate) struct ExplainArgs {
     /// The template file (`-` reads standard input).
     #[arg(value_name = "TEMPLATE")]
-    template: String,
+    template: PathBuf,
     #[command(flatten)]
     options: EvalOptions,
     /// A variable to explain, e.g. `isAuthorized` (repeatable).
@@ -35,7 +35,7 @@ pub(crate) struct ExplainArgs {
     matrix: bool,
     /// With `--matrix`: a folder of `*.json` contexts (or of folders holding `context.json`).
     #[arg(long, value_name = "DIR", requires = "matrix")]
-    contexts: Option<String>,
+    contexts: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -50,7 +50,7 @@ pub(crate) struct ExplainArgs {
 pub(crate) struct TraceArgs {
     /// The template file (`-` reads standard input).
     #[arg(value_name = "TEMPLATE")]
-    template: String,
+    template: PathBuf,
     #[command(flatten)]
     options: EvalOptions,
     /// Output format.
@@ -59,7 +59,7 @@ pub(crate) struct TraceArgs {
 }
 
 /// Reads and parses the template and reads the context, printing any problem.
-fn load(template: &str, options: &EvalOptions) -> Result<(Request, Template), i32> {
+fn load(template: &Path, options: &EvalOptions) -> Result<(Request, Template), i32> {
     let request = options.request(template)?;
     let parsed = request.parse().map_err(|errors| {
         print_parse_errors(&errors);
@@ -82,7 +82,7 @@ pub(crate) fn run(args: ExplainArgs) -> i32 {
             Some(dir) => match contexts_in(dir) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return EXIT_USAGE;
                 }
             },
@@ -108,28 +108,32 @@ pub(crate) fn run(args: ExplainArgs) -> i32 {
 }
 
 /// The contexts of `--contexts DIR`: `DIR/*.json`, or `DIR/*/context.json`, by name.
-fn contexts_in(dir: &str) -> Result<Vec<(String, RequestContext)>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{dir}: {e}"))?;
-    let mut found: Vec<(String, String)> = Vec::new();
+fn contexts_in(dir: &Path) -> Result<Vec<(String, RequestContext)>, String> {
+    let shown = show_path(dir);
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{shown}: {e}"))?;
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
+        let file_name = entry.file_name();
+        let name = || {
+            file_name.to_str().map(str::to_string).ok_or_else(|| {
+                format!(
+                    "{}: the name is not UTF-8; rename it (it names a row of the table)",
+                    escape_path(&path)
+                )
+            })
+        };
         if path.is_dir() && path.join("context.json").is_file() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            found.push((
-                name,
-                path.join("context.json").to_string_lossy().into_owned(),
-            ));
+            found.push((name()?, path.join("context.json")));
         } else if path.extension().is_some_and(|e| e == "json") {
-            let name = Path::new(&entry.file_name())
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            found.push((name, path.to_string_lossy().into_owned()));
+            let name = name()?;
+            let stem = name.strip_suffix(".json").unwrap_or(&name).to_string();
+            found.push((stem, path));
         }
     }
     if found.is_empty() {
         return Err(format!(
-            "{dir}: no *.json contexts (nor folders with a context.json)"
+            "{shown}: no *.json contexts (nor folders with a context.json)"
         ));
     }
     found.sort();
@@ -175,7 +179,7 @@ pub(crate) fn run_trace(args: TraceArgs) -> i32 {
     match traced.result {
         Ok(_) => EXIT_OK,
         Err(e) => {
-            eprint!("{}", e.report(color_stderr()));
+            err!("{}", e.report(color_stderr()));
             EXIT_FAILED
         }
     }

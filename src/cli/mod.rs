@@ -19,11 +19,26 @@ macro_rules! outln {
     };
 }
 
+/// `err!` through [`write_stderr`]: a closed or full stderr is not a panic.
+macro_rules! err {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stderr(format_args!($($arg)*))
+    };
+}
+
+/// `errln!` through [`write_stderr`].
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stderr(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod args;
 mod authz;
 mod check;
 mod context;
 mod explain;
+mod pretty;
 mod render;
 mod test;
 mod util_list;
@@ -108,18 +123,46 @@ pub(crate) fn color_stderr() -> bool {
     color_allowed(std::io::stderr().is_terminal())
 }
 
+/// Set when standard output could not take what a command printed: the
+/// command then exits with [`EXIT_USAGE`] whatever it found.
+static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Writes to standard output. A reader that went away (`vtl render … | head -1`)
-/// is not an error, where `println!` would panic; any other failure is said once
-/// on stderr.
+/// is not an error, where `println!` would panic; any other failure (a full
+/// disk, `> /dev/full`) is said once on stderr and makes the exit code 2.
 pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
     if let Err(e) = std::io::stdout().lock().write_fmt(args) {
-        static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-        if e.kind() != std::io::ErrorKind::BrokenPipe
-            && !SAID.swap(true, std::sync::atomic::Ordering::Relaxed)
-        {
-            eprintln!("error: cannot write the output: {e}");
-        }
+        stdout_failed(&e);
+    }
+}
+
+fn stdout_failed(e: &std::io::Error) {
+    use std::sync::atomic::Ordering;
+    if e.kind() != std::io::ErrorKind::BrokenPipe && !STDOUT_FAILED.swap(true, Ordering::Relaxed) {
+        errln!("error: cannot write the output: {e}");
+    }
+}
+
+/// Writes to standard error, ignoring failures: with stderr closed or full
+/// there is nowhere left to say anything, and `errln!` would panic.
+pub(crate) fn write_stderr(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(args);
+}
+
+/// Flushes standard output (what is still buffered is written now, when its
+/// failure can still change the exit code) and gives the exit code: `code`,
+/// or 2 when standard output failed.
+fn finish(code: i32) -> i32 {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().flush() {
+        stdout_failed(&e);
+    }
+    if STDOUT_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
+        EXIT_USAGE
+    } else {
+        code
     }
 }
 
@@ -128,12 +171,19 @@ pub(crate) fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let _ = e.print();
-            return code;
+            // `--help` and `--version` print to stdout; usage errors to stderr.
+            let (code, to_stdout) = if e.use_stderr() {
+                (EXIT_USAGE, false)
+            } else {
+                (EXIT_OK, true)
+            };
+            if let (Err(failed), true) = (e.print(), to_stdout) {
+                stdout_failed(&failed);
+            }
+            return finish(code);
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Render(args) => render::run(args),
         Command::Test(args) => test::run(args),
         Command::Util(args) => util_list::run(args),
@@ -142,5 +192,6 @@ pub(crate) fn run() -> i32 {
         Command::Check(args) => check::run(args),
         Command::Context(args) => context::run(args),
         Command::Authz(args) => authz::run(args),
-    }
+    };
+    finish(code)
 }

@@ -1,22 +1,22 @@
 //! `vtl render`: EvaluateMappingTemplate, locally.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use serde_json::Value as Json;
 
 use super::args::{parse_auth_type, read_token};
 use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::api::evaluate_response;
 use appsync_vtl::outcome::AuthType;
-use appsync_vtl::{Error, Limits, RenderOptions, Request};
+use appsync_vtl::{Error, Limits, RenderOptions, Request, RequestError};
 
 /// Options shared by the commands that evaluate templates.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct EvalOptions {
     /// The context JSON (EvaluateMappingTemplate's shape: arguments, identity, source, stash, …).
     #[arg(short, long, value_name = "CONTEXT.json")]
-    pub(crate) context: Option<String>,
+    pub(crate) context: Option<PathBuf>,
     /// The auth mode behind `$util.authType()`; inferred from the identity when absent.
     #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
     pub(crate) auth_type: Option<AuthType>,
@@ -120,19 +120,42 @@ impl EvalOptions {
 
     /// Reads the template and the context; prints the warnings, or the problem
     /// and returns the exit code when they cannot be used.
-    pub(crate) fn request(&self, template: &str) -> Result<Request, i32> {
+    pub(crate) fn request(&self, template: &Path) -> Result<Request, i32> {
+        self.prepare(template).map_err(|refused| match refused {
+            Refused::Exit(code) => code,
+            Refused::TooLarge(e) => {
+                print_parse_errors(std::slice::from_ref(&e));
+                EXIT_FAILED
+            }
+        })
+    }
+
+    /// [`EvalOptions::request`], giving back a template over the size limit
+    /// (read only up to it) as its error.
+    fn prepare(&self, template: &Path) -> Result<Request, Refused> {
         let fail = |e: String| {
-            eprintln!("error: {e}");
-            EXIT_USAGE
+            errln!("error: {e}");
+            Refused::Exit(EXIT_USAGE)
         };
         let options = self.render_options().map_err(fail)?;
-        let request = Request::load(template, self.context.as_deref(), &options)
-            .map_err(|e| fail(e.to_string()))?;
+        let request =
+            Request::load(template, self.context.as_deref(), &options).map_err(|e| match e {
+                RequestError::TemplateTooLarge(e) => Refused::TooLarge(*e),
+                other => fail(other.to_string()),
+            })?;
         for w in &request.warnings {
-            eprintln!("warning: {w}");
+            errln!("warning: {w}");
         }
         Ok(request)
     }
+}
+
+/// Why a request was not prepared.
+enum Refused {
+    /// Said on stderr; the exit code.
+    Exit(i32),
+    /// The template is longer than the limit: a template failure.
+    TooLarge(Error),
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,7 +175,7 @@ enum Output {
 pub(crate) struct RenderArgs {
     /// The template file (`-` reads standard input).
     #[arg(value_name = "TEMPLATE")]
-    template: String,
+    template: PathBuf,
     #[command(flatten)]
     options: EvalOptions,
     /// What to print.
@@ -163,23 +186,38 @@ pub(crate) struct RenderArgs {
 /// Prints every parse error as a report on stderr.
 pub(crate) fn print_parse_errors(errors: &[Error]) {
     for e in errors {
-        eprint!("{}", e.report(color_stderr()));
+        err!("{}", e.report(color_stderr()));
     }
     if errors.len() > 1 {
-        eprintln!("{} errors", errors.len());
+        errln!("{} errors", errors.len());
     }
 }
 
 pub(crate) fn run(args: RenderArgs) -> i32 {
-    let prepared = match args.options.request(&args.template) {
+    let prepared = match args.options.prepare(&args.template) {
         Ok(p) => p,
-        Err(code) => return code,
+        Err(Refused::Exit(code)) => return code,
+        Err(Refused::TooLarge(e)) => return parse_failed(&[e], args.output),
     };
     let code = render_prepared(&prepared, &args);
     // The process ends after this command: the OS takes back the context at
     // once, where dropping it frees every value one by one.
     std::mem::forget(prepared);
     code
+}
+
+/// Reports a template that could not be parsed (on stdout too, shaped as
+/// EvaluateMappingTemplate's answer, for `--output json`).
+fn parse_failed(errors: &[Error], output: Output) -> i32 {
+    print_parse_errors(errors);
+    if let (Some(first), Output::Json) = (errors.first(), output) {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&evaluate_response(&Err(first.clone())))
+                .unwrap_or_default()
+        );
+    }
+    EXIT_FAILED
 }
 
 fn render_prepared(prepared: &Request, args: &RenderArgs) -> i32 {
@@ -192,17 +230,7 @@ fn render_prepared(prepared: &Request, args: &RenderArgs) -> i32 {
     } = prepared;
     let template = match engine.parse_all(name, text) {
         Ok(t) => t,
-        Err(errors) => {
-            print_parse_errors(&errors);
-            if let (Some(first), Output::Json) = (errors.first(), args.output) {
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&evaluate_response(&Err(first.clone())))
-                        .unwrap_or_default()
-                );
-            }
-            return EXIT_FAILED;
-        }
+        Err(errors) => return parse_failed(&errors, args.output),
     };
     let shared = ctx.share();
     let result = engine.render_shared(&template, &shared);
@@ -219,15 +247,15 @@ fn render_prepared(prepared: &Request, args: &RenderArgs) -> i32 {
                 Output::Json => {}
                 Output::Text => match (&outcome.raised, outcome.evaluation_result()) {
                     (Some(e), _) => {
-                        eprintln!(
+                        errln!(
                             "error: {} ({})",
                             e.message,
                             e.error_type.as_deref().unwrap_or("no errorType")
                         );
                     }
-                    (None, Some(text)) => match serde_json::from_str::<Json>(&text) {
-                        Ok(v) => outln!("{}", serde_json::to_string_pretty(&v).unwrap_or(text)),
-                        Err(_) => out!("{text}"),
+                    (None, Some(text)) => match super::pretty::reindent(&text) {
+                        Some(pretty) => outln!("{pretty}"),
+                        None => out!("{text}"),
                     },
                     (None, None) => {}
                 },
@@ -235,7 +263,7 @@ fn render_prepared(prepared: &Request, args: &RenderArgs) -> i32 {
             EXIT_OK
         }
         Err(e) => {
-            eprint!("{}", e.report(color_stderr()));
+            err!("{}", e.report(color_stderr()));
             EXIT_FAILED
         }
     }

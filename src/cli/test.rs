@@ -8,7 +8,12 @@ use clap::{Args, ValueEnum};
 
 use super::render::LimitOptions;
 use super::{color_stdout, EXIT_USAGE};
-use appsync_vtl::harness::{self, snapshot::write_atomic, RunOptions, RunSummary, Status};
+use appsync_vtl::harness::{
+    self,
+    snapshot::{check_report_path, write_report},
+    RunOptions, RunSummary, Status,
+};
+use appsync_vtl::input::show_path;
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -37,13 +42,13 @@ pub(crate) struct TestArgs {
     /// How to print the results.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Also write the results as JUnit XML.
+    /// Also write the results as JUnit XML (a plain file, replaced atomically; its folder must exist).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
     /// Report which lines and branches of each template the tests ran.
     #[arg(long)]
     coverage: bool,
-    /// Write coverage as an lcov tracefile (implies --coverage).
+    /// Write coverage as an lcov tracefile (implies --coverage; a plain file, its folder must exist).
     #[arg(long, value_name = "FILE")]
     lcov: Option<PathBuf>,
     /// Run only tests whose `<case>@<test>` name contains this text.
@@ -83,7 +88,7 @@ pub(crate) fn run(args: TestArgs) -> i32 {
     let limits = match args.limits.limits() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -95,10 +100,18 @@ pub(crate) fn run(args: TestArgs) -> i32 {
     let cases = match harness::discover(&paths) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_USAGE;
         }
     };
+    for (path, what) in [(&args.junit, "JUnit report"), (&args.lcov, "lcov file")] {
+        if let Some(path) = path {
+            if let Err(e) = check_report_path(path) {
+                errln!("error: {}: cannot write the {what}: {e}", show_path(path));
+                return EXIT_USAGE;
+            }
+        }
+    }
     let options = RunOptions {
         accept: args.accept,
         coverage: args.coverage || args.lcov.is_some(),
@@ -106,17 +119,18 @@ pub(crate) fn run(args: TestArgs) -> i32 {
         filter: args.filter.clone(),
         limits,
         compare_traced: false,
+        roots: harness::roots_of(&paths),
     };
     let show_progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = |done: usize, total: usize| {
         if show_progress {
-            eprint!("\r\x1b[2K[{done}/{total}] cases");
+            err!("\r\x1b[2K[{done}/{total}] cases");
             let _ = std::io::stderr().flush();
         }
     };
     let summary = harness::run(&cases, &options, &progress);
     if show_progress {
-        eprint!("\r\x1b[2K");
+        err!("\r\x1b[2K");
     }
     match args.format {
         Format::Human => print_human(&summary, &Paint { on: color_stdout() }),
@@ -140,8 +154,8 @@ pub(crate) fn run(args: TestArgs) -> i32 {
     }
     let mut code = summary.exit_code();
     let mut write = |path: &PathBuf, text: String, what: &str| {
-        if let Err(e) = write_atomic(path, &text) {
-            eprintln!("error: {}: cannot write the {what}: {e}", path.display());
+        if let Err(e) = write_report(path, &text) {
+            errln!("error: {}: cannot write the {what}: {e}", show_path(path));
             code = EXIT_USAGE;
         }
     };

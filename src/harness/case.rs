@@ -28,7 +28,7 @@ use super::coverage::Coverage;
 use super::report::CaseReport;
 use crate::context::RequestContext;
 use crate::identity::Caller;
-use crate::input::{read_context, read_text};
+use crate::input::{read_context, read_text, resolve_inside, show_path, Cap};
 use crate::outcome::AuthType;
 use crate::pipeline::{Pipeline, PipelineSpec, TemplateFile};
 use crate::{Engine, Limits};
@@ -53,7 +53,9 @@ pub struct CaseError(pub String);
 pub struct CaseSettings {
     /// What the case checks (ignored by the runner).
     pub description: Option<String>,
-    /// The template, relative to the case folder or absolute (default `template.vtl`).
+    /// The template, relative to the case folder (default `template.vtl`); it
+    /// must be inside the case folder or a folder given to `vtl test` that
+    /// holds it (see [`Case::load_in`]).
     pub template: Option<String>,
     /// A pipeline resolver to replay instead of one template.
     pub pipeline: Option<PipelineSpec>,
@@ -264,7 +266,7 @@ fn json_error(path: &Path, e: &serde_json::Error) -> CaseError {
     let msg = msg.split(" at line ").next().unwrap_or(&msg);
     CaseError(format!(
         "{}:{}:{}: {msg}",
-        path.display(),
+        show_path(path),
         e.line(),
         e.column()
     ))
@@ -278,20 +280,81 @@ impl Case {
 
     /// [`Case::load`] with the engine's limits (`vtl test --max-*`/`--timeout`).
     pub fn load_with(dir: &Path, limits: &Limits) -> Result<Case, CaseError> {
-        let name = dir
+        Case::load_in(dir, limits, &[])
+    }
+
+    /// [`Case::load_with`] for a case found under `roots` (the paths given to
+    /// `vtl test`). Every file the case reads (`case.json`, its contexts, the
+    /// templates `case.json` names) must be inside the case folder or inside
+    /// one of `roots` that holds it: an absolute path, `..` that climbs out or
+    /// a symbolic link that leads out is refused, naming the key and the path.
+    pub fn load_in(dir: &Path, limits: &Limits, roots: &[PathBuf]) -> Result<Case, CaseError> {
+        let shown_dir = show_path(dir);
+        let name = match dir
             .canonicalize()
             .ok()
-            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "case".into());
+            .and_then(|d| d.file_name().map(|n| n.to_os_string()))
+        {
+            None => "case".to_string(),
+            Some(n) => n.into_string().map_err(|n| {
+                CaseError(format!(
+                    "{}: the folder's name is not UTF-8; rename it (it names the case's snapshots)",
+                    crate::input::escape_path(dir.parent().unwrap_or(dir).join(n).as_path())
+                ))
+            })?,
+        };
+        // `key`: the key of case.json that names `file`; `None`: a file the
+        // case folder holds (case.json itself, its contexts, template.vtl).
+        let inside = |key: Option<&str>, file: &str| {
+            resolve_inside(dir, file, roots).map_err(|e| {
+                let place = match key {
+                    Some(key) => format!("{}: {key}: `{file}`", show_path(&dir.join(CASE_FILE))),
+                    None => show_path(&dir.join(file)),
+                };
+                let what = match (&e.resolved, e.absolute) {
+                    (_, true) => "is an absolute path".to_string(),
+                    (Some(to), false) => {
+                        format!("leads to {}, outside the case folder", show_path(to))
+                    }
+                    (None, false) => "leads outside the case folder".to_string(),
+                };
+                CaseError(format!(
+                    "{place} {what}; a case reads only files inside its folder (named relative \
+                     to it), or inside a folder given to `vtl test` that holds it"
+                ))
+            })
+        };
         let case_file = dir.join(CASE_FILE);
-        let settings: CaseSettings = if case_file.is_file() {
-            let text =
-                read_text(&case_file.to_string_lossy()).map_err(|e| CaseError(e.to_string()))?;
+        let settings: CaseSettings = if case_file.symlink_metadata().is_ok() {
+            let path = inside(None, CASE_FILE)?;
+            let text = read_text(path, Cap::CASE_SETTINGS).map_err(|e| CaseError(e.to_string()))?;
             serde_json::from_str(&text).map_err(|e| json_error(&case_file, &e))?
         } else {
             CaseSettings::default()
         };
-        let bad = |msg: String| CaseError(format!("{}: {msg}", case_file.display()));
+        let bad = |msg: String| CaseError(format!("{}: {msg}", show_path(&case_file)));
+        if settings.template.is_none() && settings.pipeline.is_none() {
+            inside(None, TEMPLATE_FILE)?;
+        }
+        let mut named: Vec<(String, &String)> = Vec::new();
+        if let Some(t) = &settings.template {
+            named.push(("template".into(), t));
+        }
+        if let Some(p) = &settings.pipeline {
+            named.extend(p.before.iter().map(|t| ("pipeline.before".to_string(), t)));
+            for (i, f) in p.functions.iter().enumerate() {
+                named.push((format!("pipeline.functions[{i}].request"), &f.request));
+                named.extend(
+                    f.response
+                        .iter()
+                        .map(|t| (format!("pipeline.functions[{i}].response"), t)),
+                );
+            }
+            named.extend(p.after.iter().map(|t| ("pipeline.after".to_string(), t)));
+        }
+        for (key, file) in named {
+            inside(Some(&key), file)?;
+        }
         let template_error = |e| bad(format!("template {e}"));
         let mut engine = Engine::new()
             .with_seed(settings.seed.unwrap_or(0))
@@ -333,39 +396,36 @@ impl Case {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut contexts: Vec<(String, String, RequestContext)> = Vec::new();
-        if dir.join(CONTEXT_FILE).is_file() {
-            contexts.push((
-                "context".into(),
-                CONTEXT_FILE.into(),
-                load_context(dir, CONTEXT_FILE)?,
-            ));
+        if dir.join(CONTEXT_FILE).symlink_metadata().is_ok() {
+            let path = inside(None, CONTEXT_FILE)?;
+            contexts.push(("context".into(), CONTEXT_FILE.into(), load_context(&path)?));
         }
         let contexts_dir = dir.join(CONTEXTS_DIR);
         if contexts_dir.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&contexts_dir)
-                .map_err(|e| CaseError(format!("{}: cannot read: {e}", contexts_dir.display())))?
+                .map_err(|e| CaseError(format!("{}: cannot read: {e}", show_path(&contexts_dir))))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+                .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.is_dir())
                 .collect();
             files.sort();
             for f in files {
-                let stem = f
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let rel = format!(
-                    "{CONTEXTS_DIR}/{}",
-                    f.file_name()
-                        .map(|s| s.to_string_lossy())
-                        .unwrap_or_default()
-                );
-                contexts.push((stem, rel.clone(), load_context(dir, &rel)?));
+                let file_name = f.file_name().unwrap_or_default();
+                let Some(file_name) = file_name.to_str() else {
+                    return Err(CaseError(format!(
+                        "{}: the file name is not UTF-8; rename it (it names a test and its snapshot)",
+                        crate::input::escape_path(&f)
+                    )));
+                };
+                let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
+                let rel = format!("{CONTEXTS_DIR}/{file_name}");
+                let path = inside(None, &rel)?;
+                contexts.push((stem.to_string(), rel, load_context(&path)?));
             }
         }
         if contexts.is_empty() && callers.is_empty() {
             return Err(CaseError(format!(
                 "{}: no context: add {CONTEXT_FILE}, {CONTEXTS_DIR}/*.json or `callers` in {CASE_FILE}",
-                dir.display()
+                shown_dir
             )));
         }
         let base = settings.expect.clone().unwrap_or_default();
@@ -496,6 +556,6 @@ impl Case {
     }
 }
 
-fn load_context(dir: &Path, rel: &str) -> Result<RequestContext, CaseError> {
-    read_context(&dir.join(rel).to_string_lossy()).map_err(|e| CaseError(e.to_string()))
+fn load_context(path: &Path) -> Result<RequestContext, CaseError> {
+    read_context(path).map_err(|e| CaseError(e.to_string()))
 }

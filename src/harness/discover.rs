@@ -18,6 +18,7 @@
 use std::path::{Path, PathBuf};
 
 use super::case::{CaseError, CASE_FILE, TEMPLATE_FILE};
+use crate::input::show_path;
 
 const SKIPPED: &[&str] = &["snapshots", "contexts", "target", "node_modules"];
 
@@ -43,22 +44,22 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
             } else {
                 return Err(CaseError(format!(
                     "{}: not a case (give a folder, or its {CASE_FILE} or {TEMPLATE_FILE})",
-                    path.display()
+                    show_path(path)
                 )));
             }
         } else if path.is_dir() {
             walk(path, &mut found)
-                .map_err(|e| CaseError(format!("{}: cannot read: {e}", path.display())))?;
+                .map_err(|e| CaseError(format!("{}: cannot read: {e}", show_path(path))))?;
             if found.len() == before {
                 return Err(CaseError(format!(
                     "{}: no cases (folders with {TEMPLATE_FILE} or {CASE_FILE})",
-                    path.display()
+                    show_path(path)
                 )));
             }
         } else {
             return Err(CaseError(format!(
                 "{}: no such file or folder",
-                path.display()
+                show_path(path)
             )));
         }
     }

@@ -40,7 +40,7 @@ pub use case::{Case, CaseError, CaseSettings, Expect, Test};
 pub use coverage::Coverage;
 pub use discover::{discover, vtl_files};
 pub use report::CaseReport;
-pub use run::{run, run_case, run_paths, RunOptions, RunSummary, Status, TestResult};
+pub use run::{roots_of, run, run_case, run_paths, RunOptions, RunSummary, Status, TestResult};
 
 use std::path::PathBuf;
 

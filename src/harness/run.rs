@@ -14,6 +14,7 @@ use super::coverage::Coverage;
 use super::discover::discover;
 use super::report::CaseReport;
 use super::snapshot::{self, Snapshot, Verdict};
+use crate::input::escape_path;
 use crate::Limits;
 
 /// How to run.
@@ -33,6 +34,11 @@ pub struct RunOptions {
     /// is untraced, untraced under coverage) and fail the test when the two
     /// reports differ: the check the crate's own cases run under.
     pub compare_traced: bool,
+    /// The folders the cases were found in (the paths given to `vtl test`):
+    /// a case may read files inside its own folder or inside one of these
+    /// that holds it, nothing else (see [`Case::load_in`]). [`run_paths`]
+    /// fills it with its paths when it is empty.
+    pub roots: Vec<PathBuf>,
 }
 
 /// How a test ended.
@@ -76,7 +82,7 @@ pub struct TestResult {
 impl TestResult {
     fn error(dir: &Path, message: String) -> TestResult {
         TestResult {
-            name: dir.display().to_string(),
+            name: escape_path(dir),
             status: Status::Error,
             failures: vec![message],
             diff: None,
@@ -246,7 +252,29 @@ fn xml_escape(s: &str) -> String {
 /// Discovers the cases under `paths` and runs them.
 pub fn run_paths(paths: &[PathBuf], options: &RunOptions) -> Result<RunSummary, CaseError> {
     let cases = discover(paths)?;
-    Ok(run(&cases, options, &|_, _| {}))
+    let mut options = options.clone();
+    if options.roots.is_empty() {
+        options.roots = roots_of(paths);
+    }
+    Ok(run(&cases, &options, &|_, _| {}))
+}
+
+/// The folders that `paths` (given to `vtl test`) name: each folder, or the
+/// folder of a case's `case.json`/`template.vtl`.
+pub fn roots_of(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf()
+            }
+        })
+        .collect()
 }
 
 /// Runs case folders on `options.jobs` threads; `progress(done, total)` is
@@ -299,7 +327,7 @@ pub fn run_case(
     options: &RunOptions,
     mut coverage: Option<&mut Coverage>,
 ) -> Vec<TestResult> {
-    let case = match Case::load_with(dir, &options.limits) {
+    let case = match Case::load_in(dir, &options.limits, &options.roots) {
         Ok(c) => c,
         Err(e) => return vec![TestResult::error(dir, e.0)],
     };
@@ -309,7 +337,7 @@ pub fn run_case(
     };
     let mut results = Vec::new();
     for test in &case.tests {
-        let name = format!("{}@{}", dir.display(), test.name);
+        let name = format!("{}@{}", escape_path(dir), test.name);
         if options
             .filter
             .as_ref()
@@ -356,7 +384,13 @@ pub fn run_case(
             test.context_file.as_deref().unwrap_or(""),
             &report.to_snapshot(),
         );
-        match snapshot::check(&path, &snap, options.accept, &mut result.notes) {
+        let checked = match path.parent().map(Path::symlink_metadata) {
+            Some(Ok(meta)) if meta.file_type().is_symlink() => Err(std::io::Error::other(
+                "the snapshots folder is a symbolic link; vtl test writes snapshots only inside the case folder",
+            )),
+            _ => snapshot::check(&path, &snap, options.accept, &mut result.notes),
+        };
+        match checked {
             Ok(Verdict::Matched) => {}
             Ok(Verdict::New { written, accepted }) => {
                 if !accepted {
@@ -386,8 +420,8 @@ pub fn run_case(
                 written.display()
             )),
             Err(e) => result.failures.push(format!(
-                "{}: cannot write the snapshot: {e}",
-                path.display()
+                "{}: cannot check the snapshot: {e}",
+                escape_path(&path)
             )),
         }
         if !result.failures.is_empty() {

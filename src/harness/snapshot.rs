@@ -9,7 +9,11 @@
 //!   written or removed is reported;
 //! * a corrupt `.snap` is never overwritten: the test fails with the reason and
 //!   the result goes to `.snap.new`;
-//! * every write is atomic (a temporary file in the same folder, then a rename).
+//! * every write is atomic (a temporary file in the same folder, created new
+//!   under a name no other writer uses, then a rename over the old file), so
+//!   two runs accepting the same snapshots at once each leave a whole file;
+//! * a snapshot (or `.snap.new`) that is a symbolic link, a device or a FIFO
+//!   is neither read nor replaced.
 //!
 //! ```
 //! use appsync_vtl::harness::snapshot::{Snapshot, parse};
@@ -19,9 +23,11 @@
 //! assert!(parse("<<<<<<< HEAD\n").unwrap_err().contains("line 1"));
 //! ```
 
-use std::io::Write as _;
+use std::io::{ErrorKind, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::input::{escape_path, read_text, show_path, Cap, InputError};
 
 /// A snapshot: header fields and content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,17 +243,18 @@ pub fn check(
     notes: &mut Vec<String>,
 ) -> std::io::Result<Verdict> {
     let pending = pending_path(path);
-    let existing = match std::fs::read_to_string(path) {
-        Ok(text) => Some(parse(&text).map_err(|reason| (reason, text))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
+    plain_file(&pending)
+        .map_err(|e| std::io::Error::other(format!("{}: {e}", show_path(&pending))))?;
+    let existing = read_plain(path)?.map(|text| parse(&text).map_err(|reason| (reason, text)));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     let text = snapshot.to_file_text();
     match existing {
         Some(Ok(old)) if old.same_contents(&snapshot.contents) => {
             if pending.exists() {
                 if accept {
-                    std::fs::remove_file(&pending)?;
+                    remove_if_there(&pending)?;
                     notes.push(format!("removed stale {}", pending.display()));
                 } else {
                     notes.push(format!(
@@ -299,57 +306,185 @@ fn promote_or_write(
     notes: &mut Vec<String>,
 ) -> std::io::Result<()> {
     let verb = if path.exists() { "updated" } else { "wrote" };
-    let pending_same = std::fs::read_to_string(pending)
+    let pending_same = read_plain(pending)
         .ok()
+        .flatten()
         .and_then(|t| parse(&t).ok())
         .is_some_and(|p| p.same_contents(&snapshot.contents));
     if pending_same {
-        std::fs::rename(pending, path)?;
-        notes.push(format!(
-            "{verb} {} (from {})",
-            path.display(),
-            pending.display()
-        ));
-        return Ok(());
+        match std::fs::rename(pending, path) {
+            Ok(()) => {
+                notes.push(format!(
+                    "{verb} {} (from {})",
+                    path.display(),
+                    pending.display()
+                ));
+                return Ok(());
+            }
+            // Another run accepting the same snapshot moved it first: write it.
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
     }
     write_atomic(path, text)?;
     notes.push(format!("{verb} {}", path.display()));
-    if pending.exists() {
-        std::fs::remove_file(pending)?;
+    if remove_if_there(pending)? {
         notes.push(format!("removed outdated {}", pending.display()));
     }
     Ok(())
 }
 
+/// Removes a file; one already gone (another run removed it) is no error.
+/// Whether this call removed it.
+fn remove_if_there(path: &Path) -> std::io::Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// What a file system entry is, in words, when it is not a plain file.
+fn not_plain(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_symlink() {
+        return Some("a symbolic link");
+    }
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_fifo() {
+            return Some("a FIFO");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// Whether `path` is a plain file (`false`: nothing there); an error when it
+/// is a symbolic link, a folder, a device, a FIFO or a socket.
+fn plain_file(path: &Path) -> std::io::Result<bool> {
+    match path.symlink_metadata() {
+        Ok(meta) => match not_plain(&meta) {
+            None => Ok(true),
+            Some(what) => Err(std::io::Error::other(format!(
+                "it is {what}, not a plain file: it is left alone (neither read nor replaced)"
+            ))),
+        },
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The text of a plain file (`None`: there is none), read up to
+/// [`Cap::SNAPSHOT`].
+fn read_plain(path: &Path) -> std::io::Result<Option<String>> {
+    if !plain_file(path)? {
+        return Ok(None);
+    }
+    match read_text(path, Cap::SNAPSHOT) {
+        Ok(text) => Ok(Some(text)),
+        Err(InputError::Missing { .. }) => Ok(None),
+        Err(e) => Err(std::io::Error::other(e.to_string())),
+    }
+}
+
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `text` to `path` through a temporary file in the same folder and a
-/// rename, so readers see the old file or the new one, never a part.
+/// rename, so readers see the old file or the new one, never a part. The
+/// temporary file is created new (never opened through a link another
+/// process left there) under a name unique to this process; the folder must
+/// exist.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    if !dir.is_dir() {
+        return Err(std::io::Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "the folder {} does not exist (create it first)",
+                show_path(dir)
+            ),
+        ));
+    }
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy())
+        .map(|n| escape_path(Path::new(n)))
         .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    };
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        drop(file);
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Writes a report file (`vtl test --junit`, `--lcov`) as [`write_atomic`]
+/// does, refusing to replace anything but a plain file: a symbolic link
+/// (neither it nor what it leads to is replaced), a device, a FIFO or a
+/// folder is an error, and so is a folder that does not exist.
+pub fn write_report(path: &Path, text: &str) -> std::io::Result<()> {
+    check_report_path(path)?;
+    write_atomic(path, text)
+}
+
+/// Whether [`write_report`] may write `path`: nothing or a plain file there,
+/// in a folder that exists (checked before a run, so that a bad `--junit`
+/// fails at once).
+pub fn check_report_path(path: &Path) -> std::io::Result<()> {
+    plain_file(path)?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "the folder {} does not exist (create it first)",
+                show_path(dir)
+            ),
+        ))
+    }
 }
 
 /// A unified line diff, `-` old and `+` new, with three lines of context.

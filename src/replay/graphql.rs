@@ -4,7 +4,8 @@
 //! `selectionSetGraphQL`). Fragments are inlined; each selected field keeps the
 //! type condition it was selected under, for [`super::authz`].
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 
 use graphql_parser::query::{
     Definition, Document, FragmentDefinition, OperationDefinition, Selection, SelectionSet,
@@ -18,6 +19,11 @@ const EXPECTED: &str = "a GraphQL operation";
 
 /// Fragments nested deeper than this are reported, not followed (a cycle).
 const MAX_FRAGMENT_DEPTH: usize = 32;
+
+/// The most fields and fragments an operation may expand to, fragments
+/// inlined: 30 fragments that each spread the next one twice would expand to
+/// 2^30 fields from 1.2 KB of text. Past it the operation is refused.
+pub const MAX_EXPANDED_SELECTIONS: usize = 10_000;
 
 /// `query`, `mutation` or `subscription`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,21 +85,26 @@ impl Selected {
 
     /// `selectionSetList`: `parent/child` paths of every field below, in order.
     pub fn selection_set_list(&self) -> Vec<String> {
-        fn walk(fields: &[Selected], prefix: &str, out: &mut Vec<String>) {
+        fn walk(
+            fields: &[Selected],
+            prefix: &str,
+            out: &mut Vec<String>,
+            seen: &mut HashSet<String>,
+        ) {
             for f in fields {
                 let path = if prefix.is_empty() {
                     f.key().to_string()
                 } else {
                     format!("{prefix}/{}", f.key())
                 };
-                if !out.contains(&path) {
+                if seen.insert(path.clone()) {
                     out.push(path.clone());
                 }
-                walk(&f.children, &path, out);
+                walk(&f.children, &path, out, seen);
             }
         }
         let mut out = Vec::new();
-        walk(&self.children, "", &mut out);
+        walk(&self.children, "", &mut out, &mut HashSet::new());
         out
     }
 }
@@ -182,6 +193,8 @@ type Doc = Document<'static, String>;
 struct Builder<'d> {
     fragments: HashMap<&'d str, &'d FragmentDefinition<'static, String>>,
     variables: &'d Map<String, Json>,
+    /// Fields and fragments expanded so far (see [`MAX_EXPANDED_SELECTIONS`]).
+    expanded: Cell<usize>,
 }
 
 /// A value with the variables substituted; `None` for a variable that was not
@@ -225,6 +238,17 @@ impl Builder<'_> {
             ));
         }
         for item in &set.items {
+            let n = self.expanded.get() + 1;
+            if n > MAX_EXPANDED_SELECTIONS {
+                return Err(Malformed::new(
+                    EXPECTED,
+                    format!(
+                        "its fragments expand to more than {MAX_EXPANDED_SELECTIONS} fields and \
+                         fragments (fragments that spread others several times multiply)"
+                    ),
+                ));
+            }
+            self.expanded.set(n);
             match item {
                 Selection::Field(f) => {
                     let mut children = Vec::new();
@@ -369,6 +393,7 @@ pub fn parse(
     let builder = Builder {
         fragments,
         variables: &vars,
+        expanded: Cell::new(0),
     };
     let mut fields = Vec::new();
     builder.selections(set, None, 0, &mut fields)?;
@@ -420,5 +445,32 @@ mod tests {
         assert!(e.detail.contains("deeper than 128"), "{e}");
         let e = parse("{ a { ...X } } fragment X on A { ...X }", None, &Json::Null).unwrap_err();
         assert!(e.detail.contains("too deeply"), "{e}");
+    }
+
+    #[test]
+    fn fragments_that_multiply_are_refused_at_once() {
+        let mut doc = String::from("query { ...F0 }\n");
+        for i in 0..30 {
+            doc.push_str(&format!(
+                "fragment F{i} on Query {{ ...F{n} ...F{n} }}\n",
+                n = i + 1
+            ));
+        }
+        doc.push_str("fragment F30 on Query { a }\n");
+        let start = std::time::Instant::now();
+        let e = parse(&doc, None, &Json::Null).unwrap_err();
+        assert!(e.detail.contains("more than 10000 fields"), "{e}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        // Wide but finite operations below the limit still expand.
+        let mut doc = String::from("query { ...F0 }\n");
+        for i in 0..10 {
+            doc.push_str(&format!(
+                "fragment F{i} on Query {{ ...F{n} ...F{n} }}\n",
+                n = i + 1
+            ));
+        }
+        doc.push_str("fragment F10 on Query { a }\n");
+        let op = parse(&doc, None, &Json::Null).unwrap();
+        assert_eq!(op.fields.len(), 1024);
     }
 }

@@ -225,8 +225,22 @@ fn text_of(content: &Json) -> Option<String> {
     Some(text.to_string())
 }
 
+/// A HAR capture: how many entries it has, and its GraphQL requests.
+#[derive(Debug, Clone)]
+pub struct Capture {
+    /// How many entries `log.entries` holds (of any kind).
+    pub entries: usize,
+    /// The GraphQL POSTs among them, in capture order.
+    pub requests: Vec<Request>,
+}
+
 /// Every GraphQL POST in a HAR file (JSON text), in capture order.
 pub fn read(text: &str) -> Result<Vec<Request>, Malformed> {
+    read_capture(text).map(|c| c.requests)
+}
+
+/// A HAR file (JSON text): its number of entries and its GraphQL POSTs.
+pub fn read_capture(text: &str) -> Result<Capture, Malformed> {
     let har: Json = serde_json::from_str(text).map_err(|e| {
         Malformed::new(
             EXPECTED,
@@ -243,6 +257,7 @@ pub fn read(text: &str) -> Result<Vec<Request>, Malformed> {
             )
         })?;
     let mut out = Vec::new();
+    let count = entries.len();
     for (i, e) in entries.iter().enumerate() {
         let Some(req) = e.get("request") else {
             return Err(Malformed::new(
@@ -309,18 +324,46 @@ pub fn read(text: &str) -> Result<Vec<Request>, Malformed> {
                 .and_then(|t| serde_json::from_str(&t).ok()),
         });
     }
-    Ok(out)
+    Ok(Capture {
+        entries: count,
+        requests: out,
+    })
 }
 
+/// How many requests an error lists before it only counts the rest.
+const LISTED: usize = 20;
+
 /// The request of entry `entry`, or the only one; with several and no
-/// choice, the error lists them.
-pub fn pick(requests: &[Request], entry: Option<usize>) -> Result<&Request, String> {
+/// choice, the error lists them (the first 20, then how many more). An entry
+/// past the end, or one that is not a GraphQL request, is said to be so, with
+/// where the GraphQL requests are.
+///
+/// ```
+/// use appsync_vtl::replay::har::{pick, Capture};
+/// let capture = Capture { entries: 8, requests: Vec::new() };
+/// assert_eq!(pick(&capture, Some(99)).unwrap_err(), "the capture has no GraphQL POST (a JSON body with a `query`)");
+/// ```
+pub fn pick(capture: &Capture, entry: Option<usize>) -> Result<&Request, String> {
+    let requests = capture.requests.as_slice();
     match (entry, requests) {
         (_, []) => Err("the capture has no GraphQL POST (a JSON body with a `query`)".into()),
-        (Some(n), rs) => rs
-            .iter()
-            .find(|r| r.entry == n)
-            .ok_or_else(|| format!("entry {n} is not a GraphQL POST; these are:\n{}", list(rs))),
+        (Some(n), rs) if n >= capture.entries => Err(format!(
+            "entry {n} is out of range: the capture has {} {}, GraphQL requests at {}",
+            capture.entries,
+            if capture.entries == 1 {
+                "entry"
+            } else {
+                "entries"
+            },
+            indices(rs)
+        )),
+        (Some(n), rs) => rs.iter().find(|r| r.entry == n).ok_or_else(|| {
+            format!(
+                "entry {n} is not a GraphQL POST; GraphQL requests are at {}:\n{}",
+                indices(rs),
+                list(rs)
+            )
+        }),
         (None, [only]) => Ok(only),
         (None, rs) => Err(format!(
             "the capture has {} GraphQL requests; choose one with --entry N:\n{}",
@@ -330,10 +373,28 @@ pub fn pick(requests: &[Request], entry: Option<usize>) -> Result<&Request, Stri
     }
 }
 
-fn list(requests: &[Request]) -> String {
-    requests
+/// `2, 5, 7`, or the first 20 and how many in all.
+fn indices(requests: &[Request]) -> String {
+    let shown: Vec<String> = requests
         .iter()
+        .take(LISTED)
+        .map(|r| r.entry.to_string())
+        .collect();
+    if requests.len() > LISTED {
+        format!("{}, … ({} in all)", shown.join(", "), requests.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn list(requests: &[Request]) -> String {
+    let mut lines: Vec<String> = requests
+        .iter()
+        .take(LISTED)
         .map(|r| format!("  {}", r.summary()))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if requests.len() > LISTED {
+        lines.push(format!("  … and {} more", requests.len() - LISTED));
+    }
+    lines.join("\n")
 }

@@ -284,14 +284,24 @@ pub fn pick<'s>(
     field: Option<&str>,
 ) -> Result<&'s Step, String> {
     let candidates: Vec<&Step> = steps.iter().filter(|s| matches_field(s, field)).collect();
+    const LISTED: usize = 20;
     let list = || {
-        steps
+        let mut lines: Vec<String> = steps
             .iter()
+            .take(LISTED)
             .map(|s| format!("  {}", s.summary()))
-            .collect::<Vec<_>>()
-            .join("\n")
+            .collect();
+        if steps.len() > LISTED {
+            lines.push(format!("  … and {} more", steps.len() - LISTED));
+        }
+        lines.join("\n")
     };
     match (entry, candidates.as_slice()) {
+        (Some(n), _) if n >= steps.len() => Err(format!(
+            "step {n} is out of range: the log has {} steps (0 to {})",
+            steps.len(),
+            steps.len().saturating_sub(1)
+        )),
         (Some(n), _) => steps
             .get(n)
             .filter(|s| matches_field(s, field))
