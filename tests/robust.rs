@@ -329,7 +329,7 @@ fn limits_stop_pathological_templates() {
         ("range of i64::MIN..i64::MAX", &plain, "#set($r = [-9223372036854775807..9223372036854775807])".into()),
         ("loop of 5,000 passes", &plain, "#foreach($i in [1..5000])#end$i".into()),
         ("100 x 100 x 2 nested loop passes, 10,000 allowed", &few, "#set($r = [1..100])#foreach($a in $r)#foreach($b in $r)#foreach($c in [1, 2])#end#end#end".into()),
-        ("output doubling past 5 MB", &plain, "#set($s = \"xxxxxxxxxxxxxxxx\")#foreach($i in [1..30])#set($s = \"$s$s\")#end$s".into()),
+        ("string doubling by interpolation (the string limit, not the output limit)", &plain, "#set($s = \"xxxxxxxxxxxxxxxx\")#foreach($i in [1..30])#set($s = \"$s$s\")#end$s".into()),
         ("string doubling with +", &plain, "#set($s = \"x\")#foreach($i in [1..40])#set($s = $s + $s)#end".into()),
         ("string doubling with concat()", &plain, "#set($s = \"x\")#foreach($i in [1..40])#set($s = $s.concat($s))#end".into()),
         ("string repeat(2^31)", &plain, "#set($x = \"ab\")$util.qr($x.repeat(2147483647))".into()),

@@ -118,7 +118,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 // The string is written into a buffer kept for the next one.
                 let buffer = self.spare.pop().unwrap_or_default();
                 let saved = std::mem::replace(&mut self.out, buffer);
+                let outer = (self.out_limit, self.building_string);
+                self.out_limit = self.limits.string_bytes;
+                self.building_string = true;
                 let result = self.block(block);
+                (self.out_limit, self.building_string) = outer;
                 let mut text = std::mem::replace(&mut self.out, saved);
                 let value = match result {
                     Ok(()) if text.len() > self.limits.string_bytes => {

@@ -127,6 +127,11 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     spare: Vec<String>,
     /// Arguments of the calls being evaluated (one buffer instead of a `Vec` per call).
     args: Vec<Value>,
+    /// How long `out` may grow: the output limit, or the string limit while an
+    /// interpolated string is built in it.
+    out_limit: usize,
+    /// Whether `out` is an interpolated string being built.
+    building_string: bool,
 }
 
 impl<'t, T: Tracer> Evaluator<'t, T> {
@@ -138,6 +143,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         tracer: T,
         deadline: Option<Instant>,
     ) -> Self {
+        let output_bytes = limits.output_bytes;
         Evaluator {
             template,
             // Most outputs are short; a first allocation under 1 KB also stays
@@ -160,6 +166,8 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             literals: LiteralPool::take(template.string_literals),
             spare: Vec::new(),
             args: Vec::with_capacity(8),
+            out_limit: output_bytes,
+            building_string: false,
         }
     }
 
@@ -303,15 +311,29 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     #[inline]
     fn write(&mut self, s: &str) -> Exec<()> {
         self.out.push_str(s);
-        if self.out.len() > self.limits.output_bytes {
-            return Err(Error::limit(format!(
-                "the output is larger than {} bytes (AppSync's limit is 5 MB; raise it with \
-                 --max-output-bytes)",
-                self.limits.output_bytes
-            ))
-            .into());
+        if self.out.len() > self.out_limit {
+            return Err(self.out_too_long());
         }
         Ok(())
+    }
+
+    /// The error for a buffer past its limit: the output's, or, while an
+    /// interpolated string is built, the string's.
+    #[cold]
+    fn out_too_long(&self) -> Interrupt {
+        if self.building_string {
+            return Error::limit(format!(
+                "a string grew past {} bytes (raise it with --max-string-bytes)",
+                self.limits.string_bytes
+            ))
+            .into();
+        }
+        Error::limit(format!(
+            "the output is larger than {} bytes (AppSync's limit is 5 MB; raise it with \
+             --max-output-bytes)",
+            self.limits.output_bytes
+        ))
+        .into()
     }
 
     /// Runs `f` one level deeper. Blocks, expressions and macro calls recurse:
