@@ -24,7 +24,9 @@
 //
 // Every figure is per call: warm-up, then BATCHES batches of n calls (n sized so a
 // batch lasts about BATCH_MS), each batch's time / n; the median batch is reported
-// (garbage collection falls inside the batches, as it does for a user).
+// (garbage collection falls inside the batches, as it does for a user). The binding's
+// variants run in rounds (one batch of each in turn), and so do the simulator's, so
+// that load from elsewhere falls on the variants of a group alike.
 //
 // The split of the binding's cost: an empty template with `{}` (the fixed cost of a
 // call), an empty template with the real context (+ moving and parsing the context),
@@ -143,40 +145,51 @@ function nowNs() {
 }
 
 /**
- * Per-call microseconds of `call(i)`: warm-up for WARMUP_MS (and at least 20
- * calls), then BATCHES batches sized to BATCH_MS. `prepare(n)`, when given, runs
- * before each batch, outside the clock, and its result is passed to `call`.
+ * Per-call microseconds of each variant `{ call, prepare }`: each is warmed up for
+ * WARMUP_MS (and at least 20 calls), which also sizes its batches to BATCH_MS;
+ * then BATCHES rounds, each running one batch of every variant in turn, so that
+ * a burst of load from elsewhere falls on all of them alike. `prepare(n)`, when
+ * given, runs before a batch, outside the clock; `call(input, i)` gets its result.
  */
-function measure(call, prepare) {
+function measure(variants) {
   const none = () => null;
-  prepare = prepare || none;
-  // Warm-up, and an estimate of one call.
-  let calls = 0;
-  let spent = 0n;
-  while (calls < 20 || spent < BigInt(WARMUP_MS) * 1000000n) {
-    const input = prepare(1);
-    const t0 = nowNs();
-    sink ^= touch(call(input, 0));
-    spent += nowNs() - t0;
-    calls++;
+  const state = {};
+  for (const [key, v] of Object.entries(variants)) {
+    const prepare = v.prepare || none;
+    let calls = 0;
+    let spent = 0n;
+    while (calls < 20 || spent < BigInt(WARMUP_MS) * 1000000n) {
+      const input = prepare(1);
+      const t0 = nowNs();
+      sink ^= touch(v.call(input, 0));
+      spent += nowNs() - t0;
+      calls++;
+    }
+    const estimateUs = Number(spent) / 1000 / calls;
+    state[key] = { call: v.call, prepare, n: Math.max(5, Math.round((BATCH_MS * 1000) / estimateUs)), perCall: [] };
   }
-  const estimateUs = Number(spent) / 1000 / calls;
-  const n = Math.max(5, Math.round((BATCH_MS * 1000) / estimateUs));
-  const perCall = [];
   for (let b = 0; b < BATCHES; b++) {
-    const input = prepare(n);
-    const t0 = nowNs();
-    for (let i = 0; i < n; i++) sink ^= touch(call(input, i));
-    perCall.push(Number(nowNs() - t0) / 1000 / n);
+    for (const st of Object.values(state)) {
+      const input = st.prepare(st.n);
+      const call = st.call;
+      const n = st.n;
+      const t0 = nowNs();
+      for (let i = 0; i < n; i++) sink ^= touch(call(input, i));
+      st.perCall.push(Number(nowNs() - t0) / 1000 / n);
+    }
   }
-  const sorted = [...perCall].sort((a, b) => a - b);
-  return {
-    median: sorted[Math.floor(sorted.length / 2)],
-    min: sorted[0],
-    max: sorted[sorted.length - 1],
-    batches: BATCHES,
-    callsPerBatch: n,
-  };
+  const out = {};
+  for (const [key, st] of Object.entries(state)) {
+    const sorted = [...st.perCall].sort((a, b) => a - b);
+    out[key] = {
+      median: sorted[Math.floor(sorted.length / 2)],
+      min: sorted[0],
+      max: sorted[sorted.length - 1],
+      batches: BATCHES,
+      callsPerBatch: st.n,
+    };
+  }
+  return out;
 }
 
 function touch(v) {
@@ -355,26 +368,31 @@ function main() {
     const row = { template: name, rust, body, check: null };
 
     process.stderr.write(' binding...');
-    row.text = measure(() => binding.evaluateMappingTemplateSync({ template, context: ctxText }, OPTIONS));
-    row.object = measure(() => binding.evaluateMappingTemplateSync({ template, context: ctxObj }, OPTIONS));
-    // The split.
-    row.raw = measure(() => rawAddon.evaluateMappingTemplate(template, ctxText, OPTIONS));
-    row.emptyCall = measure(() => binding.evaluateMappingTemplateSync({ template: '', context: '{}' }, OPTIONS));
-    row.contextOnly = measure(() => binding.evaluateMappingTemplateSync({ template: '', context: ctxText }, OPTIONS));
-    row.stringify = measure(() => JSON.stringify(ctxObj));
+    Object.assign(row, measure({
+      text: { call: () => binding.evaluateMappingTemplateSync({ template, context: ctxText }, OPTIONS) },
+      object: { call: () => binding.evaluateMappingTemplateSync({ template, context: ctxObj }, OPTIONS) },
+      // The split.
+      raw: { call: () => rawAddon.evaluateMappingTemplate(template, ctxText, OPTIONS) },
+      emptyCall: { call: () => binding.evaluateMappingTemplateSync({ template: '', context: '{}' }, OPTIONS) },
+      contextOnly: { call: () => binding.evaluateMappingTemplateSync({ template: '', context: ctxText }, OPTIONS) },
+      stringify: { call: () => JSON.stringify(ctxObj) },
+    }));
 
     if (simulator) {
       process.stderr.write(' simulator...');
       const compiled = simParse(template);
       const theirs = simRender(compiled, structuredClone(ctxObj));
       row.check = checkOutputs(ours.evaluationResult || '', theirs);
-      // As the adapter's render: parsed once, the copies made outside the clock.
-      row.sim = measure(
-        (copies, i) => simRender(compiled, copies[i]),
-        (n) => Array.from({ length: n }, () => structuredClone(ctxObj)));
-      // The simulator doing what one binding call does: parse the template and the
-      // context text, then render (for reference; not the target's measure).
-      row.simFull = measure(() => simRender(simParse(template), JSON.parse(ctxText)));
+      Object.assign(row, measure({
+        // As the adapter's render: parsed once, the copies made outside the clock.
+        sim: {
+          call: (copies, i) => simRender(compiled, copies[i]),
+          prepare: (n) => Array.from({ length: n }, () => structuredClone(ctxObj)),
+        },
+        // The simulator doing what one binding call does: parse the template and
+        // the context text, then render (for reference; not the target's measure).
+        simFull: { call: () => simRender(simParse(template), JSON.parse(ctxText)) },
+      }));
     }
     process.stderr.write(' done\n');
     rows.push(row);
