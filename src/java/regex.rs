@@ -99,11 +99,20 @@ fn build(java: &str, kind: Kind) -> Result<Compiled, String> {
         .max_prog_size(MAX_PROG_SIZE)
         .allow_input_assertion_overrides(t.last_match)
         .build()
-        .map_err(|e| match e {
-            fancy_regex::Error::CompileError(_) if e.to_string().contains("size limit") => {
+        .map_err(|e| {
+            // The linear engine's size limit hides behind "error building NFA".
+            let too_big = match &e {
+                fancy_regex::Error::CompileError(ce) => matches!(
+                    &**ce,
+                    fancy_regex::CompileError::InnerError(inner) if inner.size_limit().is_some()
+                ),
+                _ => false,
+            };
+            if too_big {
                 format!("the pattern `{java}` is too big to compile (over {SIZE_LIMIT} bytes)")
+            } else {
+                format!("the pattern `{java}` cannot be compiled: {e}")
             }
-            e => format!("the pattern `{java}` cannot be compiled: {e}"),
         })?;
     Ok(Compiled {
         re,

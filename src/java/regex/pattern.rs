@@ -185,7 +185,18 @@ impl Node {
                     Group::Behind { negative: true } => ("(?<!", false),
                 };
                 out.push_str(open);
-                inner.emit(out, tail && inherit, groups);
+                match &**inner {
+                    // The group already brackets the alternatives.
+                    Node::Alt(branches) => {
+                        for (i, n) in branches.iter().enumerate() {
+                            if i > 0 {
+                                out.push('|');
+                            }
+                            n.emit(out, tail && inherit, groups);
+                        }
+                    }
+                    inner => inner.emit(out, tail && inherit, groups),
+                }
                 out.push(')');
             }
             Node::Repeat {

@@ -176,3 +176,11 @@ fn a_pattern_nested_too_deep_is_an_error_not_a_crash() {
     let classes = format!("{}a{}", "[".repeat(5000), "]".repeat(5000));
     assert!(compile(&classes).is_err());
 }
+
+#[test]
+fn a_pattern_too_big_is_named_so() {
+    for p in ["a{100000}", "((a{100}){100}){100}", "(?=x)a{100000}"] {
+        let err = compile(p).unwrap_err();
+        assert!(err.contains("is too big to compile"), "{err}");
+    }
+}
