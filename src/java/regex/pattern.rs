@@ -125,6 +125,8 @@ enum Node {
         min: u32,
         max: Option<u32>,
         kind: Qtype,
+        /// Written `*`, `+` or `{n,}` (Java's `curly`), not `{n,m}`.
+        open: bool,
     },
     Anchor(Anchor),
     /// `\R`.
@@ -204,6 +206,7 @@ impl Node {
                 min,
                 max,
                 kind,
+                ..
             } => {
                 if node.zero_width() {
                     // Once is as good as many; none-or-once keeps its preference.
@@ -340,6 +343,162 @@ fn emit_anchor(out: &mut String, anchor: &Anchor, tail: bool) {
         }
         Anchor::LastMatch => out.push_str(r"\G"),
     }
+}
+
+// ---------------------------------------------------------------- study
+
+/// Java's `TreeInfo`: what `Node.study` learns of the lengths a part matches.
+/// Java refuses a look-behind whose maximum is not "obvious"; its arithmetic
+/// (in `int`, wrapping) decides which, so it is copied as it is.
+#[derive(Clone, Copy)]
+struct Info {
+    min: i32,
+    max: i32,
+    valid: bool,
+    deterministic: bool,
+}
+
+impl Info {
+    fn new() -> Info {
+        Info {
+            min: 0,
+            max: 0,
+            valid: true,
+            deterministic: true,
+        }
+    }
+}
+
+/// `Node.study` over `chain`, the nodes in the order Java links them; returns
+/// whether they are deterministic.
+fn study<'a>(chain: &[&'a Node], info: &mut Info) -> bool {
+    let Some((first, rest)) = chain.split_first() else {
+        return info.deterministic;
+    };
+    let then = |extra: &[&'a Node]| -> Vec<&'a Node> {
+        let mut all: Vec<&Node> = extra.to_vec();
+        all.extend_from_slice(rest);
+        all
+    };
+    match first {
+        Node::Empty
+        | Node::Anchor(_)
+        | Node::Group(_, Group::Ahead { .. } | Group::Behind { .. }) => study(rest, info),
+        Node::Set(_) => {
+            info.min = info.min.wrapping_add(1);
+            info.max = info.max.wrapping_add(1);
+            study(rest, info)
+        }
+        Node::LineEnding => {
+            info.min = info.min.wrapping_add(1);
+            info.max = info.max.wrapping_add(2);
+            study(rest, info)
+        }
+        Node::BackRef { .. } => {
+            info.valid = false;
+            study(rest, info)
+        }
+        Node::Seq(nodes) => {
+            let nodes: Vec<&Node> = nodes.iter().collect();
+            study(&then(&nodes), info)
+        }
+        Node::Group(inner, Group::Capture(_) | Group::NonCapture) => study(&then(&[inner]), info),
+        // `(?>X)` is Java's `Ques(INDEPENDENT)`.
+        Node::Group(inner, Group::Atomic) => {
+            study(&[inner], info);
+            study(rest, info)
+        }
+        Node::Alt(branches) => {
+            let branches: Vec<&Node> = branches.iter().collect();
+            study_branch(&branches, rest, info)
+        }
+        Node::Repeat {
+            node,
+            min,
+            max,
+            kind,
+            open,
+        } => {
+            let cmax = max.unwrap_or(MAX_REPS);
+            let group = matches!(
+                **node,
+                Node::Group(_, Group::Capture(_) | Group::NonCapture)
+            );
+            if *min == 0 && cmax == 1 {
+                if group && *kind != Qtype::Possessive {
+                    // A group's `?` is a branch between the group and nothing.
+                    return study_branch(&[node, &Node::Empty], rest, info);
+                }
+                // `Ques`
+                let min_l = info.min;
+                study(&[node], info);
+                info.min = min_l;
+                info.deterministic = false;
+                return study(rest, info);
+            }
+            if *open && *kind == Qtype::Greedy && matches!(**node, Node::Set(_)) {
+                // `CharPropertyGreedy`: the maximum stays "valid".
+                info.min = info.min.wrapping_add(*min as i32);
+                if info.valid {
+                    info.max = info.max.wrapping_add(MAX_REPS as i32);
+                }
+                info.deterministic = false;
+                return study(rest, info);
+            }
+            if group && *kind != Qtype::Possessive {
+                let mut body = Info::new();
+                if !study(&[node], &mut body) {
+                    // `Loop`: no maximum, and Java studies nothing after it.
+                    info.valid = false;
+                    info.deterministic = false;
+                    return false;
+                }
+            }
+            // `Curly` and `GroupCurly`.
+            let (min_l, max_l, max_v, detm) = (info.min, info.max, info.valid, info.deterministic);
+            *info = Info::new();
+            study(&[node], info);
+            let mut temp = info.min.wrapping_mul(*min as i32).wrapping_add(min_l);
+            if temp < min_l {
+                temp = 0xFFF_FFFF;
+            }
+            info.min = temp;
+            if max_v && info.valid {
+                let temp = info.max.wrapping_mul(cmax as i32).wrapping_add(max_l);
+                info.max = temp;
+                if temp < max_l {
+                    info.valid = false;
+                }
+            } else {
+                info.valid = false;
+            }
+            info.deterministic = info.deterministic && *min == cmax && detm;
+            study(rest, info)
+        }
+    }
+}
+
+/// Java's `Branch.study`: the alternatives from scratch, then what follows.
+fn study_branch(branches: &[&Node], rest: &[&Node], info: &mut Info) -> bool {
+    let (mut min_l, mut max_l, mut max_v) = (info.min, info.max, info.valid);
+    let mut min2 = i32::MAX;
+    let mut max2 = -1;
+    for branch in branches {
+        *info = Info::new();
+        study(&[branch], info);
+        min2 = min2.min(info.min);
+        max2 = max2.max(info.max);
+        max_v &= info.valid;
+    }
+    min_l = min_l.wrapping_add(min2);
+    max_l = max_l.wrapping_add(max2);
+    *info = Info::new();
+    study(rest, info);
+    info.min = info.min.wrapping_add(min_l);
+    info.max = info.max.wrapping_add(max_l);
+    info.valid &= max_v;
+    info.deterministic = false;
+    false
 }
 
 // ---------------------------------------------------------------- the parser
@@ -1302,6 +1461,13 @@ impl Parser {
                         Node::Group(Box::new(self.expr()?), Group::Capture(Some(name)))
                     } else {
                         let body = self.expr()?;
+                        let mut info = Info::new();
+                        study(&[&body], &mut info);
+                        if !info.valid {
+                            return Err(self.error(
+                                "Look-behind group does not have an obvious maximum length",
+                            ));
+                        }
                         Node::Group(
                             Box::new(body),
                             Group::Behind {
@@ -1389,12 +1555,13 @@ impl Parser {
         }
     }
 
-    fn repeat(node: Node, min: u32, max: u32, kind: Qtype) -> Node {
+    fn repeat(node: Node, min: u32, max: u32, kind: Qtype, open: bool) -> Node {
         Node::Repeat {
             node: Box::new(node),
             min,
             max: (max != MAX_REPS).then_some(max),
             kind,
+            open,
         }
     }
 
@@ -1403,15 +1570,15 @@ impl Parser {
         match char::from_u32(ch).unwrap_or('\u{FFFD}') {
             '?' => {
                 let kind = self.qtype();
-                Ok(Self::repeat(prev, 0, 1, kind))
+                Ok(Self::repeat(prev, 0, 1, kind, false))
             }
             '*' => {
                 let kind = self.qtype();
-                Ok(Self::repeat(prev, 0, MAX_REPS, kind))
+                Ok(Self::repeat(prev, 0, MAX_REPS, kind, true))
             }
             '+' => {
                 let kind = self.qtype();
-                Ok(Self::repeat(prev, 1, MAX_REPS, kind))
+                Ok(Self::repeat(prev, 1, MAX_REPS, kind, true))
             }
             '{' => {
                 let mut ch = self.skip();
@@ -1437,7 +1604,7 @@ impl Parser {
                     if ch == c('}') {
                         self.unread();
                         let kind = self.qtype();
-                        return Ok(Self::repeat(prev, cmin, MAX_REPS, kind));
+                        return Ok(Self::repeat(prev, cmin, MAX_REPS, kind, true));
                     }
                     let mut max: u32 = 0;
                     while is_digit(ch) {
@@ -1460,7 +1627,7 @@ impl Parser {
                 }
                 self.unread();
                 let kind = self.qtype();
-                Ok(Self::repeat(prev, cmin, cmax, kind))
+                Ok(Self::repeat(prev, cmin, cmax, kind, false))
             }
             _ => Ok(prev),
         }
