@@ -42,6 +42,8 @@ const CACHE_SIZE: usize = 256;
 /// A compiled Java pattern.
 pub(crate) struct Compiled {
     re: Regex,
+    /// Java's group `n` is group `n + offset` of `re`.
+    offset: usize,
     /// Capturing groups (`groupCount()`).
     groups: usize,
     names: Vec<(String, usize)>,
@@ -89,15 +91,17 @@ fn build(java: &str, kind: Kind) -> Result<Compiled, String> {
             format!("the pattern `{java}` uses {what}, which this engine does not support")
         }
     })?;
-    let text = match kind {
-        Kind::Find => t.find,
-        Kind::Full => t.full,
+    let (text, offset) = match kind {
+        Kind::Find => (t.find, t.find_offset),
+        Kind::Full => (t.full, 0),
     };
     let re = RegexBuilder::new(&text)
         .backtrack_limit(BACKTRACK_LIMIT)
         .delegate_size_limit(SIZE_LIMIT)
         .max_prog_size(MAX_PROG_SIZE)
         .allow_input_assertion_overrides(t.last_match)
+        // Its rewrites are not all sound (`(a+?)*` on `aaa` matched one `a`).
+        .optimize(false)
         .build()
         .map_err(|e| {
             // The linear engine's size limit hides behind "error building NFA".
@@ -116,6 +120,7 @@ fn build(java: &str, kind: Kind) -> Result<Compiled, String> {
         })?;
     Ok(Compiled {
         re,
+        offset,
         groups: t.groups,
         names: t.names,
         last_match: t.last_match,
@@ -174,10 +179,12 @@ impl Compiled {
                 // that starts after an empty match never reaches.
                 input = input.continue_from_previous_match_end(!after_empty);
             }
-            let found = if captures {
+            let found = if captures || self.offset > 0 {
                 match self.re.captures_input(input) {
                     Ok(Some(caps)) => {
-                        let whole = caps.get(0).map_or((from, from), |m| (m.start(), m.end()));
+                        let whole = caps
+                            .get(self.offset)
+                            .map_or((from, from), |m| (m.start(), m.end()));
                         Some((whole, Some(caps)))
                     }
                     Ok(None) => None,
@@ -206,6 +213,13 @@ struct Found<'t> {
     start: usize,
     end: usize,
     caps: Option<fancy_regex::Captures<'t, str>>,
+}
+
+impl<'t> Found<'t> {
+    /// A group of the compiled pattern (not Java's number: add `offset`).
+    fn group(&self, g: usize) -> Option<fancy_regex::Match<'t>> {
+        self.caps.as_ref().and_then(|caps| caps.get(g))
+    }
 }
 
 /// `String.matches` and `$util.matches`: the pattern matches the whole input.
@@ -324,7 +338,7 @@ pub(crate) fn replace(input: &str, java: &str, rep: &str, all: bool) -> Result<S
                 match piece {
                     Piece::Text(t) => out.push_str(t),
                     Piece::Group(g) => {
-                        if let Some(m) = found.caps.as_ref().and_then(|caps| caps.get(*g)) {
+                        if let Some(m) = found.group(*g + c.offset) {
                             out.push_str(m.as_str());
                         }
                     }

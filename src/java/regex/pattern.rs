@@ -46,6 +46,9 @@ type R<T> = Result<T, PatternError>;
 pub(crate) struct Translated {
     /// For `Matcher.find` (`replaceAll`, `split`).
     pub(crate) find: String,
+    /// The group of `find` that is Java's match (and Java's group `n` is
+    /// `n + find_offset`): 1 when a trailing `$` was written as a suffix.
+    pub(crate) find_offset: usize,
     /// For `Matcher.matches` (`String.matches`): the whole input.
     pub(crate) full: String,
     /// Capturing groups (Java's `groupCount()`).
@@ -65,18 +68,58 @@ pub(crate) fn translate(java: &str) -> R<Translated> {
         p.compile()?
     };
     let total = p.capturing_group_count;
-    let mut find = String::new();
-    node.emit(&mut find, false, total);
+    let (find, find_offset) = match trailing_dollar(&node) {
+        // `X$` with `X` plain: `(X)` then the line terminator the `$` may stand
+        // before, consumed, so the whole stays on the linear engine (the match
+        // is group 1).
+        Some((prefix, unix)) => {
+            let mut find = String::from("(");
+            for n in prefix {
+                n.emit(&mut find, false, total);
+            }
+            find.push_str(if unix {
+                r")\n?\z"
+            } else {
+                r")(?:\r\n|[\r\x{85}\x{2028}\x{2029}]|(?Rm:$)\n)?\z"
+            });
+            (find, 1)
+        }
+        None => {
+            let mut find = String::new();
+            node.emit(&mut find, false, total);
+            (find, 0)
+        }
+    };
     let mut full = String::from(r"\A(?:");
     node.emit(&mut full, true, total);
     full.push_str(r")\z");
     Ok(Translated {
         find,
+        find_offset,
         full,
         groups: total - 1,
         names: p.named_groups,
         last_match: p.last_match,
     })
+}
+
+/// A pattern that ends with `$` (without `(?m)`) after plain parts only: the
+/// parts, and whether `(?d)` was on.
+fn trailing_dollar(node: &Node) -> Option<(Vec<&Node>, bool)> {
+    let (prefix, last): (Vec<&Node>, &Node) = match node {
+        Node::Seq(nodes) => {
+            let (last, prefix) = nodes.split_last()?;
+            (prefix.iter().collect(), last)
+        }
+        other => (Vec::new(), other),
+    };
+    match last {
+        Node::Anchor(Anchor::Dollar {
+            multiline: false,
+            unix,
+        }) if prefix.iter().all(|n| n.plain()) => Some((prefix, *unix)),
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------- the tree
@@ -138,6 +181,37 @@ enum Node {
 }
 
 impl Node {
+    /// Written without look-around, back-references or atomic groups, so
+    /// `fancy-regex` can hand it to its linear-time engine.
+    fn plain(&self) -> bool {
+        match self {
+            Node::Empty | Node::Set(_) | Node::LineEnding => true,
+            Node::Anchor(a) => matches!(
+                a,
+                Anchor::Begin
+                    | Anchor::End
+                    | Anchor::Dollar {
+                        multiline: true,
+                        unix: true
+                    }
+            ),
+            Node::Seq(nodes) | Node::Alt(nodes) => nodes.iter().all(Node::plain),
+            Node::Group(inner, Group::Capture(_) | Group::NonCapture) => inner.plain(),
+            Node::Group(..) | Node::BackRef { .. } => false,
+            Node::Repeat { node, kind, .. } => *kind != Qtype::Possessive && node.plain(),
+        }
+    }
+
+    fn has_line_ending(&self) -> bool {
+        match self {
+            Node::LineEnding => true,
+            Node::Seq(nodes) | Node::Alt(nodes) => nodes.iter().any(Node::has_line_ending),
+            Node::Group(inner, _) => inner.has_line_ending(),
+            Node::Repeat { node, .. } => node.has_line_ending(),
+            _ => false,
+        }
+    }
+
     /// Matches only the empty string (so `fancy-regex` will not repeat it).
     fn zero_width(&self) -> bool {
         match self {
@@ -228,16 +302,38 @@ impl Node {
                     }
                     return;
                 }
-                let atomic = matches!(
-                    **node,
-                    Node::Group(..) | Node::Set(_) | Node::BackRef { .. } | Node::LineEnding
-                );
-                if !atomic {
-                    out.push_str("(?:");
-                }
-                node.emit(out, false, groups);
-                if !atomic {
-                    out.push(')');
+                // Java matches the body of a quantifier once per pass, without
+                // coming back into it (its `Curly`, `Ques` and, for a group it
+                // finds deterministic, `GroupCurly`): the only thing that
+                // notices is `\R`, which then never gives back the `\n` of `\r\n`.
+                let optional_group = *min == 0 && *max == Some(1) && *kind != Qtype::Possessive;
+                match &**node {
+                    Node::LineEnding => out.push_str(LINE_ENDING_ATOMIC),
+                    Node::Group(inner, g @ (Group::Capture(_) | Group::NonCapture))
+                        if !optional_group && inner.has_line_ending() && {
+                            let mut info = Info::new();
+                            study(&[inner], &mut info)
+                        } =>
+                    {
+                        match g {
+                            Group::Capture(Some(name)) => {
+                                let _ = write!(out, "(?P<{name}>");
+                            }
+                            Group::Capture(None) => out.push('('),
+                            _ => out.push_str("(?:"),
+                        }
+                        out.push_str("(?>");
+                        inner.emit(out, false, groups);
+                        out.push_str("))");
+                    }
+                    Node::Group(..) | Node::Set(_) | Node::BackRef { .. } => {
+                        node.emit(out, false, groups)
+                    }
+                    _ => {
+                        out.push_str("(?:");
+                        node.emit(out, false, groups);
+                        out.push(')');
+                    }
                 }
                 let _ = match (min, max) {
                     (0, None) => write!(out, "*"),
@@ -254,7 +350,7 @@ impl Node {
                 }
             }
             Node::Anchor(anchor) => emit_anchor(out, anchor, tail),
-            Node::LineEnding => out.push_str(r"(?:\r\n|[\n\x0B\x0C\r\x{85}\x{2028}\x{2029}])"),
+            Node::LineEnding => out.push_str(LINE_ENDING),
             Node::BackRef {
                 group,
                 case_insensitive,
@@ -271,6 +367,11 @@ impl Node {
         }
     }
 }
+
+/// `\R`: `\r\n`, or one line terminator (a `\r` alone when what follows fails).
+const LINE_ENDING: &str = r"(?:\r\n|[\n\x0B\x0C\r\x{85}\x{2028}\x{2029}])";
+/// `\R` under a quantifier.
+const LINE_ENDING_ATOMIC: &str = r"(?>\r\n|[\n\x0B\x0C\r\x{85}\x{2028}\x{2029}])";
 
 /// A set that matches nothing.
 const NEVER: &str = r"[^\x{0}-\x{10FFFF}]";
@@ -1205,8 +1306,13 @@ impl Parser {
                             },
                             Some(p) => match &curr {
                                 Some(cur) => Some(props::intersect(p, cur)),
-                                // Java fails with a NullPointerException here.
-                                None => return Err(self.error("Bad class syntax")),
+                                // Java intersects with null and throws a
+                                // NullPointerException when it matches.
+                                None => {
+                                    return Err(PatternError::Refused(
+                                        "a class ending in `&&` after a single character (Java throws a NullPointerException on it)",
+                                    ))
+                                }
                             },
                         };
                         continue;
@@ -1234,7 +1340,10 @@ impl Parser {
                 _ => {}
             }
             match self.range(&mut bits)? {
-                None => has_bits = true,
+                None => {
+                    has_bits = true;
+                    curr = None;
+                }
                 Some(set) => {
                     prev = Some(match prev {
                         None => set.clone(),

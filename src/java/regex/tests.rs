@@ -30,6 +30,12 @@ const DIFFERENT: &[(&str, &str)] = &[
         r#"["compile", "(?c)[a]"]"#,
         "!refused: canonical equivalence `(?c)`",
     ),
+    // Java builds an intersection with null here and throws a
+    // NullPointerException when the class is tried.
+    (
+        r#"["matches", "[^\\p{Lower}\\p{javaLowerCase}É$&&&]", "a\r\nb cd"]"#,
+        "!refused: a class ending in `&&` after a single character",
+    ),
     // Java steps through UTF-16 units, so an empty match can fall inside a
     // surrogate pair; a Rust string has no half characters.
     (r#"["replaceAll", "", "a😀b", "-"]"#, r#""-a-😀-b-""#),
@@ -71,7 +77,7 @@ fn find_all(java: &str, input: &str) -> Result<serde_json::Value, String> {
             ];
             if let Some(caps) = &found.caps {
                 for g in 0..=c.groups {
-                    one.push(caps.get(g).map_or(serde_json::Value::Null, |m| {
+                    one.push(caps.get(g + c.offset).map_or(serde_json::Value::Null, |m| {
                         serde_json::Value::String(m.as_str().to_string())
                     }));
                 }
@@ -209,4 +215,15 @@ fn a_pattern_too_big_is_named_so() {
         let err = compile(p).unwrap_err();
         assert!(err.contains("is too big to compile"), "{err}");
     }
+}
+
+#[test]
+fn a_trailing_dollar_stays_on_the_linear_engine() {
+    // `\s+$` on a long run of spaces that does not end the input: quadratic on
+    // a backtracking machine, linear here.
+    let spaces = " ".repeat(200_000);
+    let input = format!("{spaces}x");
+    assert_eq!(replace(&input, r"\s+$", "", true).unwrap(), input);
+    let input = format!("x{spaces}\n");
+    assert_eq!(replace(&input, r"\s+$", "", true).unwrap(), "x");
 }
