@@ -100,8 +100,6 @@ fn build(java: &str, kind: Kind) -> Result<Compiled, String> {
         .delegate_size_limit(SIZE_LIMIT)
         .max_prog_size(MAX_PROG_SIZE)
         .allow_input_assertion_overrides(t.last_match)
-        // Its rewrites are not all sound (`(a+?)*` on `aaa` matched one `a`).
-        .optimize(false)
         .build()
         .map_err(|e| {
             // The linear engine's size limit hides behind "error building NFA".

@@ -62,11 +62,12 @@ pub(crate) struct Translated {
 /// Reads a Java pattern.
 pub(crate) fn translate(java: &str) -> R<Translated> {
     let mut p = Parser::new(java);
-    let node = if java.is_empty() {
+    let mut node = if java.is_empty() {
         Node::Empty
     } else {
         p.compile()?
     };
+    node.fence_lazy_repeats();
     let total = p.capturing_group_count;
     let (find, find_offset) = match trailing_dollar(&node) {
         // `X$` with `X` plain: `(X)` then the line terminator the `$` may stand
@@ -199,6 +200,54 @@ impl Node {
             Node::Group(inner, Group::Capture(_) | Group::NonCapture) => inner.plain(),
             Node::Group(..) | Node::BackRef { .. } => false,
             Node::Repeat { node, kind, .. } => *kind != Qtype::Possessive && node.plain(),
+        }
+    }
+
+    /// `fancy-regex` rewrites `(X+?)*` and `(?:(?:X+?)?)+` to `(X+?)?`, taking
+    /// `X+?` for a repeat whose two passes one pass can match, which is true of
+    /// `X+` only. A bound of `{1}` on such a lazy repeat (the same pattern)
+    /// keeps it from that: every lazy repeat without a bound that is the body,
+    /// or the body's body, of another repeat gets one.
+    fn fence_lazy_repeats(&mut self) {
+        match self {
+            Node::Seq(nodes) | Node::Alt(nodes) => {
+                nodes.iter_mut().for_each(Node::fence_lazy_repeats)
+            }
+            Node::Group(inner, _) => inner.fence_lazy_repeats(),
+            Node::Repeat { node, .. } => {
+                node.fence_lazy_repeats();
+                let body = node.peeled_mut();
+                fence(body);
+                if let Node::Repeat { node: inner, .. } = body {
+                    fence(inner.peeled_mut());
+                }
+            }
+            _ => {}
+        }
+        fn fence(node: &mut Node) {
+            if let Node::Repeat {
+                kind: Qtype::Lazy,
+                max: None,
+                ..
+            } = node
+            {
+                let lazy = std::mem::replace(node, Node::Empty);
+                *node = Node::Repeat {
+                    node: Box::new(lazy),
+                    min: 1,
+                    max: Some(1),
+                    kind: Qtype::Greedy,
+                    open: false,
+                };
+            }
+        }
+    }
+
+    /// Inside any groups that only group (as `fancy-regex` sees them).
+    fn peeled_mut(&mut self) -> &mut Node {
+        match self {
+            Node::Group(inner, Group::NonCapture | Group::Capture(_)) => inner.peeled_mut(),
+            other => other,
         }
     }
 

@@ -56,6 +56,10 @@ const DIFFERENT: &[(&str, &str)] = &[
         r#"["find", "(?!(?<n1>a))", "b a"]"#,
         r#"[[0, 0, "", null], [1, 1, "", null], [3, 3, "", null]]"#,
     ),
+    // A pass of a repeated group that matches empty ends Java's loop even
+    // below its minimum; here it counts as a pass.
+    (r#"["matches", "(?:a|(?=a)){2}", "a"]"#, "true"),
+    (r#"["matches", "(?:.{1,2}|(?=[ab])){2}|b", "a"]"#, "true"),
     // Java tries the shortest look-behind first; here the longest that matches.
     (
         r#"["find", "(?<=(?:(?<n2>\\p{L}))?)", "aaa"]"#,
