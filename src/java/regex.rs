@@ -41,15 +41,22 @@ const CACHE_SIZE: usize = 256;
 
 /// A compiled Java pattern.
 pub(crate) struct Compiled {
-    re: Regex,
-    /// Java's group `n` is group `n + offset` of `re`.
-    offset: usize,
+    exact: Engine,
+    /// For ASCII text, when that makes a `\b` linear.
+    ascii: Option<Engine>,
     /// Capturing groups (`groupCount()`).
     groups: usize,
     names: Vec<(String, usize)>,
     /// Uses `\G`, which needs to know where the previous match ended.
     last_match: bool,
     java: String,
+}
+
+/// One compiled form of the pattern.
+struct Engine {
+    re: Regex,
+    /// Java's group `n` is group `n + offset` of `re`.
+    offset: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -91,15 +98,31 @@ fn build(java: &str, kind: Kind) -> Result<Compiled, String> {
             format!("the pattern `{java}` uses {what}, which this engine does not support")
         }
     })?;
-    let (text, offset) = match kind {
-        Kind::Find => (t.find, t.find_offset),
-        Kind::Full => (t.full, 0),
+    let pick = |(find, full): (pattern::Variant, pattern::Variant)| match kind {
+        Kind::Find => find,
+        Kind::Full => full,
     };
-    let re = RegexBuilder::new(&text)
+    let exact = engine(java, pick((t.find, t.full)), t.last_match)?;
+    let ascii = match t.ascii {
+        Some(pair) => Some(engine(java, pick(pair), t.last_match)?),
+        None => None,
+    };
+    Ok(Compiled {
+        exact,
+        ascii,
+        groups: t.groups,
+        names: t.names,
+        last_match: t.last_match,
+        java: java.to_string(),
+    })
+}
+
+fn engine(java: &str, v: pattern::Variant, last_match: bool) -> Result<Engine, String> {
+    let re = RegexBuilder::new(&v.text)
         .backtrack_limit(BACKTRACK_LIMIT)
         .delegate_size_limit(SIZE_LIMIT)
         .max_prog_size(MAX_PROG_SIZE)
-        .allow_input_assertion_overrides(t.last_match)
+        .allow_input_assertion_overrides(last_match)
         .build()
         .map_err(|e| {
             // The linear engine's size limit hides behind "error building NFA".
@@ -116,13 +139,9 @@ fn build(java: &str, kind: Kind) -> Result<Compiled, String> {
                 format!("the pattern `{java}` cannot be compiled: {e}")
             }
         })?;
-    Ok(Compiled {
+    Ok(Engine {
         re,
-        offset,
-        groups: t.groups,
-        names: t.names,
-        last_match: t.last_match,
-        java: java.to_string(),
+        offset: v.offset,
     })
 }
 
@@ -133,6 +152,14 @@ pub(crate) fn compile(java: &str) -> Result<(), String> {
 }
 
 impl Compiled {
+    /// The form to run on `input`.
+    fn engine(&self, input: &str) -> &Engine {
+        match &self.ascii {
+            Some(ascii) if input.is_ascii() => ascii,
+            _ => &self.exact,
+        }
+    }
+
     fn runtime(&self, e: fancy_regex::Error, input: &str) -> String {
         let chars = input.chars().count();
         match e {
@@ -158,6 +185,7 @@ impl Compiled {
         mut each: impl FnMut(Found<'_>) -> Result<bool, String>,
         captures: bool,
     ) -> Result<(), String> {
+        let engine = self.engine(text);
         // `first`/`last` of the previous match; Java starts with -1 and 0.
         let mut first: Option<usize> = None;
         let mut last = 0usize;
@@ -177,11 +205,11 @@ impl Compiled {
                 // that starts after an empty match never reaches.
                 input = input.continue_from_previous_match_end(!after_empty);
             }
-            let found = if captures || self.offset > 0 {
-                match self.re.captures_input(input) {
+            let found = if captures || engine.offset > 0 {
+                match engine.re.captures_input(input) {
                     Ok(Some(caps)) => {
                         let whole = caps
-                            .get(self.offset)
+                            .get(engine.offset)
                             .map_or((from, from), |m| (m.start(), m.end()));
                         Some((whole, Some(caps)))
                     }
@@ -189,7 +217,7 @@ impl Compiled {
                     Err(e) => return Err(self.runtime(e, text)),
                 }
             } else {
-                match self.re.find_input(input) {
+                match engine.re.find_input(input) {
                     Ok(Some(m)) => Some(((m.start(), m.end()), None)),
                     Ok(None) => None,
                     Err(e) => return Err(self.runtime(e, text)),
@@ -200,7 +228,12 @@ impl Compiled {
             };
             first = Some(start);
             last = end;
-            if !each(Found { start, end, caps })? {
+            if !each(Found {
+                start,
+                end,
+                caps,
+                offset: engine.offset,
+            })? {
                 return Ok(());
             }
         }
@@ -211,19 +244,25 @@ struct Found<'t> {
     start: usize,
     end: usize,
     caps: Option<fancy_regex::Captures<'t, str>>,
+    offset: usize,
 }
 
 impl<'t> Found<'t> {
-    /// A group of the compiled pattern (not Java's number: add `offset`).
+    /// Java's group `g` (when the search took the captures).
     fn group(&self, g: usize) -> Option<fancy_regex::Match<'t>> {
-        self.caps.as_ref().and_then(|caps| caps.get(g))
+        self.caps
+            .as_ref()
+            .and_then(|caps| caps.get(g + self.offset))
     }
 }
 
 /// `String.matches` and `$util.matches`: the pattern matches the whole input.
 pub(crate) fn matches(java: &str, input: &str) -> Result<bool, String> {
     let c = cached(java, Kind::Full)?;
-    c.re.is_match(input).map_err(|e| c.runtime(e, input))
+    c.engine(input)
+        .re
+        .is_match(input)
+        .map_err(|e| c.runtime(e, input))
 }
 
 /// A replacement string, read as `Matcher.appendReplacement` reads it.
@@ -336,7 +375,7 @@ pub(crate) fn replace(input: &str, java: &str, rep: &str, all: bool) -> Result<S
                 match piece {
                     Piece::Text(t) => out.push_str(t),
                     Piece::Group(g) => {
-                        if let Some(m) = found.group(*g + c.offset) {
+                        if let Some(m) = found.group(*g) {
                             out.push_str(m.as_str());
                         }
                     }

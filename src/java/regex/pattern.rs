@@ -45,18 +45,27 @@ type R<T> = Result<T, PatternError>;
 #[derive(Debug)]
 pub(crate) struct Translated {
     /// For `Matcher.find` (`replaceAll`, `split`).
-    pub(crate) find: String,
-    /// The group of `find` that is Java's match (and Java's group `n` is
-    /// `n + find_offset`): 1 when a trailing `$` was written as a suffix.
-    pub(crate) find_offset: usize,
+    pub(crate) find: Variant,
     /// For `Matcher.matches` (`String.matches`): the whole input.
-    pub(crate) full: String,
+    pub(crate) full: Variant,
+    /// The same two for ASCII text, when the pattern has a `\b` (whose Java
+    /// meaning is then the linear engine's).
+    pub(crate) ascii: Option<(Variant, Variant)>,
     /// Capturing groups (Java's `groupCount()`).
     pub(crate) groups: usize,
     /// Named groups and their numbers.
     pub(crate) names: Vec<(String, usize)>,
     /// Uses `\G`.
     pub(crate) last_match: bool,
+}
+
+/// One written pattern.
+#[derive(Debug, Clone)]
+pub(crate) struct Variant {
+    pub(crate) text: String,
+    /// The group of `text` that is Java's match (and Java's group `n` is
+    /// `n + offset`): 1 when a trailing `$` was written as a suffix.
+    pub(crate) offset: usize,
 }
 
 /// Reads a Java pattern.
@@ -68,45 +77,82 @@ pub(crate) fn translate(java: &str) -> R<Translated> {
         p.compile()?
     };
     node.fence_lazy_repeats();
-    let total = p.capturing_group_count;
-    let (find, find_offset) = match trailing_dollar(&node) {
-        // `X$` with `X` plain: `(X)` then the line terminator the `$` may stand
-        // before, consumed, so the whole stays on the linear engine (the match
-        // is group 1).
-        Some((prefix, unix)) => {
-            let mut find = String::from("(");
-            for n in prefix {
-                n.emit(&mut find, false, total);
-            }
-            find.push_str(if unix {
-                r")\n?\z"
-            } else {
-                r")(?:\r\n|[\r\x{85}\x{2028}\x{2029}]|(?Rm:$)\n)?\z"
-            });
-            (find, 1)
-        }
-        None => {
-            let mut find = String::new();
-            node.emit(&mut find, false, total);
-            (find, 0)
-        }
+    let groups = p.capturing_group_count;
+    let exact = Cx {
+        groups,
+        ascii_bound: false,
     };
-    let mut full = String::from(r"\A(?:");
-    node.emit(&mut full, true, total);
-    full.push_str(r")\z");
+    let ascii = node.has_java_bound().then(|| {
+        let cx = Cx {
+            groups,
+            ascii_bound: true,
+        };
+        (
+            variant(&node, Kind::Find, &cx),
+            variant(&node, Kind::Full, &cx),
+        )
+    });
     Ok(Translated {
-        find,
-        find_offset,
-        full,
-        groups: total - 1,
+        find: variant(&node, Kind::Find, &exact),
+        full: variant(&node, Kind::Full, &exact),
+        ascii,
+        groups: groups - 1,
         names: p.named_groups,
         last_match: p.last_match,
     })
 }
 
+/// What a pattern is used for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `Matcher.find` (`replaceAll`, `split`).
+    Find,
+    /// `Matcher.matches` (`String.matches`): the whole input.
+    Full,
+}
+
+/// How the tree is written out.
+struct Cx {
+    /// Capturing groups and one (group 0).
+    groups: usize,
+    /// For ASCII text only: `\b` is the linear engine's.
+    ascii_bound: bool,
+}
+
+fn variant(node: &Node, kind: Kind, cx: &Cx) -> Variant {
+    if kind == Kind::Full {
+        let mut text = String::from(r"\A(?:");
+        node.emit(&mut text, true, cx);
+        text.push_str(r")\z");
+        return Variant { text, offset: 0 };
+    }
+    match trailing_dollar(node, cx) {
+        // `X$` with `X` plain: `(X)` then the line terminator the `$` may stand
+        // before, consumed, so the whole stays on the linear engine (the match
+        // is group 1).
+        Some((prefix, unix)) => {
+            let mut text = String::from("(");
+            for n in prefix {
+                n.emit(&mut text, false, cx);
+            }
+            text.push_str(if unix {
+                r")\n?\z"
+            } else {
+                r")(?:\r\n|[\r\x{85}\x{2028}\x{2029}]|(?Rm:$)\n)?\z"
+            });
+            Variant { text, offset: 1 }
+        }
+        None => {
+            let mut text = String::new();
+            node.emit(&mut text, false, cx);
+            Variant { text, offset: 0 }
+        }
+    }
+}
+
 /// A pattern that ends with `$` (without `(?m)`) after plain parts only: the
 /// parts, and whether `(?d)` was on.
-fn trailing_dollar(node: &Node) -> Option<(Vec<&Node>, bool)> {
+fn trailing_dollar<'n>(node: &'n Node, cx: &Cx) -> Option<(Vec<&'n Node>, bool)> {
     let (prefix, last): (Vec<&Node>, &Node) = match node {
         Node::Seq(nodes) => {
             let (last, prefix) = nodes.split_last()?;
@@ -118,7 +164,7 @@ fn trailing_dollar(node: &Node) -> Option<(Vec<&Node>, bool)> {
         Node::Anchor(Anchor::Dollar {
             multiline: false,
             unix,
-        }) if prefix.iter().all(|n| n.plain()) => Some((prefix, *unix)),
+        }) if prefix.iter().all(|n| n.plain(cx)) => Some((prefix, *unix)),
         _ => None,
     }
 }
@@ -184,9 +230,10 @@ enum Node {
 impl Node {
     /// Written without look-around, back-references or atomic groups, so
     /// `fancy-regex` can hand it to its linear-time engine.
-    fn plain(&self) -> bool {
+    fn plain(&self, cx: &Cx) -> bool {
         match self {
             Node::Empty | Node::Set(_) | Node::LineEnding => true,
+            Node::Anchor(Anchor::Bound { unicode, .. }) => *unicode || cx.ascii_bound,
             Node::Anchor(a) => matches!(
                 a,
                 Anchor::Begin
@@ -196,10 +243,21 @@ impl Node {
                         unix: true
                     }
             ),
-            Node::Seq(nodes) | Node::Alt(nodes) => nodes.iter().all(Node::plain),
-            Node::Group(inner, Group::Capture(_) | Group::NonCapture) => inner.plain(),
+            Node::Seq(nodes) | Node::Alt(nodes) => nodes.iter().all(|n| n.plain(cx)),
+            Node::Group(inner, Group::Capture(_) | Group::NonCapture) => inner.plain(cx),
             Node::Group(..) | Node::BackRef { .. } => false,
-            Node::Repeat { node, kind, .. } => *kind != Qtype::Possessive && node.plain(),
+            Node::Repeat { node, kind, .. } => *kind != Qtype::Possessive && node.plain(cx),
+        }
+    }
+
+    /// Has a `\b` or `\B` outside `(?U)`, written differently for ASCII text.
+    fn has_java_bound(&self) -> bool {
+        match self {
+            Node::Anchor(Anchor::Bound { unicode, .. }) => !*unicode,
+            Node::Seq(nodes) | Node::Alt(nodes) => nodes.iter().any(Node::has_java_bound),
+            Node::Group(inner, _) => inner.has_java_bound(),
+            Node::Repeat { node, .. } => node.has_java_bound(),
+            _ => false,
         }
     }
 
@@ -275,14 +333,14 @@ impl Node {
 
     /// Writes the node. `tail`: nothing follows it up to the end of a
     /// whole-input match, where Java's `$` can only hold at the very end.
-    fn emit(&self, out: &mut String, tail: bool, groups: usize) {
+    fn emit(&self, out: &mut String, tail: bool, cx: &Cx) {
         match self {
             Node::Empty => {}
             Node::Set(set) => emit_set(out, set),
             Node::Seq(nodes) => {
                 let last = nodes.len().saturating_sub(1);
                 for (i, n) in nodes.iter().enumerate() {
-                    n.emit(out, tail && i == last, groups);
+                    n.emit(out, tail && i == last, cx);
                 }
             }
             Node::Alt(nodes) => {
@@ -291,7 +349,7 @@ impl Node {
                     if i > 0 {
                         out.push('|');
                     }
-                    n.emit(out, tail, groups);
+                    n.emit(out, tail, cx);
                 }
                 out.push(')');
             }
@@ -317,10 +375,10 @@ impl Node {
                             if i > 0 {
                                 out.push('|');
                             }
-                            n.emit(out, tail && inherit, groups);
+                            n.emit(out, tail && inherit, cx);
                         }
                     }
-                    inner => inner.emit(out, tail && inherit, groups),
+                    inner => inner.emit(out, tail && inherit, cx),
                 }
                 out.push(')');
             }
@@ -334,7 +392,7 @@ impl Node {
                 if node.zero_width() {
                     // Once is as good as many; none-or-once keeps its preference.
                     if *min > 0 {
-                        node.emit(out, false, groups);
+                        node.emit(out, false, cx);
                     } else if !matches!(**node, Node::Empty) {
                         out.push_str(match kind {
                             Qtype::Possessive => "(?>",
@@ -342,9 +400,9 @@ impl Node {
                         });
                         if *kind == Qtype::Lazy {
                             out.push('|');
-                            node.emit(out, false, groups);
+                            node.emit(out, false, cx);
                         } else {
-                            node.emit(out, false, groups);
+                            node.emit(out, false, cx);
                             out.push('|');
                         }
                         out.push(')');
@@ -372,15 +430,15 @@ impl Node {
                             _ => out.push_str("(?:"),
                         }
                         out.push_str("(?>");
-                        inner.emit(out, false, groups);
+                        inner.emit(out, false, cx);
                         out.push_str("))");
                     }
                     Node::Group(..) | Node::Set(_) | Node::BackRef { .. } => {
-                        node.emit(out, false, groups)
+                        node.emit(out, false, cx)
                     }
                     _ => {
                         out.push_str("(?:");
-                        node.emit(out, false, groups);
+                        node.emit(out, false, cx);
                         out.push(')');
                     }
                 }
@@ -398,13 +456,13 @@ impl Node {
                     Qtype::Possessive => out.push('+'),
                 }
             }
-            Node::Anchor(anchor) => emit_anchor(out, anchor, tail),
+            Node::Anchor(anchor) => emit_anchor(out, anchor, tail, cx),
             Node::LineEnding => out.push_str(LINE_ENDING),
             Node::BackRef {
                 group,
                 case_insensitive,
             } => {
-                if *group >= groups {
+                if *group >= cx.groups {
                     // A group the pattern does not have never matched.
                     out.push_str(NEVER);
                 } else if *case_insensitive {
@@ -452,7 +510,7 @@ fn emit_set(out: &mut String, set: &Set) {
     }
 }
 
-fn emit_anchor(out: &mut String, anchor: &Anchor, tail: bool) {
+fn emit_anchor(out: &mut String, anchor: &Anchor, tail: bool, cx: &Cx) {
     match anchor {
         Anchor::Begin => out.push_str(r"\A"),
         Anchor::End => out.push_str(r"\z"),
@@ -482,6 +540,11 @@ fn emit_anchor(out: &mut String, anchor: &Anchor, tail: bool) {
             out.push_str(r"(?:\A|(?<=[\n\x{85}\x{2028}\x{2029}])|(?<=\r)(?!\n))(?!\z)")
         }
         Anchor::Caret { unix: true } => out.push_str(r"(?:\A|(?<=\n))(?!\z)"),
+        // Under `(?U)` Java's word characters are Unicode's, as the linear
+        // engine's `\b`; on ASCII text Java 17's are `[A-Za-z0-9_]`, as well.
+        Anchor::Bound { not, unicode } if *unicode || cx.ascii_bound => {
+            out.push_str(if *not { r"\B" } else { r"\b" })
+        }
         Anchor::Bound { not, unicode } => {
             let mut w = String::new();
             emit_set(&mut w, &props::boundary_word(*unicode));

@@ -79,9 +79,9 @@ fn find_all(java: &str, input: &str) -> Result<serde_json::Value, String> {
                 serde_json::json!(utf16(found.start)),
                 serde_json::json!(utf16(found.end)),
             ];
-            if let Some(caps) = &found.caps {
+            if found.caps.is_some() {
                 for g in 0..=c.groups {
-                    one.push(caps.get(g + c.offset).map_or(serde_json::Value::Null, |m| {
+                    one.push(found.group(g).map_or(serde_json::Value::Null, |m| {
                         serde_json::Value::String(m.as_str().to_string())
                     }));
                 }
@@ -230,4 +230,16 @@ fn a_trailing_dollar_stays_on_the_linear_engine() {
     assert_eq!(replace(&input, r"\s+$", "", true).unwrap(), input);
     let input = format!("x{spaces}\n");
     assert_eq!(replace(&input, r"\s+$", "", true).unwrap(), "x");
+}
+
+#[test]
+fn a_word_boundary_on_ascii_text_stays_on_the_linear_engine() {
+    // Java answers this at any length (it remembers failed loop positions); on
+    // ASCII text `\b` is the linear engine's, so this does too.
+    let input = format!("{}!", "a".repeat(10_000));
+    assert_eq!(replace(&input, r"(\w+\s?)+\b!x", "x", true).unwrap(), input);
+    // Beyond ASCII, Java 17's `\b` (letters and digits of every script) needs
+    // look-around: right answers, on the backtracking machine.
+    assert_eq!(replace("é-x", r"\b", "|", true).unwrap(), "|é|-|x|");
+    assert!(matches(r"\b.\b", "é").unwrap());
 }
