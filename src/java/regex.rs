@@ -36,6 +36,11 @@ const MAX_PROG_SIZE: usize = 1 << 18;
 /// applies to what it returns).
 const MAX_REPLACED_BYTES: usize = 64 << 20;
 
+/// Longest time one `replaceAll`, `replaceFirst` or `split` may search: each
+/// search has the backtracking budget, but a call may search once per
+/// character.
+const CALL_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Patterns kept per thread and kind.
 const CACHE_SIZE: usize = 256;
 
@@ -186,6 +191,8 @@ impl Compiled {
         captures: bool,
     ) -> Result<(), String> {
         let engine = self.engine(text);
+        let started = std::time::Instant::now();
+        let mut searches = 0usize;
         // `first`/`last` of the previous match; Java starts with -1 and 0.
         let mut first: Option<usize> = None;
         let mut last = 0usize;
@@ -198,6 +205,16 @@ impl Compiled {
                     Some(c) => from += c.len_utf8(),
                     None => return Ok(()),
                 }
+            }
+            searches += 1;
+            if searches > 1 && started.elapsed() > CALL_TIME_LIMIT {
+                return Err(format!(
+                    "the pattern `{}` searched a {}-character input {searches} times for more \
+                     than {} s (catastrophic backtracking)",
+                    self.java,
+                    text.chars().count(),
+                    CALL_TIME_LIMIT.as_secs()
+                ));
             }
             let mut input = RegexInput::new(text).from_pos(from);
             if self.last_match {
