@@ -15,7 +15,10 @@
 #
 # An answer is JSON (a string, a boolean or an array); an exception prints as
 # `!ClassName: message` (a PatternSyntaxException's message is its description and
-# index, as `getDescription() near index N`). Lines starting with `#` are copied.
+# index, as `getDescription() near index N`; control characters as \uXXXX). Lines
+# starting with `#` are copied. To answer the truth file again:
+#
+#   grep -av '^  =>' tests/regex/java-truth.txt | scripts/java-regex-truth.sh > t && mv t tests/regex/java-truth.txt
 #
 #   printf '%s\n' '["replaceAll", "\\w", "aé1", "x"]' | scripts/java-regex-truth.sh
 #   JAVA=/path/to/bin/java scripts/java-regex-truth.sh cases.jsonl
@@ -104,6 +107,16 @@ public class Truth {
         return sb.append('"').toString();
     }
 
+    /** Control characters as `\\uXXXX`, so that the answers stay text. */
+    static String controls(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
+    }
+
     static Object run(List<Object> a) {
         String op = (String) a.get(0);
         String p = (String) a.get(1);
@@ -142,9 +155,9 @@ public class Truth {
             try {
                 answer = json(run(parseArray(line)));
             } catch (PatternSyntaxException e) {
-                answer = "!PatternSyntaxException: " + e.getDescription() + " near index " + e.getIndex();
+                answer = "!PatternSyntaxException: " + controls(e.getDescription()) + " near index " + e.getIndex();
             } catch (Exception e) {
-                answer = "!" + e.getClass().getSimpleName() + ": " + e.getMessage();
+                answer = "!" + e.getClass().getSimpleName() + ": " + controls(e.getMessage());
             } catch (StackOverflowError e) {
                 answer = "!StackOverflowError";
             }

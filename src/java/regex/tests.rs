@@ -153,7 +153,18 @@ fn compare(truth: &str, at_least: usize) {
             }
             (Err(e), Some(err)) => {
                 let message = err.split_once(": ").map_or(err, |(_, m)| m);
-                e.contains(message)
+                // The truth writes control characters as `\uXXXX`.
+                let ours: String = e
+                    .chars()
+                    .map(|c| {
+                        if (c as u32) < 0x20 {
+                            format!("\\u{:04x}", c as u32)
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                ours.contains(message)
             }
             _ => false,
         };
