@@ -28,5 +28,5 @@ fn cases() {
         summary.failure_report(),
         summary.summary_line()
     );
-    assert!(summary.passed() >= 353, "{}", summary.summary_line());
+    assert!(summary.passed() >= 376, "{}", summary.summary_line());
 }

@@ -342,6 +342,7 @@ fn limits_stop_pathological_templates() {
         ("regex with look-ahead", &plain, "$util.matches(\"a(?=b)\", \"ab\")".into()),
         ("regex (a+)+ on 100,000 a's and a b", &plain, "#set($a = \"a\")#set($s = $a.repeat(100000) + \"b\")$util.matches(\"(a+)+c\", $s) $s.replaceAll(\"(a|aa)+$\", \"\").length()".into()),
         ("regex too big to compile", &plain, "$util.matches(\"((a{100}){100}){100}\", \"a\")".into()),
+        ("regex past the backtracking budget on 50,000 a's", &plain, "#set($a = \"a\")#set($s = $a.repeat(50000) + \"!\")$util.matches('(\\w+\\s?)+\\1', $s)".into()),
         ("wall time past 200 ms", &quick, "#set($x = \"x\")#set($s = $x.repeat(100000))#set($r = [1..1000])#foreach($a in $r)#foreach($b in $r)$util.qr($s.replaceAll(\"y\", \"z\"))#end#end".into()),
     ];
     let mut report = String::new();

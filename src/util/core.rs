@@ -557,8 +557,8 @@ fn matches(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let Some(data) = text(args, 1) else {
         return Ok(Value::Bool(false));
     };
-    let re = crate::java::regex::full_match(&pattern).map_err(UtilError::Invalid)?;
-    Ok(Value::Bool(re.is_match(&data)))
+    let found = crate::java::regex::matches(&pattern, &data).map_err(UtilError::Invalid)?;
+    Ok(Value::Bool(found))
 }
 
 fn auth_type(call: &mut Call<'_>, _: &[Value]) -> UtilResult {

@@ -145,18 +145,11 @@ pub(super) fn string(s: &Rc<str>, name: &str, args: &[Value]) -> MethodResult {
             ok(s.replace(&*from, &to))
         }
         ("replaceAll" | "replaceFirst", 2) => {
-            let re = regex::compile(&str_arg(m, args, 0)?).map_err(|e| bad(m, e))?;
-            let rep = regex::replacement(&str_arg(m, args, 1)?);
-            ok(if name == "replaceAll" {
-                re.replace_all(s, rep.as_str()).into_owned()
-            } else {
-                re.replace(s, rep.as_str()).into_owned()
-            })
+            let pattern = str_arg(m, args, 0)?;
+            let rep = str_arg(m, args, 1)?;
+            ok(regex::replace(s, &pattern, &rep, name == "replaceAll").map_err(|e| bad(m, e))?)
         }
-        ("matches", 1) => {
-            let re = regex::full_match(&str_arg(m, args, 0)?).map_err(|e| bad(m, e))?;
-            ok(re.is_match(s))
-        }
+        ("matches", 1) => ok(regex::matches(&str_arg(m, args, 0)?, s).map_err(|e| bad(m, e))?),
         ("split", 1 | 2) => {
             let limit = if args.len() == 2 {
                 int_arg(m, args, 1)?
