@@ -45,7 +45,7 @@
 //
 // The Rust figures are built by cargo from the working tree as it is now; the
 // addon is whatever `npm run build` built last. The script warns when the addon is
-// older than the engine's sources.
+// older than the engine's sources, and when it is a debug build (it has debug info).
 
 const fs = require('fs');
 const os = require('os');
@@ -260,6 +260,31 @@ function staleAddon() {
   return sources > built ? new Date(sources).toISOString() : null;
 }
 
+/**
+ * Whether the addon (an ELF file) has a `.debug_info` section: a debug build
+ * (`npm run build:debug`) has one, the release build (`npm run build`, stripped)
+ * has none. `null` when it cannot tell (not ELF).
+ */
+function addonHasDebugInfo() {
+  const file = fs.readdirSync(node).find((f) => f.endsWith('.node'));
+  if (!file) return null;
+  const buf = fs.readFileSync(path.join(node, file));
+  if (buf.length < 64 || buf.readUInt32BE(0) !== 0x7f454c46 || buf[4] !== 2 || buf[5] !== 1) return null;
+  const shoff = Number(buf.readBigUInt64LE(0x28));
+  const shentsize = buf.readUInt16LE(0x3a);
+  const shnum = buf.readUInt16LE(0x3c);
+  const shstrndx = buf.readUInt16LE(0x3e);
+  if (!shoff || shstrndx >= shnum || shoff + shnum * shentsize > buf.length) return null;
+  const section = (i) => shoff + i * shentsize;
+  const strtab = Number(buf.readBigUInt64LE(section(shstrndx) + 0x18));
+  for (let i = 0; i < shnum; i++) {
+    const nameAt = strtab + buf.readUInt32LE(section(i));
+    const end = buf.indexOf(0, nameAt);
+    if (buf.toString('latin1', nameAt, end) === '.debug_info') return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------- output check
 
 // As ../shared/bench/check_output.py: mask UUIDs and ISO-8601 timestamps, parse
@@ -340,6 +365,10 @@ function main() {
   const m = machine();
   console.log(`appsync-vtl ${m.binding} Node binding, per call, µs (median of ${BATCHES} batches of ~${BATCH_MS} ms after ${WARMUP_MS} ms warm-up)`);
   console.log(`${m.date}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, at ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, 1-min load ${m.loadStart.toFixed(2)}`);
+  if (addonHasDebugInfo()) {
+    console.log('WARNING: the addon carries debug info: it looks like a debug build (`npm run build:debug`); ' +
+      'run `npm run build` for the release build, or the figures are an unoptimised build\'s.');
+  }
   const stale = staleAddon();
   if (stale) {
     console.log(`WARNING: the addon is older than the engine's sources (changed ${stale}): the binding's figures and the Rust ones ` +

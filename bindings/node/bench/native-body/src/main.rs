@@ -1,0 +1,145 @@
+//! What one call of `evaluateMappingTemplate` in the Node addon
+//! (`bindings/node/src/lib.rs`) does, without N-API: `Request::from_json` (the
+//! engine, the context JSON text parsed), `Request::render` (the template parsed,
+//! then rendered against the context converted from JSON), and
+//! `api::evaluate_response`; everything dropped. Its parts are timed too.
+//!
+//! ```text
+//! native-body TEMPLATE CONTEXT
+//! ```
+//!
+//! Prints one JSON line of per-call microseconds: each figure is the median batch
+//! (`BATCHES` rounds of batches of about `BATCH_MS` ms, after `WARMUP_MS` ms of
+//! warm-up), as `../bench.js` measures the calls from JavaScript.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use appsync_vtl::{api, RenderOptions, Request};
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A named call to time.
+type Call<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+
+/// Per-call microseconds of each call: each is warmed up (which also sizes its
+/// batches), then `BATCHES` rounds run one batch of every call in turn, so that
+/// load from elsewhere falls on all of them alike; the median batch of each.
+fn measure(calls: &mut [Call<'_>]) -> Vec<(&'static str, f64)> {
+    let (batches, batch_ms, warmup_ms) = (
+        env("BATCHES", 11),
+        env("BATCH_MS", 100),
+        env("WARMUP_MS", 300),
+    );
+    let sizes: Vec<u64> = calls
+        .iter_mut()
+        .map(|(_, call)| {
+            let start = Instant::now();
+            let mut n = 0u64;
+            while n < 20 || start.elapsed() < Duration::from_millis(warmup_ms) {
+                call();
+                n += 1;
+            }
+            let estimate = start.elapsed().as_secs_f64() / n as f64;
+            ((batch_ms as f64 / 1000.0 / estimate).round() as u64).max(5)
+        })
+        .collect();
+    let mut per_call = vec![Vec::new(); calls.len()];
+    for _ in 0..batches {
+        for (i, (_, call)) in calls.iter_mut().enumerate() {
+            let t = Instant::now();
+            for _ in 0..sizes[i] {
+                call();
+            }
+            per_call[i].push(t.elapsed().as_secs_f64() * 1e6 / sizes[i] as f64);
+        }
+    }
+    calls
+        .iter()
+        .zip(per_call)
+        .map(|((name, _), mut v)| {
+            v.sort_by(|a, b| a.total_cmp(b));
+            (*name, v[v.len() / 2])
+        })
+        .collect()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        eprintln!("usage: native-body TEMPLATE CONTEXT");
+        std::process::exit(2);
+    }
+    let template = std::fs::read_to_string(&args[1]).expect("the template");
+    let context = std::fs::read_to_string(&args[2]).expect("the context");
+    // As the binding: a fixed clock, seed 0, the name it gives.
+    let options = RenderOptions {
+        now: Some("2024-01-15T10:30:45.123Z".into()),
+        seed: 0,
+        ..RenderOptions::default()
+    };
+    let name = "template.vtl";
+    // The addon's body (`evaluate_mapping_template`), less the conversion of the
+    // response into a JavaScript object.
+    let call = |template: &str, context: &str| {
+        let request = Request::from_json(name, template, context, &options).expect("a request");
+        let result = request.render();
+        black_box(api::evaluate_response(&result));
+    };
+    let request = Request::from_json(name, &template, &context, &options).expect("a request");
+    let parsed = request.engine.parse(name, &template).expect("parses");
+    let mut calls: Vec<Call<'_>> = vec![
+        ("call_us", Box::new(|| call(&template, &context))),
+        ("empty_call_us", Box::new(|| call("", "{}"))),
+        ("context_only_call_us", Box::new(|| call("", &context))),
+        (
+            "context_json_parse_us",
+            Box::new(|| {
+                black_box(serde_json::from_str::<serde_json::Value>(&context).expect("JSON"));
+            }),
+        ),
+        (
+            "request_from_json_us",
+            Box::new(|| {
+                black_box(
+                    Request::from_json(name, &template, &context, &options).expect("a request"),
+                );
+            }),
+        ),
+        (
+            "parse_then_render_us",
+            Box::new(|| {
+                black_box(request.render().expect("renders"));
+            }),
+        ),
+        (
+            "parse_us",
+            Box::new(|| {
+                black_box(request.engine.parse(name, &template).expect("parses"));
+            }),
+        ),
+        (
+            "render_from_json_us",
+            Box::new(|| {
+                black_box(
+                    request
+                        .engine
+                        .render(&parsed, &request.context)
+                        .expect("renders"),
+                );
+            }),
+        ),
+    ];
+    let mut line = serde_json::Map::new();
+    line.insert("template".into(), args[1].clone().into());
+    for (key, us) in measure(&mut calls) {
+        line.insert(key.into(), us.into());
+    }
+    let line = serde_json::Value::Object(line);
+    println!("{line}");
+}
