@@ -11,12 +11,15 @@
 
 mod convert;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use appsync_vtl::harness::snapshot::{self, Snapshot, Verdict};
 use appsync_vtl::harness::RunOptions;
 use appsync_vtl::outcome::AuthType;
-use appsync_vtl::{api, Engine, RenderOptions, Request, RequestError};
+use appsync_vtl::{api, Engine, RenderOptions, Request, RequestError, Template};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
@@ -91,6 +94,36 @@ impl EvaluateOptions {
     }
 }
 
+/// A template as parsed (or why it could not be), shared between calls.
+type Parsed = Rc<std::result::Result<Template, appsync_vtl::Error>>;
+
+/// Templates kept between calls on this thread, at most this many.
+const KEPT_TEMPLATES: usize = 256;
+
+thread_local! {
+    /// Templates parsed by earlier calls, by name and text: a suite evaluates
+    /// the same template against many contexts, and parsing is most of a call.
+    static TEMPLATES: RefCell<HashMap<(String, String), Parsed>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The request's template, parsed once per thread (a parse error is kept too).
+fn parsed(request: &Request) -> Parsed {
+    let key = (request.name.clone(), request.text.clone());
+    if let Some(t) = TEMPLATES.with(|c| c.borrow().get(&key).cloned()) {
+        return t;
+    }
+    let template = Rc::new(request.engine.parse(&request.name, &request.text));
+    TEMPLATES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEPT_TEMPLATES {
+            c.clear();
+        }
+        c.insert(key, template.clone());
+    });
+    template
+}
+
 /// Evaluates a template against a context (JSON text) and returns what
 /// EvaluateMappingTemplate returns. A template that does not parse or
 /// evaluate, `$util.error` and `$util.unauthorized()` are in `error` (with the
@@ -104,7 +137,10 @@ pub fn evaluate_mapping_template(
 ) -> Result<EvaluateResponse, String> {
     let options = options.unwrap_or_default();
     let request = options.request(&template, &context)?;
-    let result = request.render();
+    let result = match &*parsed(&request) {
+        Ok(t) => request.engine.render(t, &request.context),
+        Err(e) => Err(e.clone()),
+    };
     let json = api::evaluate_response(&result);
     Ok(convert::evaluate_response(&json, result.as_ref().err()))
 }
