@@ -245,13 +245,15 @@ impl Engine {
             stash_json: String::new(),
             logs: state.logs,
             extensions: state.extensions,
+            response_headers: state.response_headers,
         };
         let result = self.bounded(outcome, template);
         (result, evaluator.tracer, vars)
     }
 
     /// The outcome, if every part of it fits the output limit: the `#return`
-    /// value, the stash, the raised error's data and the appended errors are
+    /// value, the stash, the raised error's data, the appended errors and the
+    /// response headers are
     /// printed as the response prints them, within the work budget, and any
     /// part over [`Limits::output_bytes`] is an engine error, never a value cut short.
     fn bounded(&self, mut outcome: Outcome, template: &Template) -> Result<Outcome, Error> {
@@ -283,6 +285,13 @@ impl Engine {
                     Some(n) => error_bytes += n,
                     None => return Err(self.located(over("the errors' data"), template)),
                 }
+            }
+        }
+        let mut header_bytes = 0;
+        for (name, value) in &outcome.response_headers {
+            match json_len(value, max - header_bytes.min(max)) {
+                Some(n) => header_bytes += name.len() + n,
+                None => return Err(self.located(over("the response headers"), template)),
             }
         }
         if let Some(trip) = budget::tripped() {

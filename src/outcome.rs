@@ -177,6 +177,9 @@ pub struct Outcome {
     pub logs: Vec<String>,
     /// `$extensions` calls.
     pub extensions: Vec<ExtensionCall>,
+    /// Headers added with `$util.http.addResponseHeader(s)`, in order (a name
+    /// added again replaces the earlier one): what AppSync sends with the response.
+    pub response_headers: Vec<(String, Value)>,
 }
 
 impl Outcome {

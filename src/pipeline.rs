@@ -245,6 +245,8 @@ pub struct PipelineRun {
     pub logs: Vec<String>,
     /// `$extensions` calls of every step.
     pub extensions: Vec<ExtensionCall>,
+    /// Response headers added by every step (a name added again replaces the earlier one).
+    pub response_headers: Vec<(String, Value)>,
     /// What was sent to data sources other than NONE: `{"function", "request"}`.
     pub requests: Vec<Json>,
     /// The steps, in order.

@@ -50,6 +50,9 @@ pub struct CaseReport {
     /// `$extensions` calls.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Json>,
+    /// Headers added with `$util.http.addResponseHeader(s)`, by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<Json>,
     /// What a pipeline sent to its (mocked) data sources: `{"function", "request"}`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<Json>,
@@ -81,6 +84,18 @@ pub(crate) fn parse_output(text: &str) -> (Json, Option<String>) {
         Ok(v) => (v, None),
         Err(e) => (Json::String(text.to_string()), Some(e.to_string())),
     }
+}
+
+/// Response headers as a JSON object by name, or `None` when there are none.
+fn headers_json(headers: &[(String, crate::Value)]) -> Option<Json> {
+    (!headers.is_empty()).then(|| {
+        Json::Object(
+            headers
+                .iter()
+                .map(|(n, v)| (n.clone(), to_json(v)))
+                .collect(),
+        )
+    })
 }
 
 /// `$extensions` calls as JSON.
@@ -127,6 +142,7 @@ impl CaseReport {
             stash: stash_json(&outcome.stash),
             logs: outcome.logs.clone(),
             extensions: extensions_json(&outcome.extensions),
+            response_headers: headers_json(&outcome.response_headers),
             ..CaseReport::default()
         }
     }
@@ -139,6 +155,7 @@ impl CaseReport {
             stash: stash_json(&run.stash),
             logs: run.logs.clone(),
             extensions: extensions_json(&run.extensions),
+            response_headers: headers_json(&run.response_headers),
             requests: run.requests.clone(),
             steps: run.steps.iter().map(ToString::to_string).collect(),
             engine_error: run.engine_error.as_ref().map(|e| e.report(false)),

@@ -9,14 +9,16 @@ use super::args::{any, list, map, string, text};
 use super::{Builtin, Call, UtilError, UtilResult};
 use crate::value::{budget, write_json_at, write_json_str, Map, Value, MAX_DEPTH};
 
-/// Builds the table: each `pair` row makes the object form and its `…Json` form.
+/// Builds the table: each `pair` row makes the object form (returns a `Map`)
+/// and its `…Json` form (returns the same as JSON text), each row naming itself
+/// in its signature.
 macro_rules! table {
-    (pairs: [$(($name:literal, $json:literal, $min:literal, $max:literal, $sig:literal, $doc:literal, $f:ident)),* $(,)?],
+    (pairs: [$(($name:literal, $json:literal, $min:literal, $max:literal, $params:literal, $doc:literal, $f:ident)),* $(,)?],
      single: [$($row:expr),* $(,)?]) => {
         &[
             $(
-                Builtin::new($name, $min, $max, $sig, $doc, $f::<false>),
-                Builtin::new($json, $min, $max, $sig, concat!($doc, " As JSON text."), $f::<true>),
+                Builtin::new($name, $min, $max, concat!($name, $params, " : Map"), $doc, $f::<false>),
+                Builtin::new($json, $min, $max, concat!($json, $params, " : String"), concat!($doc, " As JSON text."), $f::<true>),
             )*
             $($row,)*
         ]
@@ -25,19 +27,19 @@ macro_rules! table {
 
 static FUNCTIONS: &[Builtin] = table! {
     pairs: [
-        ("toDynamoDB", "toDynamoDBJson", 1, 1, "toDynamoDB(Object) : Map", "Any value as a DynamoDB attribute value (S, N, BOOL, NULL, L, M).", to_dynamodb),
-        ("toString", "toStringJson", 1, 1, "toString(String) : Map", "A string attribute `{\"S\": …}`.", to_string),
-        ("toStringSet", "toStringSetJson", 1, 1, "toStringSet(List<String>) : Map", "A string set `{\"SS\": […]}`.", to_string_set),
-        ("toNumber", "toNumberJson", 1, 1, "toNumber(Number) : Map", "A number attribute `{\"N\": …}`.", to_number),
-        ("toNumberSet", "toNumberSetJson", 1, 1, "toNumberSet(List<Number>) : Map", "A number set `{\"NS\": […]}`.", to_number_set),
-        ("toBinary", "toBinaryJson", 1, 1, "toBinary(String base64) : Map", "A binary attribute `{\"B\": …}`.", to_binary),
-        ("toBinarySet", "toBinarySetJson", 1, 1, "toBinarySet(List<String>) : Map", "A binary set `{\"BS\": […]}`.", to_binary_set),
-        ("toBoolean", "toBooleanJson", 1, 1, "toBoolean(Boolean) : Map", "A boolean attribute `{\"BOOL\": …}`.", to_boolean),
-        ("toNull", "toNullJson", 0, 0, "toNull() : Map", "A null attribute `{\"NULL\": null}`.", to_null),
-        ("toList", "toListJson", 1, 1, "toList(List) : Map", "A list attribute `{\"L\": […]}`, items converted.", to_list),
-        ("toMap", "toMapJson", 1, 1, "toMap(Map) : Map", "A map attribute `{\"M\": {…}}`, values converted.", to_map),
-        ("toMapValues", "toMapValuesJson", 1, 1, "toMapValues(Map) : Map", "The map with each value converted to an attribute value.", to_map_values),
-        ("toS3Object", "toS3ObjectJson", 3, 4, "toS3Object(String key, String bucket, String region[, String version]) : Map", "An S3 object reference as a string attribute.", to_s3_object),
+        ("toDynamoDB", "toDynamoDBJson", 1, 1, "(Object)", "Any value as a DynamoDB attribute value (S, N, BOOL, NULL, L, M).", to_dynamodb),
+        ("toString", "toStringJson", 1, 1, "(String)", "A string attribute `{\"S\": …}`.", to_string),
+        ("toStringSet", "toStringSetJson", 1, 1, "(List<String>)", "A string set `{\"SS\": […]}`.", to_string_set),
+        ("toNumber", "toNumberJson", 1, 1, "(Number)", "A number attribute `{\"N\": …}`.", to_number),
+        ("toNumberSet", "toNumberSetJson", 1, 1, "(List<Number>)", "A number set `{\"NS\": […]}`.", to_number_set),
+        ("toBinary", "toBinaryJson", 1, 1, "(String base64)", "A binary attribute `{\"B\": …}`.", to_binary),
+        ("toBinarySet", "toBinarySetJson", 1, 1, "(List<String>)", "A binary set `{\"BS\": […]}`.", to_binary_set),
+        ("toBoolean", "toBooleanJson", 1, 1, "(Boolean)", "A boolean attribute `{\"BOOL\": …}`.", to_boolean),
+        ("toNull", "toNullJson", 0, 0, "()", "A null attribute `{\"NULL\": null}`.", to_null),
+        ("toList", "toListJson", 1, 1, "(List)", "A list attribute `{\"L\": […]}`, items converted.", to_list),
+        ("toMap", "toMapJson", 1, 1, "(Map)", "A map attribute `{\"M\": {…}}`, values converted.", to_map),
+        ("toMapValues", "toMapValuesJson", 1, 1, "(Map)", "The map with each value converted to an attribute value.", to_map_values),
+        ("toS3Object", "toS3ObjectJson", 3, 4, "(String key, String bucket, String region[, String version])", "An S3 object reference as a string attribute.", to_s3_object),
     ],
     single: [
         Builtin::new("fromS3ObjectJson", 1, 1, "fromS3ObjectJson(String) : Map", "Reads an S3 object reference back into {key, bucket, region[, version]}.", from_s3_object_json),

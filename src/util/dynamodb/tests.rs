@@ -337,3 +337,23 @@ fn values_that_contain_themselves_are_refused_as_before() {
     // toDynamoDB (of both), toList (of the list), toMap and toMapValues (of the map).
     assert_eq!(seen.too_deep, 5);
 }
+
+/// The catalogue is the table that dispatches: each `…Json` row names itself
+/// and returns JSON text, each object form returns a `Map`.
+#[test]
+fn json_rows_name_themselves_and_return_text() {
+    for f in FUNCTIONS {
+        assert!(
+            f.signature.starts_with(&format!("{}(", f.name)),
+            "{} is listed as {}",
+            f.name,
+            f.signature
+        );
+        let returns = if f.name.ends_with("Json") && f.name != "fromS3ObjectJson" {
+            ": String"
+        } else {
+            ": Map"
+        };
+        assert!(f.signature.ends_with(returns), "{}", f.signature);
+    }
+}
