@@ -274,25 +274,19 @@ impl Engine {
             Some(text) => outcome.stash_json = text,
             None => return Err(self.located(over("the stash"), template)),
         }
+        // The errors' data and the headers share one allowance each.
+        let within = |values: &mut dyn Iterator<Item = &Value>| {
+            let mut left = max;
+            values
+                .filter(|v| !v.is_null())
+                .all(|v| json_len(v, left).map(|n| left -= n).is_some())
+        };
         let errors = outcome.raised.iter().chain(&outcome.errors);
-        let mut error_bytes = 0;
-        for e in errors {
-            for part in [&e.data, &e.error_info] {
-                if part.is_null() {
-                    continue;
-                }
-                match json_len(part, max - error_bytes.min(max)) {
-                    Some(n) => error_bytes += n,
-                    None => return Err(self.located(over("the errors' data"), template)),
-                }
-            }
+        if !within(&mut errors.flat_map(|e| [&e.data, &e.error_info])) {
+            return Err(self.located(over("the errors' data"), template));
         }
-        let mut header_bytes = 0;
-        for (name, value) in &outcome.response_headers {
-            match json_len(value, max - header_bytes.min(max)) {
-                Some(n) => header_bytes += name.len() + n,
-                None => return Err(self.located(over("the response headers"), template)),
-            }
+        if !within(&mut outcome.response_headers.iter().map(|(_, v)| v)) {
+            return Err(self.located(over("the response headers"), template));
         }
         if let Some(trip) = budget::tripped() {
             return Err(self.located(over_budget(trip, &self.limits), template));

@@ -208,3 +208,10 @@ impl Outcome {
             .is_some_and(|e| e.error_type.as_deref() == Some("Unauthorized"))
     }
 }
+
+/// Adds a response header as AppSync keeps them: a name added again (in any
+/// case) replaces the earlier one and moves to the end.
+pub(crate) fn set_header(headers: &mut Vec<(String, Value)>, name: String, value: Value) {
+    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+    headers.push((name, value));
+}

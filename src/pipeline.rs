@@ -49,7 +49,7 @@ use crate::context::{RequestContext, SharedContext};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::input::{read_template, InputError, TemplateText};
-use crate::outcome::{AppSyncError, ExtensionCall, Outcome};
+use crate::outcome::{set_header, AppSyncError, ExtensionCall, Outcome};
 use crate::parse::Template;
 use crate::value::{from_json, to_json, Value};
 
@@ -334,6 +334,9 @@ impl Run<'_, '_> {
         self.run
             .extensions
             .extend(outcome.extensions.iter().cloned());
+        for (name, value) in &outcome.response_headers {
+            set_header(&mut self.run.response_headers, name.clone(), value.clone());
+        }
         if let Some(e) = outcome.raised {
             self.step(step, StepEnd::Raised);
             return Err(Stop::Raised(e));

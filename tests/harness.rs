@@ -344,3 +344,28 @@ fn cli_exit_codes_and_reports() {
         .unwrap()
         .contains("DA:1,1\nLF:1\nLH:1\nend_of_record"));
 }
+
+#[test]
+fn a_pipelines_response_headers_are_those_of_every_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "a.req.vtl",
+        r#"$util.http.addResponseHeader("x-step", "a")$util.http.addResponseHeader("x-first", 1){}"#,
+    );
+    write(
+        dir,
+        "b.req.vtl",
+        r#"$util.http.addResponseHeader("X-Step", "b"){}"#,
+    );
+    let case = pipeline_case(
+        dir,
+        json!([{"request": "a.req.vtl"}, {"request": "b.req.vtl"}]),
+    );
+    let report = case.run(&case.tests[0]);
+    assert_eq!(
+        report.response_headers,
+        Some(json!({"x-first": 1, "X-Step": "b"}))
+    );
+}

@@ -447,29 +447,28 @@ mod tests {
         assert!(e.detail.contains("too deeply"), "{e}");
     }
 
-    #[test]
-    fn fragments_that_multiply_are_refused_at_once() {
+    /// An operation whose fragments each spread the next one twice, `levels` deep.
+    fn doubling_fragments(levels: usize) -> String {
         let mut doc = String::from("query { ...F0 }\n");
-        for i in 0..30 {
+        for i in 0..levels {
             doc.push_str(&format!(
                 "fragment F{i} on Query {{ ...F{n} ...F{n} }}\n",
                 n = i + 1
             ));
         }
-        doc.push_str("fragment F30 on Query { a }\n");
+        doc.push_str(&format!("fragment F{levels} on Query {{ a }}\n"));
+        doc
+    }
+
+    #[test]
+    fn fragments_that_multiply_are_refused_at_once() {
+        let doc = doubling_fragments(30);
         let start = std::time::Instant::now();
         let e = parse(&doc, None, &Json::Null).unwrap_err();
         assert!(e.detail.contains("more than 10000 fields"), "{e}");
         assert!(start.elapsed() < std::time::Duration::from_secs(2));
         // Wide but finite operations below the limit still expand.
-        let mut doc = String::from("query { ...F0 }\n");
-        for i in 0..10 {
-            doc.push_str(&format!(
-                "fragment F{i} on Query {{ ...F{n} ...F{n} }}\n",
-                n = i + 1
-            ));
-        }
-        doc.push_str("fragment F10 on Query { a }\n");
+        let doc = doubling_fragments(10);
         let op = parse(&doc, None, &Json::Null).unwrap();
         assert_eq!(op.fields.len(), 1024);
     }

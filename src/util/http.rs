@@ -2,7 +2,7 @@
 
 use super::args::{any, map, text};
 use super::{Builtin, Call, UtilError, UtilResult};
-use crate::outcome::AppSyncError;
+use crate::outcome::{set_header, AppSyncError};
 use crate::value::Value;
 
 /// `$util.http`
@@ -96,11 +96,11 @@ fn add(call: &mut Call<'_>, name: Option<String>, value: Value) {
         ));
         return;
     }
-    let name = name.unwrap_or_default();
-    call.state
-        .response_headers
-        .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-    call.state.response_headers.push((name, value));
+    set_header(
+        &mut call.state.response_headers,
+        name.unwrap_or_default(),
+        value,
+    );
 }
 
 fn add_response_header(call: &mut Call<'_>, args: &[Value]) -> UtilResult {

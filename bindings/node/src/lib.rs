@@ -101,16 +101,22 @@ type Parsed = Rc<std::result::Result<Template, appsync_vtl::Error>>;
 const KEPT_TEMPLATES: usize = 256;
 
 thread_local! {
-    /// Templates parsed by earlier calls, by name and text: a suite evaluates
-    /// the same template against many contexts, and parsing is most of a call.
-    static TEMPLATES: RefCell<HashMap<(String, String), Parsed>> =
+    /// Templates parsed by earlier calls, by text (with the name they were
+    /// parsed under): a suite evaluates the same template against many
+    /// contexts, and parsing is most of a call.
+    static TEMPLATES: RefCell<HashMap<String, (String, Parsed)>> =
         RefCell::new(HashMap::new());
 }
 
 /// The request's template, parsed once per thread (a parse error is kept too).
 fn parsed(request: &Request) -> Parsed {
-    let key = (request.name.clone(), request.text.clone());
-    if let Some(t) = TEMPLATES.with(|c| c.borrow().get(&key).cloned()) {
+    let kept = TEMPLATES.with(|c| {
+        c.borrow()
+            .get(request.text.as_str())
+            .filter(|(name, _)| *name == request.name)
+            .map(|(_, t)| t.clone())
+    });
+    if let Some(t) = kept {
         return t;
     }
     let template = Rc::new(request.engine.parse(&request.name, &request.text));
@@ -119,7 +125,10 @@ fn parsed(request: &Request) -> Parsed {
         if c.len() >= KEPT_TEMPLATES {
             c.clear();
         }
-        c.insert(key, template.clone());
+        c.insert(
+            request.text.clone(),
+            (request.name.clone(), template.clone()),
+        );
     });
     template
 }
