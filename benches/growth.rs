@@ -19,7 +19,7 @@ use serde_json::Value as Json;
 /// The filter context with its 500 items repeated to `n` (ids kept unique).
 fn filter_context(n: usize) -> RequestContext {
     let (_, ctx) = common::template("filter");
-    let mut json = ctx.json().clone();
+    let mut json = ctx.to_json();
     let items: Vec<Json> = json["result"]["items"]
         .as_array()
         .cloned()

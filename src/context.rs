@@ -7,12 +7,13 @@
 //! assert_eq!(ctx.auth_type().util_name(), "API Key Authorization");
 //! ```
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::{json, Value as Json};
 
 use crate::outcome::AuthType;
-use crate::value::{from_json, DeepCopy, Map, Value};
+use crate::value::{from_json, parse_json, to_json, DeepCopy, Map, Value};
 
 /// Keys a context file may have (anything else is reported as a warning).
 pub const KNOWN_KEYS: &[&str] = &[
@@ -30,10 +31,11 @@ pub const KNOWN_KEYS: &[&str] = &[
     "authType",
 ];
 
-/// The request a template is evaluated against.
-#[derive(Debug, Clone)]
+/// The request a template is evaluated against: the context's top-level keys
+/// as engine values (built once; each render gets its own copy of the lists
+/// and maps, sharing the strings).
 pub struct RequestContext {
-    json: Json,
+    fields: Map,
     auth_type: Option<AuthType>,
 }
 
@@ -58,8 +60,32 @@ pub enum ContextError {
 impl Default for RequestContext {
     fn default() -> Self {
         RequestContext {
-            json: json!({}),
+            fields: Map::new(),
             auth_type: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestContext")
+            .field("json", &self.to_json())
+            .field("auth_type", &self.auth_type)
+            .finish()
+    }
+}
+
+impl Clone for RequestContext {
+    /// A copy whose lists and maps are new: changing one leaves the other as it was.
+    fn clone(&self) -> Self {
+        let mut copier = DeepCopy::default();
+        RequestContext {
+            fields: self
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), copier.copy(v, 0)))
+                .collect(),
+            auth_type: self.auth_type,
         }
     }
 }
@@ -76,6 +102,18 @@ pub(crate) fn json_kind(v: &Json) -> &'static str {
     }
 }
 
+/// [`json_kind`] of a value read from JSON.
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) | Value::Float(_) => "a number",
+        Value::Str(_) => "a string",
+        Value::List(_) => "an array",
+        _ => "an object",
+    }
+}
+
 impl RequestContext {
     /// An empty context (API key caller, no arguments).
     pub fn new() -> RequestContext {
@@ -84,19 +122,19 @@ impl RequestContext {
 
     /// A context from EvaluateMappingTemplate-shaped JSON.
     pub fn from_json(json: Json) -> Result<RequestContext, ContextError> {
-        if !json.is_object() {
-            return Err(ContextError::NotObject(json_kind(&json)));
+        match json {
+            Json::Object(o) => Ok(RequestContext::from_fields(
+                o.iter()
+                    .map(|(k, v)| (Rc::from(k.as_str()), from_json(v)))
+                    .collect(),
+            )),
+            other => Err(ContextError::NotObject(json_kind(&other))),
         }
-        let auth_type = json
-            .get("authType")
-            .and_then(|v| v.as_str())
-            .and_then(AuthType::parse);
-        Ok(RequestContext { json, auth_type })
     }
 
-    /// A context from JSON text.
+    /// A context from JSON text (read straight into values, without a JSON tree).
     pub fn from_json_str(text: &str) -> Result<RequestContext, ContextError> {
-        let json: Json = serde_json::from_str(text).map_err(|e| ContextError::Json {
+        let value = parse_json(text).map_err(|e| ContextError::Json {
             line: e.line(),
             column: e.column().max(1),
             message: e
@@ -106,31 +144,43 @@ impl RequestContext {
                 .unwrap_or("")
                 .to_string(),
         })?;
-        RequestContext::from_json(json)
+        match &value {
+            Value::Map(m) => Ok(RequestContext::from_fields(std::mem::take(
+                &mut *m.borrow_mut(),
+            ))),
+            other => Err(ContextError::NotObject(value_kind(other))),
+        }
     }
 
-    /// The JSON it was built from.
-    pub fn json(&self) -> &Json {
-        &self.json
+    fn from_fields(fields: Map) -> RequestContext {
+        let auth_type = match fields.get("authType") {
+            Some(Value::Str(s)) => AuthType::parse(s),
+            _ => None,
+        };
+        RequestContext { fields, auth_type }
+    }
+
+    /// The context as JSON (as it was given, with what the `with_…` methods set).
+    pub fn to_json(&self) -> Json {
+        Json::Object(
+            self.fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        )
     }
 
     /// Keys that AppSync's context does not have.
     pub fn unknown_keys(&self) -> Vec<String> {
-        self.json
-            .as_object()
-            .map(|o| {
-                o.keys()
-                    .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.fields
+            .keys()
+            .filter(|k| !KNOWN_KEYS.contains(&&***k))
+            .map(|k| k.to_string())
+            .collect()
     }
 
     fn set(mut self, key: &str, value: Json) -> Self {
-        if let Some(o) = self.json.as_object_mut() {
-            o.insert(key.to_string(), value);
-        }
+        self.fields.insert(Rc::from(key), from_json(&value));
         self
     }
 
@@ -170,13 +220,21 @@ impl RequestContext {
     }
 
     /// Sets `info.fieldName` and `info.parentTypeName`.
-    pub fn with_field(self, parent_type_name: &str, field_name: &str) -> Self {
-        let mut info = self.json.get("info").cloned().unwrap_or_else(|| json!({}));
-        if let Some(o) = info.as_object_mut() {
-            o.insert("fieldName".into(), json!(field_name));
-            o.insert("parentTypeName".into(), json!(parent_type_name));
-        }
-        self.set("info", info)
+    pub fn with_field(mut self, parent_type_name: &str, field_name: &str) -> Self {
+        let info = match self.fields.get("info") {
+            Some(Value::Map(m)) => m.clone(),
+            _ => {
+                let info = Rc::new(RefCell::new(Map::new()));
+                self.fields
+                    .insert(Rc::from("info"), Value::Map(info.clone()));
+                info
+            }
+        };
+        let mut info = info.borrow_mut();
+        info.insert(Rc::from("fieldName"), Value::from(field_name));
+        info.insert(Rc::from("parentTypeName"), Value::from(parent_type_name));
+        drop(info);
+        self
     }
 
     /// Fixes the auth mode (otherwise inferred from the identity).
@@ -188,68 +246,103 @@ impl RequestContext {
     /// The auth mode: as set, else inferred from the identity.
     pub fn auth_type(&self) -> AuthType {
         self.auth_type
-            .unwrap_or_else(|| AuthType::infer(self.json.get("identity").unwrap_or(&Json::Null)))
+            .unwrap_or_else(|| AuthType::infer(self.fields.get("identity").unwrap_or(&Value::Null)))
+    }
+
+    /// `info.<key>` when it is a string.
+    fn info(&self, key: &str) -> Option<String> {
+        match self.fields.get("info") {
+            Some(Value::Map(m)) => match m.borrow().get(key) {
+                Some(Value::Str(s)) => Some(s.to_string()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// `info.fieldName`
     pub fn field_name(&self) -> Option<String> {
-        self.json
-            .pointer("/info/fieldName")
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
+        self.info("fieldName")
     }
 
     /// `info.parentTypeName`
     pub fn parent_type_name(&self) -> Option<String> {
-        self.json
-            .pointer("/info/parentTypeName")
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
+        self.info("parentTypeName")
     }
 
-    /// `$ctx` as one live value that several renders share (a pipeline's steps).
+    /// `$ctx` as one live value that several renders share (a pipeline's steps);
+    /// this context stays as it was.
     pub fn share(&self) -> SharedContext {
-        let (value, stash) = self.to_value();
+        self.clone().into_shared()
+    }
+
+    /// [`RequestContext::share`] without a copy: the values become `$ctx`'s.
+    pub fn into_shared(self) -> SharedContext {
+        let auth_type = self.auth_type();
+        let field_name = self.field_name();
+        let parent_type_name = self.parent_type_name();
+        let (value, stash) = self.into_value();
         SharedContext {
             value,
             stash,
-            auth_type: self.auth_type(),
-            field_name: self.field_name(),
-            parent_type_name: self.parent_type_name(),
+            auth_type,
+            field_name,
+            parent_type_name,
         }
     }
 
     /// Builds the `$ctx` map; the stash it holds is returned separately so the
     /// caller can read it after the render.
-    pub(crate) fn to_value(&self) -> (Value, Value) {
-        let get = |k: &str| self.json.get(k).map(from_json);
-        let arguments = get("arguments")
-            .or_else(|| get("args"))
-            .unwrap_or_else(Value::empty_map);
-        let stash = match get("stash") {
+    fn into_value(mut self) -> (Value, Value) {
+        // The keys `$ctx` has, in its order; `args` is `arguments` under a second name.
+        const KEYS: [&str; 10] = [
+            "arguments",
+            "source",
+            "result",
+            "identity",
+            "request",
+            "info",
+            "stash",
+            "prev",
+            "error",
+            "outErrors",
+        ];
+        let mut given: [Option<Value>; 10] = Default::default();
+        let mut args = None;
+        for (key, value) in self.fields.drain(..) {
+            match KEYS.iter().position(|k| **k == *key) {
+                Some(i) => given[i] = Some(value),
+                None if &*key == "args" => args = Some(value),
+                None => {}
+            }
+        }
+        let [arguments, source, result, identity, request, info, stash, prev, error, out_errors] =
+            given;
+        let arguments = arguments.or(args).unwrap_or_else(Value::empty_map);
+        let stash = match stash {
             Some(v @ Value::Map(_)) => v,
             _ => Value::empty_map(),
         };
+        let request = request.unwrap_or_else(|| {
+            let mut r = Map::with_capacity(2);
+            r.insert("headers".into(), Value::empty_map());
+            r.insert("domainName".into(), Value::Null);
+            Value::map(r)
+        });
         let mut m = Map::with_capacity(12);
         m.insert("arguments".into(), arguments.clone());
         m.insert("args".into(), arguments);
-        m.insert("source".into(), get("source").unwrap_or(Value::Null));
-        m.insert("result".into(), get("result").unwrap_or(Value::Null));
-        m.insert("identity".into(), get("identity").unwrap_or(Value::Null));
-        let request = get("request")
-            .unwrap_or_else(|| from_json(&json!({ "headers": {}, "domainName": null })));
+        m.insert("source".into(), source.unwrap_or(Value::Null));
+        m.insert("result".into(), result.unwrap_or(Value::Null));
+        m.insert("identity".into(), identity.unwrap_or(Value::Null));
         m.insert("request".into(), request);
-        m.insert("info".into(), get("info").unwrap_or_else(Value::empty_map));
+        m.insert("info".into(), info.unwrap_or_else(Value::empty_map));
         m.insert("stash".into(), stash.clone());
-        let prev = match get("prev") {
-            Some(v) => v,
-            None => Value::Null,
-        };
-        m.insert("prev".into(), prev);
-        m.insert("error".into(), get("error").unwrap_or(Value::Null));
+        m.insert("prev".into(), prev.unwrap_or(Value::Null));
+        m.insert("error".into(), error.unwrap_or(Value::Null));
         m.insert(
             "outErrors".into(),
-            get("outErrors").unwrap_or_else(|| Value::list(Vec::new())),
+            out_errors.unwrap_or_else(|| Value::list(Vec::new())),
         );
         (Value::map(m), stash)
     }

@@ -114,10 +114,11 @@ impl AuthType {
     /// Infers the mode from an identity as AppSync shapes it: null → API key,
     /// `resolverContext` → Lambda, `userArn`/`cognitoIdentity*` → IAM, a Cognito
     /// issuer or `cognito:username` claim → user pools, otherwise OIDC.
-    pub fn infer(identity: &serde_json::Value) -> AuthType {
-        let Some(obj) = identity.as_object() else {
+    pub fn infer(identity: &Value) -> AuthType {
+        let Value::Map(obj) = identity else {
             return AuthType::ApiKey;
         };
+        let obj = obj.borrow();
         if obj.contains_key("resolverContext") {
             return AuthType::AwsLambda;
         }
@@ -129,16 +130,15 @@ impl AuthType {
             "accountId",
         ]
         .iter()
-        .any(|k| obj.contains_key(*k))
+        .any(|k| obj.contains_key(k))
         {
             return AuthType::AwsIam;
         }
-        let issuer = obj.get("issuer").and_then(|v| v.as_str()).unwrap_or("");
-        let cognito_claim = obj
-            .get("claims")
-            .and_then(|c| c.as_object())
-            .is_some_and(|c| c.contains_key("cognito:username"));
-        if issuer.contains("cognito-idp") || cognito_claim || obj.contains_key("username") {
+        let issuer_is_cognito =
+            matches!(obj.get("issuer"), Some(Value::Str(s)) if s.contains("cognito-idp"));
+        let cognito_claim = matches!(obj.get("claims"), Some(Value::Map(c))
+            if c.borrow().contains_key("cognito:username"));
+        if issuer_is_cognito || cognito_claim || obj.contains_key("username") {
             return AuthType::AmazonCognitoUserPools;
         }
         if obj.is_empty() {

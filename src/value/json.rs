@@ -47,6 +47,169 @@ impl<'j> FromJson<'j> {
     }
 }
 
+/// Parses JSON text straight into a value, as [`from_json`] would build it from
+/// the parsed tree, without building the tree: a context file is read this way.
+/// Distinct object keys are allocated once and shared; duplicate keys keep the
+/// last value at the first key's place; nesting deeper than 128 levels is an
+/// error, as it is for `serde_json`.
+///
+/// ```
+/// use appsync_vtl::value::{parse_json, to_json_string};
+/// let v = parse_json(r#"{"a": [1, 2.5, "x"], "b": null, "a": true}"#).unwrap();
+/// assert_eq!(to_json_string(&v), r#"{"a":true,"b":null}"#);
+/// assert!(parse_json("{\"a\": }").is_err());
+/// ```
+pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut builder = Builder::default();
+    let value = ValueSeed(&mut builder).deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// What one [`parse_json`] keeps while it builds: each distinct key allocated
+/// once, and stacks on which the items of the open lists and objects gather,
+/// so each list and map is allocated once at its final size.
+#[derive(Default)]
+struct Builder {
+    /// Distinct keys met so far, searched in order while they are few…
+    few_keys: Vec<Rc<str>>,
+    /// …and by hash once they are many.
+    many_keys: rustc_hash::FxHashSet<Rc<str>>,
+    /// The key last met at each position of an object: objects in a list
+    /// mostly repeat their keys in the same order, so a key is usually found
+    /// here without a search.
+    key_at: Vec<Rc<str>>,
+    items: Vec<Value>,
+    entries: Vec<(Rc<str>, Value)>,
+}
+
+/// How many distinct keys [`Builder`] searches in order before it hashes them.
+const FEW_KEYS: usize = 32;
+
+impl Builder {
+    /// The shared allocation of key `k`, met at `position` in its object.
+    fn key(&mut self, k: &str, position: usize) -> Rc<str> {
+        if let Some(key) = self.key_at.get(position) {
+            if **key == *k {
+                return key.clone();
+            }
+        }
+        let key = self.known_key(k);
+        match self.key_at.get_mut(position) {
+            Some(slot) => *slot = key.clone(),
+            None => self.key_at.push(key.clone()),
+        }
+        key
+    }
+
+    fn known_key(&mut self, k: &str) -> Rc<str> {
+        if self.many_keys.is_empty() {
+            if let Some(key) = self.few_keys.iter().find(|key| ***key == *k) {
+                return key.clone();
+            }
+            let key: Rc<str> = Rc::from(k);
+            if self.few_keys.len() < FEW_KEYS {
+                self.few_keys.push(key.clone());
+            } else {
+                self.many_keys.extend(self.few_keys.drain(..));
+                self.many_keys.insert(key.clone());
+            }
+            return key;
+        }
+        if let Some(key) = self.many_keys.get(k) {
+            return key.clone();
+        }
+        let key: Rc<str> = Rc::from(k);
+        self.many_keys.insert(key.clone());
+        key
+    }
+}
+
+/// Builds one JSON value as a [`Value`].
+struct ValueSeed<'b>(&'b mut Builder);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Int(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        // As `from_json`: an integer past `i64` is kept as a double.
+        Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::Float(n))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::Str(Rc::from(s)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let b = self.0;
+        let start = b.items.len();
+        while let Some(item) = seq.next_element_seed(ValueSeed(&mut *b))? {
+            b.items.push(item);
+        }
+        Ok(Value::list(b.items.drain(start..).collect()))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<Value, A::Error> {
+        let b = self.0;
+        let start = b.entries.len();
+        loop {
+            let position = b.entries.len() - start;
+            let Some(key) = entries.next_key_seed(KeySeed(&mut *b, position))? else {
+                break;
+            };
+            let value = entries.next_value_seed(ValueSeed(&mut *b))?;
+            b.entries.push((key, value));
+        }
+        let mut map = Map::with_capacity(b.entries.len() - start);
+        for (key, value) in b.entries.drain(start..) {
+            map.insert(key, value);
+        }
+        Ok(Value::map(map))
+    }
+}
+
+/// Reads an object key (the `usize`: its position in the object) through the
+/// [`Builder`]'s keys.
+struct KeySeed<'b>(&'b mut Builder, usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Rc<str>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Rc<str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeySeed<'_> {
+    type Value = Rc<str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Rc<str>, E> {
+        Ok(self.0.key(s, self.1))
+    }
+}
+
 /// Converts a value to `serde_json::Value` (cycles and over-deep values become `null`).
 pub fn to_json(v: &Value) -> serde_json::Value {
     to_json_depth(v, 0)
@@ -247,4 +410,75 @@ pub(crate) fn write_json_str(s: &str, out: &mut String) {
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `parse_json` builds what the tree and `from_json` build.
+    fn agree(text: &str) {
+        let tree: Result<serde_json::Value, _> = serde_json::from_str(text);
+        match (tree, parse_json(text)) {
+            (Ok(tree), Ok(v)) => {
+                assert_eq!(to_json_string(&from_json(&tree)), to_json_string(&v), "{text}")
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+            (a, b) => panic!("{text}: tree {a:?}, parse_json {:?}", b.map(|v| to_json_string(&v))),
+        }
+    }
+
+    #[test]
+    fn corners() {
+        for text in [
+            r#"{"a": 1, "b": {"a": 2}, "a": 3}"#,
+            r#"[{"k": "x", "j": 1}, {"j": 2, "k": "y"}, {"k": "z"}]"#,
+            r#""\u00e9\ud83d\ude00\n\"\\""#,
+            "18446744073709551615",
+            "-9223372036854775808",
+            "1e400",
+            "[1.0, -0.0, 2.5e-3, 123456789012345678901234567890]",
+            "{\"a\": }",
+            "[1,]",
+            "{} x",
+            &"[".repeat(200),
+            "\"\u{1}\"",
+        ] {
+            agree(text);
+        }
+        let many: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
+        agree(&format!("{{{}}}", many.join(", ")));
+    }
+
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            "[a-c\\\\\"é\n]{0,4}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+                prop::collection::vec(("[a-d]{1,2}", inner), 0..6).prop_map(|entries| {
+                    serde_json::Value::Object(entries.into_iter().collect())
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn parse_json_builds_what_from_json_builds(v in json(), pretty in any::<bool>()) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            } else {
+                v.to_string()
+            };
+            agree(&text);
+        }
+    }
 }

@@ -25,7 +25,9 @@ mod object;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-pub use json::{from_json, to_json, to_json_string, to_json_string_pretty, to_json_string_within};
+pub use json::{
+    from_json, parse_json, to_json, to_json_string, to_json_string_pretty, to_json_string_within,
+};
 pub(crate) use json::{write_json_at, write_json_str};
 pub use map::{IndexHint, Map};
 pub use number::format_double;

@@ -5,7 +5,7 @@
 use appsync_vtl::harness::{self, Status};
 use appsync_vtl::lint;
 use appsync_vtl::source::LineCol;
-use appsync_vtl::{explain as ex, Error};
+use appsync_vtl::{api, explain as ex, Error};
 use napi_derive::napi;
 use serde_json::Value as Json;
 
@@ -46,21 +46,19 @@ pub struct ErrorDetail {
     pub snippet: Option<String>,
 }
 
-/// The response JSON of [`appsync_vtl::api::evaluate_response`] as an object; an
-/// engine error adds its position and snippet.
-pub(crate) fn evaluate_response(json: &Json, engine_error: Option<&Error>) -> EvaluateResponse {
-    let text = |key: &str| json.get(key).and_then(Json::as_str).map(str::to_string);
-    let error = json.get("error").map(|e| {
+/// The library's response as an object; an engine error adds its position and
+/// snippet.
+pub(crate) fn evaluate_response(
+    response: api::EvaluateResponse,
+    engine_error: Option<&Error>,
+) -> EvaluateResponse {
+    let error = response.error.map(|e| {
         let at = engine_error.and_then(Error::line_col);
         ErrorDetail {
-            message: e
-                .get("message")
-                .and_then(Json::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            error_type: e.get("type").and_then(Json::as_str).map(str::to_string),
-            data: e.get("data").cloned(),
-            error_info: e.get("errorInfo").cloned(),
+            message: e.message,
+            error_type: e.error_type,
+            data: e.data,
+            error_info: e.error_info,
             line: at.map(|a| a.line as u32),
             column: at.map(|a| a.column as u32),
             snippet: engine_error
@@ -69,20 +67,11 @@ pub(crate) fn evaluate_response(json: &Json, engine_error: Option<&Error>) -> Ev
         }
     });
     EvaluateResponse {
-        evaluation_result: text("evaluationResult"),
+        evaluation_result: response.evaluation_result,
         error,
-        logs: json
-            .get("logs")
-            .and_then(Json::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(Json::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        stash: text("stash").unwrap_or_else(|| "{}".into()),
-        out_errors: text("outErrors").unwrap_or_else(|| "[]".into()),
+        logs: response.logs,
+        stash: response.stash,
+        out_errors: response.out_errors,
     }
 }
 

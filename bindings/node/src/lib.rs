@@ -146,12 +146,16 @@ pub fn evaluate_mapping_template(
 ) -> Result<EvaluateResponse, String> {
     let options = options.unwrap_or_default();
     let request = options.request(&template, &context)?;
-    let result = match &*parsed(&request) {
-        Ok(t) => request.engine.render(t, &request.context),
+    let parsed = parsed(&request);
+    let result = match &*parsed {
+        // The context is this call's own: it becomes `$ctx` without a copy.
+        Ok(t) => request
+            .engine
+            .render_shared(t, &request.context.into_shared()),
         Err(e) => Err(e.clone()),
     };
-    let json = api::evaluate_response(&result);
-    Ok(convert::evaluate_response(&json, result.as_ref().err()))
+    let response = api::EvaluateResponse::new(&result);
+    Ok(convert::evaluate_response(response, result.as_ref().err()))
 }
 
 /// Why the watched variables ended as they did: the explain answer of `vtl
