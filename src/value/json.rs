@@ -422,10 +422,17 @@ mod tests {
         let tree: Result<serde_json::Value, _> = serde_json::from_str(text);
         match (tree, parse_json(text)) {
             (Ok(tree), Ok(v)) => {
-                assert_eq!(to_json_string(&from_json(&tree)), to_json_string(&v), "{text}")
+                assert_eq!(
+                    to_json_string(&from_json(&tree)),
+                    to_json_string(&v),
+                    "{text}"
+                )
             }
             (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
-            (a, b) => panic!("{text}: tree {a:?}, parse_json {:?}", b.map(|v| to_json_string(&v))),
+            (a, b) => panic!(
+                "{text}: tree {a:?}, parse_json {:?}",
+                b.map(|v| to_json_string(&v))
+            ),
         }
     }
 

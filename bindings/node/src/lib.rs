@@ -12,7 +12,6 @@
 mod convert;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -22,6 +21,7 @@ use appsync_vtl::outcome::AuthType;
 use appsync_vtl::{api, Engine, RenderOptions, Request, RequestError, Template};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
+use rustc_hash::FxHashMap;
 
 pub use convert::{
     Assignment, CaseResult, Diagnostic, ErrorDetail, EvaluateResponse, Explanation, GuardState,
@@ -104,8 +104,10 @@ thread_local! {
     /// Templates parsed by earlier calls, by text (with the name they were
     /// parsed under): a suite evaluates the same template against many
     /// contexts, and parsing is most of a call.
-    static TEMPLATES: RefCell<HashMap<String, (String, Parsed)>> =
-        RefCell::new(HashMap::new());
+    /// (Hashed with Fx: a template's text is kilobytes, SipHash costs
+    /// microseconds on it.)
+    static TEMPLATES: RefCell<FxHashMap<String, (String, Parsed)>> =
+        RefCell::new(FxHashMap::default());
 }
 
 /// The request's template, parsed once per thread (a parse error is kept too).
