@@ -23,6 +23,7 @@
 //! | language | [`parse`] (`grammar/vtl.pest` and a fast path → a spanned tree), [`eval`] (a tree walker) |
 //! | engine | [`engine`], [`input`], [`request`], [`api`] |
 //! | what the engine answers | [`explain`], [`lint`], [`pipeline`], [`project`], [`harness`] |
+//! | editor support | [`ide`] (what a language server answers, in byte offsets) |
 //!
 //! ```
 //! use appsync_vtl::{Engine, RequestContext};
@@ -46,6 +47,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod harness;
+pub mod ide;
 pub mod identity;
 pub mod input;
 mod java;

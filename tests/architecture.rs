@@ -14,6 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["parse", "eval"],
     &["engine", "input", "request", "api"],
     &["explain", "lint", "pipeline", "project", "harness"],
+    &["ide"],
 ];
 
 fn layer(module: &str) -> Option<usize> {

@@ -38,6 +38,7 @@ mod authz;
 mod check;
 mod context;
 mod explain;
+mod lsp;
 mod pretty;
 mod render;
 mod test;
@@ -97,6 +98,8 @@ enum Command {
     Context(context::ContextArgs),
     /// Diagnose "Unauthorized": AppSync's auth-mode check (schema directives), then the resolvers.
     Authz(authz::AuthzArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp(lsp::LspArgs),
 }
 
 /// Output format of `explain`, `trace` and `check`.
@@ -192,6 +195,7 @@ pub(crate) fn run() -> i32 {
         Command::Check(args) => check::run(args),
         Command::Context(args) => context::run(args),
         Command::Authz(args) => authz::run(args),
+        Command::Lsp(args) => lsp::run(args),
     };
     finish(code)
 }

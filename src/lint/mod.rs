@@ -45,6 +45,45 @@ pub(crate) struct Finding {
     pub(crate) message: String,
     pub(crate) help: Option<String>,
     pub(crate) notes: Vec<(Span, String)>,
+    pub(crate) fix: Option<Fix>,
+}
+
+/// A change that certainly fixes a finding (an editor offers it as a quick fix).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What it does, e.g. "remove the extra `$`".
+    pub title: String,
+    /// The replacements, by byte span of the source.
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the text at `span` with `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// The bytes replaced (empty: an insertion).
+    #[serde(skip)]
+    pub span: Span,
+    /// Where the replaced text starts.
+    pub at: LineCol,
+    /// Where it ends.
+    pub end: LineCol,
+    /// The new text.
+    pub text: String,
+}
+
+impl Fix {
+    /// One replacement of `span` by `text`.
+    pub(crate) fn replace(title: impl Into<String>, span: Span, text: impl Into<String>) -> Fix {
+        Fix {
+            title: title.into(),
+            edits: vec![Edit {
+                span,
+                at: LineCol { line: 0, column: 0 },
+                end: LineCol { line: 0, column: 0 },
+                text: text.into(),
+            }],
+        }
+    }
 }
 
 impl Finding {
@@ -54,7 +93,13 @@ impl Finding {
             message: message.into(),
             help: None,
             notes: Vec::new(),
+            fix: None,
         }
+    }
+
+    pub(crate) fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
     }
 
     pub(crate) fn help(mut self, help: impl Into<String>) -> Finding {
@@ -216,6 +261,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Secondary locations.
     pub notes: Vec<Note>,
+    /// A change that certainly fixes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
     #[serde(skip)]
     span: Span,
     #[serde(skip)]
@@ -251,6 +299,13 @@ fn diagnostic(src: &Source, lint: &'static str, severity: Severity, mut f: Findi
                 message: m.clone(),
             })
             .collect(),
+        fix: f.fix.map(|mut fix| {
+            for edit in &mut fix.edits {
+                edit.at = src.line_col(edit.span.start as usize);
+                edit.end = src.line_col(edit.span.end as usize);
+            }
+            fix
+        }),
         span: f.span,
         note_spans: f.notes,
     }
@@ -274,17 +329,39 @@ impl crate::Engine {
 /// Parses and lints one template; `allow` names warnings to silence.
 /// Diagnostics come in source order.
 pub fn check(source: Arc<Source>, allow: &[String]) -> Vec<Diagnostic> {
-    let src: &Source = &source;
-    let mut out = Vec::new();
     let parsed = parse::parse_all(source.clone());
-    if let Err(errors) = &parsed {
+    check_parsed(&source, &parsed, allow)
+}
+
+/// [`check`] of a template already parsed (`parsed` is what
+/// [`parse::parse_all`] gave for `src`).
+pub fn check_parsed(
+    src: &Source,
+    parsed: &Result<parse::Template, Vec<crate::Error>>,
+    allow: &[String],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Err(errors) = parsed {
         for e in errors {
             let span = e.span().unwrap_or_default();
+            let fix = match e.kind() {
+                crate::error::ErrorKind::Unclosed { directive, .. } => {
+                    let end = src.text().len();
+                    let newline = if src.text().ends_with('\n') { "" } else { "\n" };
+                    Some(Fix::replace(
+                        format!("close `{directive}` with `#end` at the end"),
+                        Span::new(end, end),
+                        format!("{newline}#end\n"),
+                    ))
+                }
+                _ => None,
+            };
             let f = Finding {
                 span,
                 message: e.message(),
                 help: None,
                 notes: e.notes().to_vec(),
+                fix,
             };
             out.push(diagnostic(src, SYNTAX, Severity::Error, f));
         }
@@ -295,7 +372,7 @@ pub fn check(source: Arc<Source>, allow: &[String]) -> Vec<Diagnostic> {
             continue;
         }
         let mut found = Vec::new();
-        match (lint.check, &parsed) {
+        match (lint.check, parsed) {
             (CheckFn::Text(f), _) => f(src, &mut found),
             (CheckFn::Tree(f), Ok(t)) => f(t, &mut found),
             (CheckFn::Tree(_), Err(_)) => {}
@@ -319,6 +396,11 @@ impl Diagnostic {
     /// The bytes it points at (whole characters inside the source).
     pub fn span(&self) -> Span {
         self.span
+    }
+
+    /// The secondary locations with the bytes they point at.
+    pub fn note_spans(&self) -> &[(Span, String)] {
+        &self.note_spans
     }
 
     /// The rustc-style report: `warning[dollar-dollar]: …`, the snippet, `= help: …`.

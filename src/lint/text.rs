@@ -1,7 +1,7 @@
 //! Lints that read the source text, so they also work on templates that do not
 //! parse: size, `$$`, unbalanced parentheses on directive lines, `#` comments.
 
-use super::Finding;
+use super::{Finding, Fix};
 use crate::eval::APPSYNC_TEMPLATE_BYTES;
 use crate::source::{Source, Span};
 
@@ -113,7 +113,12 @@ pub(super) fn dollar_dollar(src: &Source, out: &mut Vec<Finding>) {
                     Span::new(i, i + 2),
                     "`$$` before a reference: one `$` too many",
                 )
-                .help(format!("write `${name}`")),
+                .help(format!("write `${name}`"))
+                .fix(Fix::replace(
+                    "remove the extra `$`",
+                    Span::new(i, i + 1),
+                    "",
+                )),
             );
         }
     }

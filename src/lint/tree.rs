@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::Finding;
+use super::{Finding, Fix};
 use crate::parse::ast::*;
 use crate::source::Span;
 use crate::util::{self, Namespace};
@@ -223,6 +223,12 @@ pub(super) fn unknown_util(t: &Template, out: &mut Vec<Finding>) {
                 } else {
                     hint.trim_start_matches("; ").to_string()
                 });
+                // The segment is `.name` or `.name(…)`: the name follows the dot.
+                if let Some(better) = util::closest(ns, name) {
+                    let start = span.start as usize + 1;
+                    let name_span = Span::new(start, start + name.len());
+                    f = f.fix(Fix::replace(format!("use `{better}`"), name_span, better));
+                }
                 out.push(f);
             }
         }

@@ -308,6 +308,13 @@ impl Rng {
 
 /// "; did you mean `x`?" for a misspelled name in a namespace, or empty.
 pub(crate) fn suggest(ns: &Namespace, name: &str) -> String {
+    closest(ns, name)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+/// The function or namespace of `ns` a misspelled `name` most likely means.
+pub(crate) fn closest(ns: &Namespace, name: &str) -> Option<&'static str> {
     let candidates = ns
         .functions
         .iter()
@@ -327,8 +334,8 @@ pub(crate) fn suggest(ns: &Namespace, name: &str) -> String {
         })
         .min();
     match best {
-        Some((d, c)) if d <= 2.max(name.len() / 3) => format!("; did you mean `{c}`?"),
-        _ => String::new(),
+        Some((d, c)) if d <= 2.max(name.len() / 3) => Some(c),
+        _ => None,
     }
 }
 
