@@ -10,6 +10,7 @@ mod convert;
 mod text;
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 
 use appsync_vtl::ide::{contexts_for, Document, InPlace};
@@ -134,7 +135,19 @@ impl Server {
                             return Ok(());
                         }
                         let id = req.id.clone();
-                        let response = match self.request(req) {
+                        let method = req.method.clone();
+                        // A bug must not end the user's session: a panic
+                        // answers this request with an error, and the server goes on.
+                        let answer = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            self.request(req)
+                        }))
+                        .unwrap_or_else(|_| {
+                            Err((
+                                ErrorCode::InternalError,
+                                format!("vtl lsp failed on `{method}` (a bug: please report it)"),
+                            ))
+                        });
+                        let response = match answer {
                             Ok(result) => Response::new_ok(id, result),
                             Err((code, message)) => Response::new_err(id, code as i32, message),
                         };
@@ -234,9 +247,13 @@ impl Server {
             let Some(doc) = self.docs.get_mut(&uri) else {
                 continue;
             };
-            analyse(&uri, doc, &engine);
+            let diagnostics = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                analyse(&uri, doc, &engine);
+                convert::diagnostics(&uri, doc, enc)
+            }))
+            .unwrap_or_default();
             let params = lsp_types::PublishDiagnosticsParams {
-                diagnostics: convert::diagnostics(&uri, doc, enc),
+                diagnostics,
                 uri,
                 version: Some(doc.version),
             };
