@@ -45,6 +45,9 @@ pub struct RenderOptions {
     /// A Cognito or OIDC token: sets `identity` and the auth mode as AppSync
     /// would (not verified; problems such as expiry come back as warnings).
     pub jwt: Option<String>,
+    /// The field being resolved, as `(parentTypeName, fieldName)`: sets
+    /// `$ctx.info` without editing the context (`--field Mutation.createPost`).
+    pub field: Option<(String, String)>,
     /// The engine's limits.
     pub limits: Limits,
 }
@@ -115,6 +118,10 @@ impl RenderOptions {
         &self,
         ctx: RequestContext,
     ) -> Result<(RequestContext, Vec<String>), RequestError> {
+        let ctx = match &self.field {
+            Some((parent, field)) => ctx.with_field(parent, field),
+            None => ctx,
+        };
         match (&self.jwt, &self.caller) {
             (Some(_), Some(_)) => Err(RequestError::CallerAndJwt),
             (Some(token), None) => {

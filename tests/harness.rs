@@ -320,7 +320,7 @@ fn cli_exit_codes_and_reports() {
     );
     let junit = fs::read_to_string(dir.join("junit.xml")).unwrap();
     assert!(
-        junit.contains("<testcase name=\"context\" classname=\"cases/a\"/>"),
+        junit.contains("<testcase name=\"context\" classname=\"cases/a\" time=\""),
         "{junit}"
     );
     let (code, out) = vtl(&["test", "cases/a", "--format", "json"], dir);

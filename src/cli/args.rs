@@ -74,3 +74,22 @@ pub(crate) fn load_jwt(arg: &str, now_ms: i64) -> Result<Jwt, String> {
     }
     Ok(jwt)
 }
+
+/// `--field Type.field`: (parent type, field name).
+pub(crate) fn parse_field(s: &str) -> Result<(String, String), String> {
+    let ident = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    match s.split_once('.') {
+        Some((parent, field)) if ident(parent) && ident(field) => {
+            Ok((parent.to_string(), field.to_string()))
+        }
+        _ => Err(format!(
+            "expected `Type.field` (a GraphQL type and field name, e.g. `Mutation.createPost`), got `{s}`"
+        )),
+    }
+}

@@ -18,8 +18,8 @@ use appsync_vtl::source::Source;
     run `vtl check --list` to see them all.\n\n\
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.")]
 pub(crate) struct CheckArgs {
-    /// Template files.
-    #[arg(value_name = "TEMPLATE", required_unless_present = "list")]
+    /// Template files, or folders (every `.vtl` file below them); `-` reads standard input.
+    #[arg(value_name = "TEMPLATE|DIR", required_unless_present = "list")]
     templates: Vec<PathBuf>,
     /// Silence a warning everywhere (repeatable), e.g. `--allow undefined-reference`.
     #[arg(long, value_name = "LINT")]
@@ -50,9 +50,22 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
         }
     }
     let color = color_stdout();
+    let mut paths = Vec::new();
+    for path in &args.templates {
+        if path.is_dir() {
+            let found = appsync_vtl::input::vtl_files(path);
+            if found.is_empty() {
+                errln!("error: no `.vtl` file under {}", show_path(path));
+                return EXIT_USAGE;
+            }
+            paths.extend(found);
+        } else {
+            paths.push(path.clone());
+        }
+    }
     let mut files = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
-    for path in &args.templates {
+    for path in &paths {
         let text = match read_text(path, Cap::CHECKED_TEMPLATE) {
             Ok(t) => t,
             Err(e) => {
@@ -87,7 +100,7 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
             .unwrap_or_default()
         ),
         Format::Text => {
-            let n = args.templates.len();
+            let n = paths.len();
             let files = if n == 1 { "file" } else { "files" };
             outln!("{n} {files} checked: {errors} error(s), {warnings} warning(s)");
         }

@@ -77,7 +77,21 @@ pub(crate) const EXIT_USAGE: i32 = 2;
 pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour output: `auto` (on a terminal, unless NO_COLOR or CI is set or TERM is dumb).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
+
+/// `--color`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The `--color` given (0 auto, 1 always, 2 never).
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -100,6 +114,26 @@ enum Command {
     Authz(authz::AuthzArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp(lsp::LspArgs),
+    /// Print a shell completion script: `vtl completions bash > /etc/bash_completion.d/vtl`,
+    /// `vtl completions zsh > "${fpath[1]}/_vtl"`, `vtl completions fish > ~/.config/fish/completions/vtl.fish`.
+    Completions(CompletionsArgs),
+}
+
+/// `vtl completions SHELL`.
+#[derive(clap::Args, Debug)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+/// Prints the completion script for a shell.
+fn completions(args: CompletionsArgs) -> i32 {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "vtl", &mut script);
+    out!("{}", String::from_utf8_lossy(&script));
+    EXIT_OK
 }
 
 /// Output format of `explain`, `trace` and `check`.
@@ -113,7 +147,16 @@ pub(crate) enum Format {
 }
 
 fn color_allowed(is_terminal: bool) -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::env::var_os("CI").is_none() && is_terminal
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            std::env::var_os("NO_COLOR").is_none()
+                && std::env::var_os("CI").is_none()
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                && is_terminal
+        }
+    }
 }
 
 /// Whether to colour output written to stdout.
@@ -186,6 +229,12 @@ pub(crate) fn run() -> i32 {
             return finish(code);
         }
     };
+    let choice = match cli.color {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(choice, std::sync::atomic::Ordering::Relaxed);
     let code = match cli.command {
         Command::Render(args) => render::run(args),
         Command::Test(args) => test::run(args),
@@ -196,6 +245,7 @@ pub(crate) fn run() -> i32 {
         Command::Context(args) => context::run(args),
         Command::Authz(args) => authz::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Completions(args) => completions(args),
     };
     finish(code)
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::args::{parse_auth_type, read_token};
+use super::args::{parse_auth_type, parse_field, read_token};
 use super::{color_stderr, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::api::evaluate_response;
 use appsync_vtl::outcome::AuthType;
@@ -14,9 +14,14 @@ use appsync_vtl::{Error, Limits, RenderOptions, Request, RequestError};
 /// Options shared by the commands that evaluate templates.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct EvalOptions {
-    /// The context JSON (EvaluateMappingTemplate's shape: arguments, identity, source, stash, …).
+    /// The context JSON (EvaluateMappingTemplate's shape: arguments, identity, source, stash, …);
+    /// `-` reads it from standard input.
     #[arg(short, long, value_name = "CONTEXT.json")]
     pub(crate) context: Option<PathBuf>,
+    /// The field being resolved, `Type.field` (e.g. `Mutation.createPost`): sets
+    /// `$ctx.info.parentTypeName` and `fieldName` without editing the context.
+    #[arg(long, value_name = "TYPE.FIELD", value_parser = parse_field)]
+    pub(crate) field: Option<(String, String)>,
     /// The auth mode behind `$util.authType()`; inferred from the identity when absent.
     #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
     pub(crate) auth_type: Option<AuthType>,
@@ -114,6 +119,7 @@ impl EvalOptions {
             seed: self.seed,
             caller: self.caller.clone(),
             jwt,
+            field: self.field.clone(),
             limits: self.limits.limits()?,
         })
     }

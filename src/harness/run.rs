@@ -77,6 +77,9 @@ pub struct TestResult {
     /// What the test produced.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<CaseReport>,
+    /// How long the test took (its render and snapshot check), in seconds.
+    #[serde(skip)]
+    pub seconds: f64,
 }
 
 impl TestResult {
@@ -89,6 +92,7 @@ impl TestResult {
             notes: Vec::new(),
             snapshot: None,
             report: None,
+            seconds: 0.0,
         }
     }
 }
@@ -194,9 +198,10 @@ impl RunSummary {
                 .filter(|t| matches!(t.status, Status::Failed | Status::Error))
                 .count();
             let skipped = tests.iter().filter(|t| t.status == Status::Skipped).count();
+            let seconds: f64 = tests.iter().map(|t| t.seconds).sum();
             let _ = writeln!(
                 out,
-                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" skipped=\"{skipped}\">",
+                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" skipped=\"{skipped}\" time=\"{seconds:.6}\">",
                 xml_escape(suite),
                 tests.len()
             );
@@ -204,9 +209,10 @@ impl RunSummary {
                 let name = t.name.split_once('@').map_or(t.name.as_str(), |(_, n)| n);
                 let _ = write!(
                     out,
-                    "    <testcase name=\"{}\" classname=\"{}\"",
+                    "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.6}\"",
                     xml_escape(name),
-                    xml_escape(suite)
+                    xml_escape(suite),
+                    t.seconds
                 );
                 match t.status {
                     Status::Passed => out.push_str("/>\n"),
@@ -354,7 +360,9 @@ pub fn run_case(
             notes: Vec::new(),
             snapshot: Some(path.clone()),
             report: None,
+            seconds: 0.0,
         };
+        let started = std::time::Instant::now();
         if let Some(reason) = &case.skip {
             result.status = Status::Skipped;
             result.notes.push(format!("skipped: {reason}"));
@@ -428,6 +436,7 @@ pub fn run_case(
             result.status = Status::Failed;
         }
         result.report = Some(report);
+        result.seconds = started.elapsed().as_secs_f64();
         results.push(result);
     }
     results

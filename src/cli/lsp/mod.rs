@@ -138,15 +138,14 @@ impl Server {
                         let method = req.method.clone();
                         // A bug must not end the user's session: a panic
                         // answers this request with an error, and the server goes on.
-                        let answer = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                            self.request(req)
-                        }))
-                        .unwrap_or_else(|_| {
-                            Err((
+                        let answer =
+                            std::panic::catch_unwind(AssertUnwindSafe(|| self.request(req)))
+                                .unwrap_or_else(|_| {
+                                    Err((
                                 ErrorCode::InternalError,
                                 format!("vtl lsp failed on `{method}` (a bug: please report it)"),
                             ))
-                        });
+                                });
                         let response = match answer {
                             Ok(result) => Response::new_ok(id, result),
                             Err((code, message)) => Response::new_err(id, code as i32, message),
