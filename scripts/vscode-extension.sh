@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds, tests and packages the VS Code extension in editors/vscode the way CI
 # does: `npm ci`, `npm run compile` (tsc type-check, esbuild bundle),
-# `npm run test:grammar` (vscode-tmgrammar-test over test/grammar/*.vtl) and
-# `npm run package` (vsce, offline, from the devDependency), then checks that
-# the .vsix holds the grammar, the language configuration and the bundled
-# client, and lists it. Needs Node.js 20+ and npm with registry access. Leaves
+# `npm run test:grammar` (vscode-tmgrammar-test over test/grammar/*.vtl),
+# `npm run package` (vsce, offline, from the devDependency) and
+# `npm run test:client` (node --test: the packaged client bundle against a fake
+# `vtl lsp`), then checks that the .vsix holds the grammar, the language
+# configuration and the bundled client, and lists it. Needs Node.js 20+ and npm with registry access. Leaves
 # editors/vscode/appsync-vtl-<version>.vsix (ignored by git).
 #
 #   bash scripts/vscode-extension.sh
@@ -43,6 +44,9 @@ if [[ ! -f $vsix ]]; then
   echo "vscode-extension: npm run package made no $vsix" >&2
   exit 1
 fi
+
+echo "== npm run test:client (the bundle that went into the .vsix)"
+npm run --silent test:client
 
 echo "== contents of $(basename "$vsix")"
 if command -v unzip >/dev/null 2>&1; then

@@ -10,7 +10,6 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 const CLIENT_ID = 'appsyncVtl'; // also the prefix of the `appsyncVtl.trace.server` setting
@@ -108,7 +107,7 @@ async function start(): Promise<void> {
   const serverOptions: ServerOptions = {
     command: executable,
     args,
-    transport: TransportKind.stdio,
+    // stdio, without the `--stdio` flag that `transport: TransportKind.stdio` would append.
     options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
   };
   const clientOptions: LanguageClientOptions = {
