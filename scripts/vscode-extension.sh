@@ -4,7 +4,7 @@
 # `npm run test:grammar` (vscode-tmgrammar-test over test/grammar/*.vtl),
 # `npm run package` (vsce, offline, from the devDependency) and
 # `npm run test:client` (node --test: the packaged client bundle against a fake
-# `vtl lsp`), then checks that the .vsix holds the grammar, the language
+# `vtl lsp`, and against target/debug/vtl when that is built), then checks that the .vsix holds the grammar, the language
 # configuration and the bundled client, and lists it. Needs Node.js 20+ and npm with registry access. Leaves
 # editors/vscode/appsync-vtl-<version>.vsix (ignored by git).
 #
@@ -46,6 +46,21 @@ if [[ ! -f $vsix ]]; then
 fi
 
 echo "== npm run test:client (the bundle that went into the .vsix)"
+# Against the real server too when a vtl with the lsp command is built (cargo
+# build / cargo test leave target/debug/vtl); VTL_BIN set by the caller wins.
+if [[ -z ${VTL_BIN:-} ]]; then
+  for candidate in "$root/target/debug/vtl" "$root/target/release/vtl"; do
+    if [[ -x $candidate ]] && "$candidate" lsp --help >/dev/null 2>&1; then
+      export VTL_BIN=$candidate
+      break
+    fi
+  done
+fi
+if [[ -n ${VTL_BIN:-} ]]; then
+  echo "(the real-server test uses $VTL_BIN)"
+else
+  echo "(no vtl build with the lsp command in target/: the real-server test is skipped)"
+fi
 npm run --silent test:client
 
 echo "== contents of $(basename "$vsix")"

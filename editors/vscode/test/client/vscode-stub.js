@@ -111,6 +111,21 @@ function createVscode() {
         },
         { get: (t, p) => (p in t ? t[p] : noop(`window.${String(p)}`)) },
       ),
+      languages: new Proxy(
+        {
+          match(selector, document) {
+            const filters = Array.isArray(selector) ? selector : [selector];
+            return filters.some((f) =>
+              typeof f === 'string'
+                ? f === document.languageId
+                : (!f.language || f.language === document.languageId) && (!f.scheme || f.scheme === document.uri.scheme),
+            )
+              ? 10
+              : 0;
+          },
+        },
+        { get: (t, p) => (p in t ? t[p] : noop(`languages.${String(p)}`)) },
+      ),
       commands: {
         registerCommand(id, handler) {
           state.commands.set(id, handler);
