@@ -6,6 +6,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  CloseHandlerResult,
+  ErrorAction,
+  ErrorHandler,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -113,16 +117,17 @@ async function start(): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'vtl' }],
     outputChannel: output,
-    synchronize: {
-      // Case folders: a template's contexts live in JSON files beside it.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.json'),
-    },
+    errorHandler: restartPolicy(() => started),
+    // A failed initialize is reported once, below, with what to do about it.
+    initializationFailedHandler: () => false,
   };
 
+  let started = false;
   const c = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   client = c;
   try {
     await c.start();
+    started = true;
     output?.appendLine(`Started ${executable} ${args.join(' ')}`);
     // A new server knows none of the contexts chosen before: tell it again.
     for (const [uri, file] of contexts) {
@@ -130,19 +135,57 @@ async function start(): Promise<void> {
     }
   } catch (err) {
     client = undefined;
+    await c.dispose().catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
     output?.appendLine(`Could not start ${executable} ${args.join(' ')}: ${message}`);
-    const choice = await vscode.window.showErrorMessage(
-      `AppSync VTL: the language server \`${executable} ${args.join(' ')}\` did not start: ${message}. ` +
-        'Is it a vtl build with the `lsp` command?',
-      'Show Output',
-      'Open Settings',
-    );
-    if (choice === 'Show Output') {
-      output?.show();
-    } else if (choice === 'Open Settings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'appsyncVtl.server');
-    }
+    // Not awaited: activation must not wait for the user to answer.
+    void reportStartFailure(`${executable} ${args.join(' ')}`, message);
+  }
+}
+
+/**
+ * A server that never came up is not restarted (it is the wrong binary, or an
+ * old vtl without `lsp`); one that crashes later is, up to 4 times in 3 minutes.
+ */
+function restartPolicy(hasStarted: () => boolean): ErrorHandler {
+  const crashes: number[] = [];
+  return {
+    error: (_error, _message, count) => ({
+      action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+    }),
+    closed: (): CloseHandlerResult => {
+      if (!hasStarted()) {
+        return { action: CloseAction.DoNotRestart, handled: true };
+      }
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length > 0 && now - crashes[0] > 3 * 60 * 1000) {
+        crashes.shift();
+      }
+      if (crashes.length > 4) {
+        return {
+          action: CloseAction.DoNotRestart,
+          message:
+            'AppSync VTL: vtl lsp stopped 5 times in 3 minutes and will not be restarted ' +
+            '(see the AppSync VTL output; "AppSync VTL: Restart Language Server" starts it again).',
+        };
+      }
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
+}
+
+async function reportStartFailure(commandLine: string, message: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(
+    `AppSync VTL: \`${commandLine}\` did not start as a language server (${message}). ` +
+      'Is it a vtl build with the `lsp` command? What it printed is in the AppSync VTL output.',
+    'Show Output',
+    'Open Settings',
+  );
+  if (choice === 'Show Output') {
+    output?.show();
+  } else if (choice === 'Open Settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'appsyncVtl.server');
   }
 }
 

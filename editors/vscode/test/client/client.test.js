@@ -9,6 +9,7 @@ const assert = require('node:assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { spawnSync } = require('child_process');
 const { installVscodeStub, Uri } = require('./vscode-stub');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -94,6 +95,25 @@ test('a missing binary is reported with how to install it', async () => {
   assert.match(state.errors[0], /was not found/);
   assert.match(state.errors[0], /cargo install --path \./);
   assert.match(state.errors[0], /appsyncVtl\.server\.path/);
+});
+
+test('a binary that is no language server is reported, and not restarted', () => {
+  // In a child process: vscode-languageclient 8 leaves unhandled rejections
+  // behind when a server dies during initialize, which node:test would count.
+  const broken = path.join(binDir, 'vtl-old');
+  fs.writeFileSync(broken, '#!/bin/sh\necho "error: unrecognized subcommand lsp" >&2\nexit 2\n', { mode: 0o755 });
+  const child = spawnSync(process.execPath, [path.join(__dirname, 'start-failure.js'), bundle, broken], {
+    encoding: 'utf8',
+    timeout: 20000,
+  });
+  assert.strictEqual(child.status, 0, child.stderr);
+  const { errors, starts } = JSON.parse(child.stdout.trim().split('\n').pop());
+  // vscode-languageclient says "couldn't create connection"; ours says what to do.
+  const ours = errors.filter((e) => /did not start/.test(e));
+  assert.strictEqual(ours.length, 1, JSON.stringify(errors));
+  assert.match(ours[0], /`\S*vtl-old lsp` did not start as a language server/);
+  assert.match(ours[0], /the `lsp` command/);
+  assert.strictEqual(starts, 1, 'started once, not restarted');
 });
 
 test('restart with a good path starts a new server; deactivate shuts it down', async () => {
