@@ -113,9 +113,23 @@ enum Command {
     /// Diagnose "Unauthorized": AppSync's auth-mode check (schema directives), then the resolvers.
     Authz(authz::AuthzArgs),
     /// Run the language server on standard input and output (for editors).
+    ///
+    /// Diagnostics (parse errors and every `vtl check` lint, with quick fixes),
+    /// completion of $util, $ctx and variables, hover, go to definition,
+    /// references, symbols, and explain in place: with a context (from the case
+    /// folder that tests the template, a context.json beside it, or one picked
+    /// with the `vtl.useContext` command), the value each #set left and the
+    /// branches that did not run. Editors start it themselves: see
+    /// editors/README.md (VS Code, Neovim, JetBrains).
     Lsp(lsp::LspArgs),
-    /// Print a shell completion script: `vtl completions bash > /etc/bash_completion.d/vtl`,
-    /// `vtl completions zsh > "${fpath[1]}/_vtl"`, `vtl completions fish > ~/.config/fish/completions/vtl.fish`.
+    /// Print a shell completion script.
+    ///
+    /// Examples:
+    ///   vtl completions bash > ~/.local/share/bash-completion/completions/vtl
+    ///   vtl completions zsh > "${fpath[1]}/_vtl"
+    ///   vtl completions fish > ~/.config/fish/completions/vtl.fish
+    ///   vtl completions powershell >> $PROFILE
+    #[command(verbatim_doc_comment)]
     Completions(CompletionsArgs),
 }
 

@@ -52,6 +52,59 @@ pub(crate) fn check_parse(text: &str) {
             d.span()
         );
         let _ = d.render(&source, false);
+        if let Some(fix) = &d.fix {
+            for edit in &fix.edits {
+                assert!(
+                    inside(text, edit.span),
+                    "fix of {} outside the source",
+                    d.lint
+                );
+            }
+        }
+    }
+    check_ide(text);
+}
+
+/// What an editor asks at places in the text (completion, hover, definition,
+/// references, symbols, explain in place) answers with places inside it.
+pub(crate) fn check_ide(text: &str) {
+    let doc = appsync_vtl::ide::Document::new("fuzz.vtl", text);
+    let offsets: Vec<usize> = {
+        let all: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let step = (all.len() / 64).max(1);
+        all.into_iter().step_by(step).collect()
+    };
+    for &at in &offsets {
+        for c in doc.completions(at) {
+            assert!(c.replace_from <= at && text.is_char_boundary(c.replace_from));
+        }
+        if let Some(h) = doc.hover(at, None) {
+            assert!(inside(text, h.span), "hover at {at}: {:?}", h.span);
+        }
+        if let Some(d) = doc.definition(at) {
+            assert!(inside(text, d), "definition from {at}: {d:?}");
+        }
+        for r in doc.references(at, true) {
+            assert!(inside(text, r), "reference from {at}: {r:?}");
+        }
+    }
+    for s in doc.symbols() {
+        assert!(inside(text, s.span) && inside(text, s.full));
+    }
+    let engine = Engine::new().with_limits(small_limits());
+    if let Some(in_place) =
+        appsync_vtl::ide::InPlace::new(&doc, &engine, &RequestContext::new(), "empty")
+    {
+        for h in &in_place.hints {
+            assert!(h.offset <= text.len() && text.is_char_boundary(h.offset));
+        }
+        for span in &in_place.not_run {
+            assert!(inside(text, *span), "not run: {span:?}");
+        }
     }
 }
 

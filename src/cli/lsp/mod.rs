@@ -30,17 +30,8 @@ use text::{Encoding, Text};
 /// contexts found beside the template).
 pub(crate) const USE_CONTEXT: &str = "vtl.useContext";
 
-/// Run the language server (stdio).
+/// `vtl lsp` (its help is the subcommand's doc comment in `cli/mod.rs`).
 #[derive(Args, Debug)]
-#[command(
-    about = "Run the language server on standard input and output (for editors)",
-    long_about = "Run the language server on standard input and output: diagnostics (parse errors and \
-                  every `vtl check` lint, with quick fixes), completion of $util, $ctx and variables, \
-                  hover, go to definition, references, symbols, and explain in place: with a context \
-                  (from the case folder that tests the template, or picked with the `vtl.useContext` \
-                  command), the value each #set left and the branches that did not run.\n\n\
-                  Editors start it themselves; see editors/README.md."
-)]
 pub(crate) struct LspArgs {
     /// Accepted for clients that pass it (the server always speaks over stdio).
     #[arg(long)]
