@@ -532,33 +532,3 @@ pub fn resolve_inside(base: &Path, name: &str, roots: &[PathBuf]) -> Result<Path
         })
     }
 }
-
-/// The `.vtl` files under `dir`, sorted: hidden folders, `node_modules` and
-/// `target` are skipped, symbolic links to folders are not followed, and the
-/// walk stops 32 levels down.
-pub fn vtl_files(dir: &Path) -> Vec<PathBuf> {
-    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let path = e.path();
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            let Ok(kind) = e.file_type() else { continue };
-            if kind.is_dir() {
-                let skip = name.starts_with('.') || name == "node_modules" || name == "target";
-                if !skip && depth < 32 {
-                    walk(&path, depth + 1, out);
-                }
-            } else if name.ends_with(".vtl") && (kind.is_file() || path.is_file()) {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, 0, &mut out);
-    out
-}

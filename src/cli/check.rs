@@ -53,7 +53,13 @@ pub(crate) fn run(args: CheckArgs) -> i32 {
     let mut paths = Vec::new();
     for path in &args.templates {
         if path.is_dir() {
-            let found = appsync_vtl::input::vtl_files(path);
+            let found = match appsync_vtl::harness::vtl_files(path) {
+                Ok(found) => found,
+                Err(e) => {
+                    errln!("error: {}: cannot read: {e}", show_path(path));
+                    return EXIT_USAGE;
+                }
+            };
             if found.is_empty() {
                 errln!("error: no `.vtl` file under {}", show_path(path));
                 return EXIT_USAGE;

@@ -4,10 +4,12 @@
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 
+mod watch;
+
 use clap::{Args, ValueEnum};
 
 use super::render::LimitOptions;
-use super::{color_stdout, EXIT_USAGE};
+use super::{color_stdout, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::harness::{
     self,
     snapshot::{check_report_path, write_report},
@@ -57,8 +59,31 @@ pub(crate) struct TestArgs {
     /// Worker threads [default: one per core].
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
+    /// After the run, walk each pending .snap.new with its diff: [a]ccept, [r]eject, [s]kip, [q]uit
+    /// (answers are read from standard input, one per line).
+    #[arg(long, conflicts_with_all = ["accept", "watch"])]
+    review: bool,
+    /// What to do with snapshots no test refers to any more (a removed or renamed context):
+    /// `warn` lists them, `reject` also fails the run, `delete` removes them.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    unreferenced: Option<Unreferenced>,
+    /// Run, then run again the cases whose files change (templates, contexts, case.json), until
+    /// interrupted (Ctrl-C).
+    #[arg(long)]
+    watch: bool,
     #[command(flatten)]
     limits: LimitOptions,
+}
+
+/// `--unreferenced`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Unreferenced {
+    /// List them.
+    Warn,
+    /// List them and fail the run.
+    Reject,
+    /// Remove them.
+    Delete,
 }
 
 struct Paint {
@@ -121,6 +146,23 @@ pub(crate) fn run(args: TestArgs) -> i32 {
         compare_traced: false,
         roots: harness::roots_of(&paths),
     };
+    let mut code = run_once(&args, &cases, &options);
+    if let Some(what) = args.unreferenced {
+        code = code.max(unreferenced(what, &cases, &options));
+    }
+    if args.review {
+        code = review(&cases);
+    }
+    if args.watch {
+        return watch::run(&paths, &options, |cases, options| {
+            run_once(&args, cases, options)
+        });
+    }
+    code
+}
+
+/// One run over `cases`: prints the results, writes the reports; the exit code.
+fn run_once(args: &TestArgs, cases: &[PathBuf], options: &RunOptions) -> i32 {
     let show_progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = |done: usize, total: usize| {
         if show_progress {
@@ -128,7 +170,7 @@ pub(crate) fn run(args: TestArgs) -> i32 {
             let _ = std::io::stderr().flush();
         }
     };
-    let summary = harness::run(&cases, &options, &progress);
+    let summary = harness::run(cases, options, &progress);
     if show_progress {
         err!("\r\x1b[2K");
     }
@@ -166,6 +208,102 @@ pub(crate) fn run(args: TestArgs) -> i32 {
         write(path, cov.lcov(), "lcov file");
     }
     code
+}
+
+/// `--unreferenced`: reports (and with `delete` removes) snapshots no test writes.
+fn unreferenced(what: Unreferenced, cases: &[PathBuf], options: &RunOptions) -> i32 {
+    let found = harness::unreferenced(cases, &options.limits, &options.roots);
+    let mut code = EXIT_OK;
+    for path in &found {
+        match what {
+            Unreferenced::Delete => match std::fs::remove_file(path) {
+                Ok(()) => outln!("removed unreferenced {}", show_path(path)),
+                Err(e) => {
+                    errln!("error: {}: cannot remove: {e}", show_path(path));
+                    code = EXIT_USAGE;
+                }
+            },
+            Unreferenced::Warn | Unreferenced::Reject => {
+                outln!(
+                    "unreferenced snapshot: {} (no test writes it)",
+                    show_path(path)
+                )
+            }
+        }
+    }
+    if what == Unreferenced::Reject && !found.is_empty() {
+        outln!(
+            "{} unreferenced snapshot(s): remove them with --unreferenced=delete",
+            found.len()
+        );
+        code = code.max(EXIT_FAILED);
+    }
+    code
+}
+
+/// `--review`: each pending result with its diff, then the answer read from
+/// standard input. Exit code 0 when nothing is left pending, else 1.
+fn review(cases: &[PathBuf]) -> i32 {
+    let pending = harness::pending(cases);
+    if pending.is_empty() {
+        outln!("no pending snapshots to review");
+        return EXIT_OK;
+    }
+    let paint = Paint { on: color_stdout() };
+    let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
+    let stdin = std::io::stdin();
+    let total = pending.len();
+    for (i, p) in pending.iter().enumerate() {
+        outln!(
+            "\n{} ({}/{total}) {}",
+            paint.wrap("1", &p.name),
+            i + 1,
+            if p.old.is_some() {
+                "changed"
+            } else {
+                "new snapshot"
+            }
+        );
+        outln!("  {}", show_path(&p.snapshot));
+        for line in p.diff().lines() {
+            outln!("    {}", paint.diff_line(line));
+        }
+        let answer = loop {
+            out!("[a]ccept, [r]eject, [s]kip, [q]uit? ");
+            let _ = std::io::stdout().flush();
+            let mut line = String::new();
+            match stdin.read_line(&mut line) {
+                Ok(0) | Err(_) => break 'q', // no more answers: leave the rest
+                Ok(_) => {}
+            }
+            match line.trim().chars().next().map(|c| c.to_ascii_lowercase()) {
+                Some(c @ ('a' | 'r' | 's' | 'q')) => break c,
+                _ => outln!("please answer a, r, s or q"),
+            }
+        };
+        let done = match answer {
+            'a' => p.accept().map(|()| accepted += 1),
+            'r' => p.reject().map(|()| rejected += 1),
+            's' => {
+                skipped += 1;
+                Ok(())
+            }
+            _ => {
+                skipped += total - i;
+                break;
+            }
+        };
+        if let Err(e) = done {
+            errln!("error: {}: {e}", show_path(&p.pending));
+            return EXIT_USAGE;
+        }
+    }
+    outln!("\n{accepted} accepted, {rejected} rejected, {skipped} skipped");
+    if skipped > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
 }
 
 fn print_human(summary: &RunSummary, paint: &Paint) {

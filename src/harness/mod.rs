@@ -32,6 +32,7 @@ pub mod case;
 pub mod coverage;
 pub mod discover;
 pub mod report;
+pub mod review;
 pub mod run;
 pub mod snapshot;
 
@@ -40,6 +41,7 @@ pub use case::{Case, CaseError, CaseSettings, Expect, Test};
 pub use coverage::Coverage;
 pub use discover::{discover, vtl_files};
 pub use report::CaseReport;
+pub use review::{pending, unreferenced, Pending};
 pub use run::{roots_of, run, run_case, run_paths, RunOptions, RunSummary, Status, TestResult};
 
 use std::path::PathBuf;
