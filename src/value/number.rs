@@ -1,4 +1,29 @@
-//! Java's `Double.toString`.
+//! Java's numbers: `Double.toString`, and `BigInteger` (what Velocity widens a
+//! `Long` to when it overflows, and what Jackson reads a JSON integer past
+//! `Long` as).
+
+pub use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+
+use super::budget;
+
+/// The largest `BigInteger` a render may make, in bits (about 40,000 decimal
+/// digits). Java has no such limit, but a template that squares a number in a
+/// loop would otherwise make the tool allocate without bound; AppSync would
+/// time out long before. Arithmetic past it is an engine error.
+pub const MAX_BIGINT_BITS: u64 = 1 << 17;
+
+/// `BigInteger.doubleValue()`: the nearest double, or an infinity.
+pub(crate) fn big_to_f64(b: &BigInt) -> f64 {
+    b.to_f64().unwrap_or(f64::NAN)
+}
+
+/// Appends `BigInteger.toString()`: the decimal digits (charging the work meter).
+pub(crate) fn write_big(b: &BigInt, out: &mut String) {
+    if budget::charge(1 + (b.bits() / 64) as usize) {
+        out.push_str(&b.to_string());
+    }
+}
 
 /// Formats a double as Java does: `5.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`.
 ///
