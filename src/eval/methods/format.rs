@@ -99,7 +99,12 @@ pub(super) fn format(m: &str, fmt: &str, args: &[Value]) -> Result<String, Error
             spec.precision = p.parse().ok();
         }
         let Some((end, conv)) = chars.next() else {
-            return Err(bad(m, "UnknownFormatConversionException: Conversion = '%'"));
+            // Java names the character after the `%`.
+            let after = fmt[start + 1..].chars().next().unwrap_or('%');
+            return Err(bad(
+                m,
+                format!("UnknownFormatConversionException: Conversion = '{after}'"),
+            ));
         };
         spec.conversion = conv;
         spec.text = fmt[start..end + conv.len_utf8()].to_string();

@@ -234,6 +234,36 @@ fn distance(params: &[Param], args: &[Value]) -> Option<u32> {
     }
 }
 
+/// `compareTo(Object)`, the bridge method `Comparable` gives every class that
+/// implements it: Velocity finds it when `compareTo`'s own parameter does not
+/// take the argument, and Java's cast then fails.
+fn compare_bridge(class: &JavaClass, name: &str, args: &[Value]) -> Option<MethodResult> {
+    let comparable = matches!(
+        class.name,
+        "String" | "Integer" | "Long" | "Double" | "Boolean"
+    );
+    if name != "compareTo" || args.len() != 1 || !comparable {
+        return None;
+    }
+    let java = |c: &str| match c {
+        "BigInteger" => "java.math.BigInteger".to_string(),
+        "List" => "java.util.ArrayList".to_string(),
+        "Map" => "java.util.LinkedHashMap".to_string(),
+        other => format!("java.lang.{other}"),
+    };
+    Some(Err(match &args[0] {
+        Value::Null => bad(name, "NullPointerException: the argument is null"),
+        other => bad(
+            name,
+            format!(
+                "ClassCastException: class {} cannot be cast to class java.lang.{}",
+                java(other.type_name()),
+                class.name
+            ),
+        ),
+    }))
+}
+
 /// Calls `name` of `class` on `recv`: `None` when no method of that name
 /// takes these arguments (Velocity then evaluates the call to null).
 pub(super) fn dispatch(
@@ -244,11 +274,13 @@ pub(super) fn dispatch(
 ) -> Option<MethodResult> {
     let (_, index) = indexes().iter().find(|(n, _)| *n == class.name)?;
     let rows = index.get(name)?;
-    let row = rows
+    let Some((_, row)) = rows
         .iter()
         .filter_map(|r| Some((distance(&r.params, args)?, r)))
-        .min_by_key(|(d, _)| *d)?
-        .1;
+        .min_by_key(|(d, _)| *d)
+    else {
+        return compare_bridge(class, name, args);
+    };
     Some(match row.run {
         Run::Call(f) => f(recv, args),
         Run::Refused(why) => Err(bad(
