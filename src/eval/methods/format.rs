@@ -6,7 +6,7 @@
 
 use num_traits::Signed;
 
-use super::bad;
+use super::{bad, MAX_BUILT};
 use crate::error::Error;
 use crate::value::Value;
 
@@ -107,6 +107,14 @@ pub(super) fn format(m: &str, fmt: &str, args: &[Value]) -> Result<String, Error
             ));
         };
         spec.conversion = conv;
+        if spec.width.max(spec.precision).unwrap_or(0) > MAX_BUILT {
+            return Err(bad(
+                m,
+                format!(
+                    "a width or precision past {MAX_BUILT} makes a string past the string limit"
+                ),
+            ));
+        }
         spec.text = fmt[start..end + conv.len_utf8()].to_string();
         match conv {
             'n' => {

@@ -19,7 +19,7 @@ use num_traits::Signed;
 
 use crate::error::Error;
 use crate::util::RunState;
-use crate::value::Value;
+use crate::value::{Value, MAX_DEPTH};
 use string::java_hash;
 use table::JavaClass;
 
@@ -34,6 +34,11 @@ pub(crate) static CLASSES: [&JavaClass; 8] = [
     &map::LINKEDHASHMAP,
     &map::MAP_ENTRY,
 ];
+
+/// The most text one method builds before it refuses (`repeat`, `indent`, a
+/// `format` width or precision): the default string limit, checked again on
+/// the result by the evaluator against the render's own limit.
+const MAX_BUILT: usize = 5 * 1024 * 1024;
 
 /// A method result: the value, and whether the method returns `void`.
 type MethodResult = Result<(Value, bool), Error>;
@@ -106,7 +111,15 @@ fn low_bits(b: &crate::value::BigInt) -> u64 {
 
 /// Java's `hashCode()` of a value.
 pub(crate) fn hash_code(v: &Value) -> i64 {
-    let h: i32 = match v {
+    hash_at(v, 0) as i64
+}
+
+/// [`hash_code`] of a value `depth` levels down (past [`MAX_DEPTH`] levels, 0).
+fn hash_at(v: &Value, depth: usize) -> i32 {
+    if depth > MAX_DEPTH {
+        return 0;
+    }
+    match v {
         Value::Null => 0,
         Value::Bool(b) => {
             if *b {
@@ -145,7 +158,7 @@ pub(crate) fn hash_code(v: &Value) -> i64 {
                 return 0;
             }
             l.iter().fold(1i32, |h, x| {
-                h.wrapping_mul(31).wrapping_add(nested_hash(v, x))
+                h.wrapping_mul(31).wrapping_add(nested_hash(v, x, depth))
             })
         }
         Value::Map(m) => {
@@ -154,18 +167,17 @@ pub(crate) fn hash_code(v: &Value) -> i64 {
                 return 0;
             }
             m.iter().fold(0i32, |h, (k, x)| {
-                h.wrapping_add(java_hash(k) as i32 ^ nested_hash(v, x))
+                h.wrapping_add(java_hash(k) as i32 ^ nested_hash(v, x, depth))
             })
         }
-        Value::Entry(e) => java_hash(e.key()) as i32 ^ hash_code(&e.value()) as i32,
+        Value::Entry(e) => java_hash(e.key()) as i32 ^ hash_at(&e.value(), depth + 1),
         other => java_hash(&other.to_java_string()) as i32,
-    };
-    h as i64
+    }
 }
 
 /// The hash of an element (a container holding itself counts as Java's
 /// identity hash would: here, 0).
-fn nested_hash(outer: &Value, x: &Value) -> i32 {
+fn nested_hash(outer: &Value, x: &Value, depth: usize) -> i32 {
     let same = match (outer, x) {
         (Value::List(a), Value::List(b)) => std::rc::Rc::ptr_eq(a, b),
         (Value::Map(a), Value::Map(b)) => std::rc::Rc::ptr_eq(a, b),
@@ -174,7 +186,7 @@ fn nested_hash(outer: &Value, x: &Value) -> i32 {
     if same {
         0
     } else {
-        stacker::maybe_grow(32 * 1024, 1024 * 1024, || hash_code(x) as i32)
+        hash_at(x, depth + 1)
     }
 }
 

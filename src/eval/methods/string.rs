@@ -5,7 +5,7 @@ use super::table::{
     call, hide, refuse, JavaClass, ARRAYS, CHAR, CONSTANTS, FUNCTIONS, LOCALE, REFLECTION, STREAMS,
     THREADS,
 };
-use super::{bad, format, ok, MethodResult};
+use super::{bad, format, ok, MethodResult, MAX_BUILT};
 use crate::error::Error;
 use crate::java::regex;
 use crate::value::{format_double, Value};
@@ -347,7 +347,17 @@ pub(super) static STRING: JavaClass = JavaClass {
         call("String formatted(Object[])", |r, a| {
             ok(format::format("formatted", text(r), a)?)
         }),
-        call("String indent(int)", |r, a| ok(indent(text(r), n_at(a, 0)))),
+        call("String indent(int)", |r, a| {
+            let (s, n) = (text(r), n_at(a, 0));
+            let lines = java_lines(s).len();
+            if n > 0 && (n as usize).saturating_mul(lines).saturating_add(s.len()) > MAX_BUILT {
+                return Err(bad(
+                    "indent",
+                    format!("{n} spaces on {lines} lines make a string past the 5 MB string limit"),
+                ));
+            }
+            ok(indent(s, n))
+        }),
         call("String intern()", |r, _| ok(r.clone())),
         call("String repeat(int)", |r, a| {
             let (s, n) = (text(r), n_at(a, 0));
@@ -357,7 +367,7 @@ pub(super) static STRING: JavaClass = JavaClass {
                     format!("IllegalArgumentException: count is negative: {n}"),
                 ));
             }
-            if (n as usize).saturating_mul(s.len()) > 5 * 1024 * 1024 {
+            if (n as usize).saturating_mul(s.len()) > MAX_BUILT {
                 return Err(bad(
                     "repeat",
                     format!("count {n} makes a string past the 5 MB string limit"),

@@ -8,8 +8,9 @@
 //! Velocity reaches them (`$i.parseInt("f", 16)`); fields are not (Velocity
 //! 1.7 has no field access: `$i.MAX_VALUE` prints as written).
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::{bad, MethodResult};
 use crate::value::Value;
@@ -179,7 +180,7 @@ struct Row {
 }
 
 /// The rows of a class by method name.
-type Index = HashMap<&'static str, Vec<Row>>;
+type Index = FxHashMap<&'static str, Vec<Row>>;
 
 /// The name and parameter types of a signature.
 pub(crate) fn parse_sig(sig: &str) -> (&str, Vec<&str>) {
@@ -195,7 +196,7 @@ pub(crate) fn parse_sig(sig: &str) -> (&str, Vec<&str>) {
 }
 
 fn index(class: &'static JavaClass) -> Index {
-    let mut index = Index::new();
+    let mut index = Index::default();
     for m in class.methods {
         let (name, params) = parse_sig(m.sig);
         index.entry(name).or_default().push(Row {
@@ -206,10 +207,10 @@ fn index(class: &'static JavaClass) -> Index {
     index
 }
 
-/// The classes' indexes, made once.
-fn indexes() -> &'static [(&'static str, Index)] {
-    static INDEXES: OnceLock<Vec<(&'static str, Index)>> = OnceLock::new();
-    INDEXES.get_or_init(|| super::CLASSES.iter().map(|c| (c.name, index(c))).collect())
+/// The classes' indexes, made once, in the order of [`super::CLASSES`].
+fn indexes() -> &'static [Index] {
+    static INDEXES: OnceLock<Vec<Index>> = OnceLock::new();
+    INDEXES.get_or_init(|| super::CLASSES.iter().map(|c| index(c)).collect())
 }
 
 /// How far `args` are from `params`, when they convert at all.
@@ -272,8 +273,10 @@ pub(super) fn dispatch(
     name: &str,
     args: &[Value],
 ) -> Option<MethodResult> {
-    let (_, index) = indexes().iter().find(|(n, _)| *n == class.name)?;
-    let rows = index.get(name)?;
+    let at = super::CLASSES
+        .iter()
+        .position(|c| std::ptr::eq(*c, class))?;
+    let rows = indexes().get(at)?.get(name)?;
     let Some((_, row)) = rows
         .iter()
         .filter_map(|r| Some((distance(&r.params, args)?, r)))
