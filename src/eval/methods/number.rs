@@ -241,6 +241,31 @@ fn compare_doubles(a: f64, b: f64) -> i64 {
     }
 }
 
+/// `Double.toHexString`: `0x1.8p1`, `0x0.0000000000001p-1022`, `-0x0.0p0`, `NaN`.
+fn double_hex(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if f == 0.0 {
+        return format!("{sign}0x0.0p0");
+    }
+    let bits = f.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64;
+    let mantissa = bits & ((1 << 52) - 1);
+    let digits = format!("{mantissa:013x}");
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    if exponent == 0 {
+        format!("{sign}0x0.{digits}p-1022")
+    } else {
+        format!("{sign}0x1.{digits}p{}", exponent - 1023)
+    }
+}
+
 fn div_zero(m: &str) -> Error {
     bad(m, "ArithmeticException: / by zero")
 }
@@ -678,10 +703,9 @@ pub(super) static DOUBLE: JavaClass = JavaClass {
             ok(parse_double("valueOf", &a[0])?)
         }),
         call("static Double valueOf(double)", |_, a| ok(d(&a[0]))),
-        refuse(
-            "static String toHexString(double)",
-            "hexadecimal floating-point text is not modelled",
-        ),
+        call("static String toHexString(double)", |_, a| {
+            ok(double_hex(d(&a[0])))
+        }),
         call("static String toString(double)", |_, a| {
             ok(format_double(d(&a[0])))
         }),
