@@ -21,8 +21,7 @@ pub(crate) enum Run {
     Call(fn(&Value, &[Value]) -> MethodResult),
     /// Not callable from a template; a call is an engine error that says why.
     Refused(&'static str),
-    /// Hidden, as AppSync hides reflection and threads: a call is null and
-    /// prints as written. (The reason is for `docs/fidelity.md`.)
+    /// Hidden (reflection, threads): a call is null and prints as written. (The reason is for `docs/fidelity.md`.)
     Hidden(#[cfg_attr(not(test), allow(dead_code))] &'static str),
 }
 
@@ -300,7 +299,7 @@ pub(super) fn dispatch(
 /// methods are listed by name).
 pub(crate) fn surface_markdown() -> String {
     let mut out = String::new();
-    out.push_str("| class | methods | implemented | refused | hidden (null, as AppSync) |\n| --- | --- | --- | --- | --- |\n");
+    out.push_str("| class | methods | implemented | refused | hidden (null) |\n| --- | --- | --- | --- | --- |\n");
     let mut total = [0usize; 4];
     for c in super::CLASSES.iter() {
         let count = |f: fn(&Run) -> bool| c.methods.iter().filter(|m| f(&m.run)).count();
