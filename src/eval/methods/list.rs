@@ -33,6 +33,14 @@ fn index_error(m: &str, i: i64, len: usize) -> Error {
     )
 }
 
+/// `add(int, x)` and `addAll(int, c)` check their index as `rangeCheckForAdd` does.
+fn add_index_error(m: &str, i: i64, len: usize) -> Error {
+    bad(
+        m,
+        format!("IndexOutOfBoundsException: Index: {i}, Size: {len}"),
+    )
+}
+
 fn n_at(args: &[Value], i: usize) -> i64 {
     match args.get(i) {
         Some(Value::Int(n)) => *n,
@@ -58,10 +66,11 @@ fn natural(a: &Value, b: &Value) -> Result<Ordering, String> {
             Ok(ops::compare(x, y).unwrap_or(Ordering::Equal))
         }
         (Value::Null, _) | (_, Value::Null) => Err("NullPointerException".into()),
+        // `x.compareTo(y)` casts `y` to `x`'s class.
         (x, y) => Err(format!(
             "ClassCastException: class java.lang.{} cannot be cast to class java.lang.{}",
-            x.type_name(),
-            y.type_name()
+            y.type_name(),
+            x.type_name()
         )),
     }
 }
@@ -110,7 +119,7 @@ pub(super) static ARRAYLIST: JavaClass = JavaClass {
             let added = elements("addAll", &a[1])?;
             let mut l = items(r).borrow_mut();
             if i < 0 || i as usize > l.len() {
-                return Err(index_error("addAll", i, l.len()));
+                return Err(add_index_error("addAll", i, l.len()));
             }
             let changed = !added.is_empty();
             let tail = l.split_off(i as usize);
@@ -199,7 +208,7 @@ pub(super) static ARRAYLIST: JavaClass = JavaClass {
         call("void add(int, Object)", |r, a| {
             let (mut l, i) = (items(r).borrow_mut(), n_at(a, 0));
             if i < 0 || i as usize > l.len() {
-                return Err(index_error("add", i, l.len()));
+                return Err(add_index_error("add", i, l.len()));
             }
             l.insert(i as usize, a[1].clone());
             void()
