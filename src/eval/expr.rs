@@ -165,6 +165,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     None => Value::big(-crate::value::BigInt::from(*i)),
                 },
                 Value::BigInt(b) => Value::big(-&**b),
+                Value::Decimal(d) => Value::Decimal(Rc::new(
+                    crate::value::BigDecimal::from_int(Default::default()).sub(d),
+                )),
                 Value::Float(f) => Value::Float(-f),
                 _ => Value::Null,
             }),

@@ -10,7 +10,7 @@ use num_traits::FromPrimitive;
 
 use crate::error::Error;
 use crate::parse::ast::BinaryOp;
-use crate::value::{budget, BigInt, Value, MAX_BIGINT_BITS};
+use crate::value::{budget, BigDecimal, BigInt, Value, MAX_BIGINT_BITS};
 
 /// Why an operator has no value.
 pub(crate) enum Fault {
@@ -81,6 +81,12 @@ pub(crate) fn ordered(op: BinaryOp, l: &Value, r: &Value) -> bool {
 pub(crate) fn compare(l: &Value, r: &Value) -> Option<Ordering> {
     match (l, r) {
         (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+        _ if decimal_base(l, r) => match (to_decimal(l), to_decimal(r)) {
+            (Ok(a), Ok(b)) => Some(a.cmp_value(&b)),
+            // Velocity cannot make a `BigDecimal` of NaN or an infinity.
+            _ if l.is_number() && r.is_number() => Some(Ordering::Equal),
+            _ => None,
+        },
         (Value::BigInt(_), Value::Float(f)) => Some(compare_big_double(l, *f)),
         (Value::Float(f), Value::BigInt(_)) => Some(compare_big_double(r, *f).reverse()),
         (Value::Float(_), _) | (_, Value::Float(_)) => {
@@ -150,6 +156,9 @@ fn arithmetic(op: BinaryOp, l: &Value, r: &Value) -> Result<Value, Fault> {
             r.type_name()
         )));
     }
+    if decimal_base(l, r) {
+        return decimal_arithmetic(op, l, r);
+    }
     match (l.to_bigint(), r.to_bigint()) {
         (Some(a), Some(b)) => big_arithmetic(op, a, b),
         _ => {
@@ -166,6 +175,70 @@ fn arithmetic(op: BinaryOp, l: &Value, r: &Value) -> Result<Value, Fault> {
             }))
         }
     }
+}
+
+/// Velocity's `BASE_BIGDECIMAL`: a `BigDecimal` operand, or a `BigInteger` with a `Double`.
+fn decimal_base(l: &Value, r: &Value) -> bool {
+    matches!(l, Value::Decimal(_))
+        || matches!(r, Value::Decimal(_))
+        || matches!(
+            (l, r),
+            (Value::BigInt(_), Value::Float(_)) | (Value::Float(_), Value::BigInt(_))
+        )
+}
+
+/// Velocity's `toBigDecimal`: a double exactly, an integer at scale 0.
+fn to_decimal(v: &Value) -> Result<BigDecimal, Fault> {
+    match v {
+        Value::Decimal(d) => Ok((**d).clone()),
+        Value::Float(f) => BigDecimal::from_f64(*f).ok_or_else(|| {
+            Fault::Fail(Error::invalid(
+                "NumberFormatException: Infinite or NaN (Velocity makes a BigDecimal of a Double that meets a BigInteger)",
+            ))
+        }),
+        other => Ok(BigDecimal::from_int(other.to_bigint().unwrap_or_default())),
+    }
+}
+
+/// The largest scale (digits after the point) a `BigDecimal` result may have.
+const MAX_DECIMAL_SCALE: i64 = 10_000;
+
+/// `BigDecimal` arithmetic as `MathUtils` does it: `divide` with
+/// `ROUND_HALF_DOWN` at the dividend's scale, and no `%`.
+fn decimal_arithmetic(op: BinaryOp, l: &Value, r: &Value) -> Result<Value, Fault> {
+    let what = op.symbol();
+    if matches!(op, BinaryOp::Div | BinaryOp::Rem) && r.as_f64() == Some(0.0) {
+        return Err(Fault::Null(format!("right side of `{what}` is zero")));
+    }
+    if op == BinaryOp::Rem {
+        return Err(Fault::Fail(Error::invalid(
+            "ArithmeticException: Cannot calculate the modulo of BigDecimals.",
+        )));
+    }
+    let (a, b) = (to_decimal(l)?, to_decimal(r)?);
+    let too_big = |bits: u64| {
+        Fault::Fail(Error::limit(format!(
+            "`{what}` would make a decimal of about {bits} bits; the limit is {MAX_BIGINT_BITS} bits"
+        )))
+    };
+    let bits = a.bits() + b.bits() + 64;
+    if bits > MAX_BIGINT_BITS || !budget::charge(1 + (bits / 64) as usize) {
+        return Err(too_big(bits));
+    }
+    let result = match op {
+        BinaryOp::Add => a.add(&b),
+        BinaryOp::Sub => a.sub(&b),
+        BinaryOp::Mul => a.mul(&b),
+        _ => match a.div_half_down(&b) {
+            Some(q) => q,
+            None => return Err(Fault::Null(format!("right side of `{what}` is zero"))),
+        },
+    };
+    let (_, scale) = result.parts();
+    if result.bits() > MAX_BIGINT_BITS || scale.abs() > MAX_DECIMAL_SCALE {
+        return Err(too_big(result.bits()));
+    }
+    Ok(Value::Decimal(Rc::new(result)))
 }
 
 /// `BigInteger` arithmetic, within [`MAX_BIGINT_BITS`].

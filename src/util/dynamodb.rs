@@ -90,7 +90,7 @@ fn tag(v: &Value) -> &'static str {
     match v {
         Value::Null => "NULL",
         Value::Bool(_) => "BOOL",
-        Value::Int(_) | Value::BigInt(_) | Value::Float(_) => "N",
+        Value::Int(_) | Value::BigInt(_) | Value::Decimal(_) | Value::Float(_) => "N",
         Value::List(_) => "L",
         Value::Map(_) => "M",
         _ => "S",
@@ -112,6 +112,7 @@ pub(crate) fn attribute(v: &Value, depth: usize) -> Result<Value, UtilError> {
         | Value::Bool(_)
         | Value::Int(_)
         | Value::BigInt(_)
+        | Value::Decimal(_)
         | Value::Float(_)
         | Value::Str(_) => v.clone(),
         other => Value::from(other.to_java_string()),
@@ -182,6 +183,7 @@ fn write_attribute(
         | Value::Bool(_)
         | Value::Int(_)
         | Value::BigInt(_)
+        | Value::Decimal(_)
         | Value::Float(_)
         | Value::Str(_) => write_json_at(v, out, inner),
         other => write_json_str(&other.to_java_string(), out),
@@ -315,7 +317,9 @@ fn to_string_set<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResu
 fn to_number<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let v = any(args, 0);
     let n = match &v {
-        Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Null => v.clone(),
+        Value::Int(_) | Value::BigInt(_) | Value::Decimal(_) | Value::Float(_) | Value::Null => {
+            v.clone()
+        }
         Value::Str(s) => match s.trim().parse::<i64>() {
             Ok(i) => Value::Int(i),
             Err(_) => s

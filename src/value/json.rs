@@ -70,6 +70,9 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
         },
+        Value::Decimal(d) => serde_json::Number::from_f64(d.to_f64())
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
         Value::Float(f) => serde_json::Number::from_f64(*f)
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null),
@@ -157,6 +160,7 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>, 
             out.push_str(itoa::Buffer::new().format(*i));
         }
         Value::BigInt(b) => super::number::write_big(b, out),
+        Value::Decimal(_) => v.write_java(out, depth),
         Value::Float(f) => {
             if f.is_finite() {
                 out.push_str(&format_double(*f))

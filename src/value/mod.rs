@@ -28,7 +28,7 @@ use std::rc::Rc;
 pub use json::{from_json, to_json, to_json_string, to_json_string_pretty, to_json_string_within};
 pub(crate) use json::{write_json_at, write_json_str};
 pub use map::{IndexHint, Map};
-pub use number::{format_double, BigInt, MAX_BIGINT_BITS};
+pub use number::{format_double, BigDecimal, BigInt, MAX_BIGINT_BITS};
 pub use object::Object;
 
 /// How deep printing, JSON conversion and comparisons follow nested values.
@@ -62,6 +62,8 @@ pub enum Value {
     /// `BigInteger`, only for values outside `i64` ([`Value::big`] keeps it so):
     /// what Velocity's arithmetic widens a `Long` to, and Jackson reads past `Long`.
     BigInt(Rc<BigInt>),
+    /// `BigDecimal`: what Velocity computes in when a `BigInteger` meets a `Double`.
+    Decimal(Rc<BigDecimal>),
     /// `Double`
     Float(f64),
     /// `String`
@@ -143,6 +145,7 @@ impl Value {
             Value::Int(i) if i32::try_from(*i).is_ok() => "Integer",
             Value::Int(_) => "Long",
             Value::BigInt(_) => "BigInteger",
+            Value::Decimal(_) => "BigDecimal",
             Value::Float(_) => "Double",
             Value::Str(_) => "String",
             Value::List(_) => "List",
@@ -179,7 +182,10 @@ impl Value {
 
     /// True for `Int`, `BigInt` and `Float`.
     pub fn is_number(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::BigInt(_) | Value::Float(_))
+        matches!(
+            self,
+            Value::Int(_) | Value::BigInt(_) | Value::Decimal(_) | Value::Float(_)
+        )
     }
 
     /// The number as `f64`, if a number.
@@ -187,6 +193,7 @@ impl Value {
         match self {
             Value::Int(i) => Some(*i as f64),
             Value::BigInt(b) => Some(number::big_to_f64(b)),
+            Value::Decimal(d) => Some(d.to_f64()),
             Value::Float(f) => Some(*f),
             _ => None,
         }
@@ -212,6 +219,11 @@ impl Value {
                 out.push_str(itoa::Buffer::new().format(*i));
             }
             Value::BigInt(b) => number::write_big(b, out),
+            Value::Decimal(d) => {
+                if budget::charge(1 + (d.bits() / 64) as usize) {
+                    out.push_str(&d.to_string());
+                }
+            }
             Value::Float(f) => out.push_str(&format_double(*f)),
             Value::Str(s) => out.push_str(s),
             Value::List(l) => {
@@ -287,6 +299,7 @@ impl Value {
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::BigInt(a), Value::BigInt(b)) => a == b,
+            (Value::Decimal(a), Value::Decimal(b)) => a == b,
             // `Double.equals` compares bits: NaN equals NaN, 0.0 is not -0.0.
             (Value::Float(a), Value::Float(b)) => {
                 a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())

@@ -17,6 +17,7 @@ fn class_name(v: &Value) -> &'static str {
         Value::Int(i) if i32::try_from(*i).is_ok() => "java.lang.Integer",
         Value::Int(_) => "java.lang.Long",
         Value::BigInt(_) => "java.math.BigInteger",
+        Value::Decimal(_) => "java.math.BigDecimal",
         Value::Float(_) => "java.lang.Double",
         Value::Bool(_) => "java.lang.Boolean",
         Value::List(_) => "java.util.ArrayList",
@@ -250,6 +251,7 @@ fn convert(m: &str, spec: &Spec, arg: &Value) -> Result<String, Error> {
         'e' | 'f' | 'g' => match arg {
             Value::Null => "null".into(),
             Value::Float(f) => float(spec, *f),
+            Value::Decimal(_) => float(spec, arg.as_f64().unwrap_or(0.0)),
             other => return Err(mismatch(m, spec, other)),
         },
         't' | 'a' => {

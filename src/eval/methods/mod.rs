@@ -93,7 +93,9 @@ fn common(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
         ("hashCode", [], _) => ok(hash_code(recv)),
         ("intValue", [], Value::BigInt(b)) => ok(low_bits(b) as i32 as i64),
         ("longValue", [], Value::BigInt(b)) => ok(low_bits(b) as i64),
-        ("doubleValue", [], Value::BigInt(_)) => ok(recv.as_f64().unwrap_or(0.0)),
+        ("doubleValue", [], Value::BigInt(_) | Value::Decimal(_)) => {
+            ok(recv.as_f64().unwrap_or(0.0))
+        }
         ("signum", [], Value::BigInt(b)) => ok(if b.is_negative() { -1i64 } else { 1 }),
         _ => ok(Value::Null),
     }
@@ -138,18 +140,13 @@ fn hash_at(v: &Value, depth: usize) -> i32 {
             };
             (bits ^ (bits >> 32)) as i32
         }
-        Value::BigInt(b) => {
-            // `BigInteger.hashCode`: the magnitude's 32-bit words, most significant first.
-            let h = b
-                .magnitude()
-                .iter_u32_digits()
-                .rev()
-                .fold(0i32, |h, w| h.wrapping_mul(31).wrapping_add(w as i32));
-            if b.is_negative() {
-                h.wrapping_neg()
-            } else {
-                h
-            }
+        Value::BigInt(b) => big_hash(b),
+        Value::Decimal(d) => {
+            // `BigDecimal.hashCode`: 31 × the unscaled value's hash + the scale.
+            let (unscaled, scale) = d.parts();
+            big_hash(unscaled)
+                .wrapping_mul(31)
+                .wrapping_add(scale as i32)
         }
         Value::Str(s) => java_hash(s) as i32,
         Value::List(l) => {
@@ -172,6 +169,20 @@ fn hash_at(v: &Value, depth: usize) -> i32 {
         }
         Value::Entry(e) => java_hash(e.key()) as i32 ^ hash_at(&e.value(), depth + 1),
         other => java_hash(&other.to_java_string()) as i32,
+    }
+}
+
+/// `BigInteger.hashCode`: the magnitude's 32-bit words, most significant first.
+fn big_hash(b: &crate::value::BigInt) -> i32 {
+    let h = b
+        .magnitude()
+        .iter_u32_digits()
+        .rev()
+        .fold(0i32, |h, w| h.wrapping_mul(31).wrapping_add(w as i32));
+    if b.is_negative() {
+        h.wrapping_neg()
+    } else {
+        h
     }
 }
 

@@ -150,7 +150,12 @@ impl Param {
             (Param::Entry, Value::Entry(_)) => Some(1),
             (
                 Param::Comparable,
-                Value::Str(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Bool(_),
+                Value::Str(_)
+                | Value::Int(_)
+                | Value::BigInt(_)
+                | Value::Decimal(_)
+                | Value::Float(_)
+                | Value::Bool(_),
             ) => Some(3),
             (Param::Object | Param::Rest, _) => Some(5),
             (Param::NullOnly, Value::Null) => Some(4),
