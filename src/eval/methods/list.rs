@@ -186,7 +186,7 @@ pub(super) static ARRAYLIST: JavaClass = JavaClass {
                     format!("IndexOutOfBoundsException: fromIndex = {from}"),
                 ));
             }
-            if to as usize > l.len() {
+            if to > l.len() as i64 {
                 return Err(bad(
                     "subList",
                     format!("IndexOutOfBoundsException: toIndex = {to}"),
