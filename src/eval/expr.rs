@@ -24,6 +24,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Literal::Null => Value::Null,
             Literal::Bool(b) => Value::Bool(*b),
             Literal::Int(i) => Value::Int(*i),
+            Literal::BigInt(b) => Value::BigInt(Rc::new((**b).clone())),
             Literal::Float(f) => Value::Float(*f),
             Literal::Str(s, id) => Value::Str(self.literal(s, *id)),
         }
@@ -158,8 +159,15 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 ops::range(&a, &b, self.limits.range_size).map_err(|e| e.at(*span).into())
             }
             Expr::Unary(UnaryOp::Not, operand, _) => Ok(Value::Bool(!self.condition(operand)?)),
-            Expr::Unary(UnaryOp::Neg, operand, _) => Ok(match self.expr(operand)? {
-                Value::Int(i) => Value::Int(i.wrapping_neg()),
+            Expr::Unary(UnaryOp::Neg, operand, _) => Ok(match &self.expr(operand)? {
+                Value::Int(i) => match i.checked_neg() {
+                    Some(n) => Value::Int(n),
+                    None => Value::big(-crate::value::BigInt::from(*i)),
+                },
+                Value::BigInt(b) => Value::big(-&**b),
+                Value::Decimal(d) => Value::Decimal(Rc::new(
+                    crate::value::BigDecimal::from_int(Default::default()).sub(d),
+                )),
                 Value::Float(f) => Value::Float(-f),
                 _ => Value::Null,
             }),
@@ -203,7 +211,8 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                             Err(self.string_too_long(*span))
                         }
                         Ok(v) => Ok(v),
-                        Err(message) => {
+                        Err(ops::Fault::Fail(e)) => Err(e.at(*span).into()),
+                        Err(ops::Fault::Null(message)) => {
                             self.warn(format!(
                                 "{} at {}",
                                 message,

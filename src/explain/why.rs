@@ -37,6 +37,7 @@ fn value_of(e: &Expr, ops: &[Operand]) -> Option<Value> {
             Literal::Null => Value::Null,
             Literal::Bool(b) => Value::Bool(*b),
             Literal::Int(i) => Value::Int(*i),
+            Literal::BigInt(b) => Value::BigInt(std::rc::Rc::new((**b).clone())),
             Literal::Float(f) => Value::Float(*f),
             Literal::Str(s, _) => Value::str(s),
         });

@@ -261,8 +261,10 @@ pub enum Literal {
     Null,
     /// `true`, `false`
     Bool(bool),
-    /// An integer.
+    /// An integer (Velocity's `Integer` or `Long` literal).
     Int(i64),
+    /// An integer past `i64` (Velocity's `BigInteger` literal).
+    BigInt(Box<crate::value::BigInt>),
     /// A decimal.
     Float(f64),
     /// A string without interpolation, and its number among the template's
@@ -308,6 +310,18 @@ pub enum BinaryOp {
     Div,
     /// `%`
     Rem,
+}
+
+impl Literal {
+    /// The literal `-n` for a `BigInteger` literal `n` (`-9223372036854775808`
+    /// is a `Long`).
+    pub fn negated_big(n: &crate::value::BigInt) -> Literal {
+        let neg = -n;
+        match i64::try_from(&neg) {
+            Ok(i) => Literal::Int(i),
+            Err(_) => Literal::BigInt(Box::new(neg)),
+        }
+    }
 }
 
 impl BinaryOp {

@@ -842,6 +842,9 @@ impl Builder {
                     (Rule::neg_op, Expr::Literal(Literal::Int(n), _)) => {
                         Expr::Literal(Literal::Int(n.wrapping_neg()), span)
                     }
+                    (Rule::neg_op, Expr::Literal(Literal::BigInt(n), _)) => {
+                        Expr::Literal(Literal::negated_big(&n), span)
+                    }
                     (Rule::neg_op, Expr::Literal(Literal::Float(n), _)) => {
                         Expr::Literal(Literal::Float(-n), span)
                     }
@@ -980,9 +983,14 @@ pub(super) fn number_literal(text: &str) -> Result<Literal, String> {
             .map(Literal::Float)
             .map_err(|_| format!("`{text}` is not a number"))
     } else {
-        text.parse::<i64>()
-            .map(Literal::Int)
-            .map_err(|_| format!("integer `{text}` is too large"))
+        match text.parse::<i64>() {
+            Ok(i) => Ok(Literal::Int(i)),
+            // Velocity 1.7 reads `Integer`, else `Long`, else `BigInteger`.
+            Err(_) => text
+                .parse::<crate::value::BigInt>()
+                .map(|b| Literal::BigInt(Box::new(b)))
+                .map_err(|_| format!("`{text}` is not a number")),
+        }
     }
 }
 

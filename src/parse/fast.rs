@@ -1196,6 +1196,9 @@ impl<'t> Parser<'t> {
             (UnaryOp::Neg, Expr::Literal(Literal::Int(n), _)) => {
                 Expr::Literal(Literal::Int(n.wrapping_neg()), span)
             }
+            (UnaryOp::Neg, Expr::Literal(Literal::BigInt(n), _)) => {
+                Expr::Literal(Literal::negated_big(&n), span)
+            }
             (UnaryOp::Neg, Expr::Literal(Literal::Float(n), _)) => {
                 Expr::Literal(Literal::Float(-n), span)
             }

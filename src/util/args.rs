@@ -57,6 +57,7 @@ pub(crate) fn int(args: &[Value], i: usize) -> Result<i64, UtilError> {
 pub(crate) fn float(args: &[Value], i: usize) -> Result<f64, UtilError> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n as f64),
+        Some(v @ (Value::BigInt(_) | Value::Decimal(_))) => Ok(v.as_f64().unwrap_or(f64::NAN)),
         Some(Value::Float(f)) => Ok(*f),
         Some(Value::Str(s)) => s
             .trim()

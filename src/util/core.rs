@@ -542,7 +542,7 @@ fn is_map(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
 fn type_of(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let name = match any(args, 0) {
         Value::Null => "Null",
-        Value::Int(_) | Value::Float(_) => "Number",
+        Value::Int(_) | Value::BigInt(_) | Value::Decimal(_) | Value::Float(_) => "Number",
         Value::Str(_) => "String",
         Value::Map(_) => "Map",
         Value::List(_) => "List",

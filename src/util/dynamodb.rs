@@ -90,7 +90,7 @@ fn tag(v: &Value) -> &'static str {
     match v {
         Value::Null => "NULL",
         Value::Bool(_) => "BOOL",
-        Value::Int(_) | Value::Float(_) => "N",
+        Value::Int(_) | Value::BigInt(_) | Value::Decimal(_) | Value::Float(_) => "N",
         Value::List(_) => "L",
         Value::Map(_) => "M",
         _ => "S",
@@ -108,7 +108,13 @@ pub(crate) fn attribute(v: &Value, depth: usize) -> Result<Value, UtilError> {
                 .collect::<Result<_, _>>()?,
         ),
         Value::Map(m) => map_values(&m.borrow(), depth)?,
-        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => v.clone(),
+        Value::Null
+        | Value::Bool(_)
+        | Value::Int(_)
+        | Value::BigInt(_)
+        | Value::Decimal(_)
+        | Value::Float(_)
+        | Value::Str(_) => v.clone(),
         other => Value::from(other.to_java_string()),
     };
     Ok(single(tag(v), content))
@@ -173,9 +179,13 @@ fn write_attribute(
         }
         Value::List(l) => write_items(out, &l.borrow(), depth, inner)?,
         Value::Map(m) => write_values(out, &m.borrow(), depth, inner)?,
-        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => {
-            write_json_at(v, out, inner)
-        }
+        Value::Null
+        | Value::Bool(_)
+        | Value::Int(_)
+        | Value::BigInt(_)
+        | Value::Decimal(_)
+        | Value::Float(_)
+        | Value::Str(_) => write_json_at(v, out, inner),
         other => write_json_str(&other.to_java_string(), out),
     }
     out.push('}');
@@ -307,7 +317,9 @@ fn to_string_set<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResu
 fn to_number<const JSON: bool>(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     let v = any(args, 0);
     let n = match &v {
-        Value::Int(_) | Value::Float(_) | Value::Null => v.clone(),
+        Value::Int(_) | Value::BigInt(_) | Value::Decimal(_) | Value::Float(_) | Value::Null => {
+            v.clone()
+        }
         Value::Str(s) => match s.trim().parse::<i64>() {
             Ok(i) => Value::Int(i),
             Err(_) => s

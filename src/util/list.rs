@@ -77,7 +77,7 @@ fn sort_list(_: &mut Call<'_>, args: &[Value]) -> UtilResult {
     };
     let kind = |v: &Value| match v {
         Value::Str(_) => 1,
-        Value::Int(_) | Value::Float(_) => 2,
+        Value::Int(_) | Value::BigInt(_) | Value::Decimal(_) | Value::Float(_) => 2,
         Value::Bool(_) => 3,
         _ => 0,
     };

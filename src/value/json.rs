@@ -7,7 +7,9 @@ use rustc_hash::FxHashMap;
 
 use super::{budget, format_double, Map, Value, MAX_DEPTH, MAX_PRINT_BYTES};
 
-/// Builds a value from parsed JSON: integers become `Int`, other numbers `Float`.
+/// Builds a value from parsed JSON as Jackson does: integers become `Int`
+/// (`BigInt` past `i64`), other numbers `Float`. An integer past `u64` has
+/// reached here as a double already (`serde_json` reads it so).
 ///
 /// Object keys repeat (500 items with the same six fields), so each distinct key
 /// is allocated once and shared.
@@ -25,9 +27,10 @@ impl<'j> FromJson<'j> {
         match v {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => match n.as_i64() {
-                Some(i) => Value::Int(i),
-                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Value::Int(i),
+                (None, Some(u)) => Value::big(u.into()),
+                _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
             serde_json::Value::String(s) => Value::Str(s.as_str().into()),
             serde_json::Value::Array(a) => Value::list(a.iter().map(|x| self.value(x)).collect()),
@@ -153,8 +156,8 @@ impl<'de> serde::de::Visitor<'de> for ValueSeed<'_> {
         Ok(Value::Int(n))
     }
     fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
-        // As `from_json`: an integer past `i64` is kept as a double.
-        Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
+        // As `from_json`: an integer past `i64` is a BigInteger (as Jackson reads it).
+        Ok(i64::try_from(n).map_or_else(|_| Value::big(n.into()), Value::Int))
     }
     fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
         Ok(Value::Float(n))
@@ -223,6 +226,16 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Int(i) => serde_json::Value::from(*i),
+        // Past `u64`, the nearest double: `serde_json` holds no more digits.
+        Value::BigInt(b) => match u64::try_from(&**b) {
+            Ok(u) => serde_json::Value::from(u),
+            Err(_) => serde_json::Number::from_f64(super::number::big_to_f64(b))
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+        },
+        Value::Decimal(d) => serde_json::Number::from_f64(d.to_f64())
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
         Value::Float(f) => serde_json::Number::from_f64(*f)
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null),
@@ -248,7 +261,7 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
         }
         Value::Entry(e) => {
             let mut o = serde_json::Map::new();
-            o.insert(e.0.to_string(), to_json_depth(&e.1, depth + 1));
+            o.insert(e.key().to_string(), to_json_depth(&e.value(), depth + 1));
             serde_json::Value::Object(o)
         }
         other => serde_json::Value::String(other.to_java_string()),
@@ -309,6 +322,8 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>, 
         Value::Int(i) => {
             out.push_str(itoa::Buffer::new().format(*i));
         }
+        Value::BigInt(b) => super::number::write_big(b, out),
+        Value::Decimal(_) => v.write_java(out, depth),
         Value::Float(f) => {
             if f.is_finite() {
                 out.push_str(&format_double(*f))
@@ -370,9 +385,9 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>, 
         }
         Value::Entry(e) => {
             out.push('{');
-            write_json_str(&e.0, out);
+            write_json_str(e.key(), out);
             out.push(':');
-            write_json(&e.1, out, depth + 1, indent, cap);
+            write_json(&e.value(), out, depth + 1, indent, cap);
             out.push('}');
         }
         other => write_json_str(&other.to_java_string(), out),

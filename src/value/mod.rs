@@ -30,7 +30,7 @@ pub use json::{
 };
 pub(crate) use json::{write_json_at, write_json_str};
 pub use map::{IndexHint, Map};
-pub use number::format_double;
+pub use number::{format_double, BigDecimal, BigInt, MAX_BIGINT_BITS};
 pub use object::Object;
 
 /// How deep printing, JSON conversion and comparisons follow nested values.
@@ -58,8 +58,14 @@ pub enum Value {
     Null,
     /// `Boolean`
     Bool(bool),
-    /// `Integer`/`Long`
+    /// `Integer`/`Long`: `Integer` while the value fits 32 bits, `Long` past
+    /// them (the class follows the magnitude; see `docs/fidelity.md`).
     Int(i64),
+    /// `BigInteger`, only for values outside `i64` ([`Value::big`] keeps it so):
+    /// what Velocity's arithmetic widens a `Long` to, and Jackson reads past `Long`.
+    BigInt(Rc<BigInt>),
+    /// `BigDecimal`: what Velocity computes in when a `BigInteger` meets a `Double`.
+    Decimal(Rc<BigDecimal>),
     /// `Double`
     Float(f64),
     /// `String`
@@ -68,8 +74,8 @@ pub enum Value {
     List(ListRef),
     /// `Map`
     Map(MapRef),
-    /// A map entry from `entrySet()`: `$e.key`, `$e.value`.
-    Entry(Rc<(Rc<str>, Value)>),
+    /// A map entry from `entrySet()`: `$e.key`, `$e.value`, `$e.setValue(v)`.
+    Entry(Rc<MapEntry>),
     /// One of the interpreter's own values (the `$foreach` object, a `#define` block).
     Object(Rc<dyn Object>),
     /// One of the interpreter's own values that lives as long as the program
@@ -98,6 +104,23 @@ impl Value {
         Value::Str(s.into())
     }
 
+    /// An integer value: `Int` when it fits `i64`, else `BigInt`.
+    pub fn big(n: BigInt) -> Value {
+        match i64::try_from(&n) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::BigInt(Rc::new(n)),
+        }
+    }
+
+    /// The integer inside (`Int` or `BigInt`) as a `BigInt`.
+    pub fn to_bigint(&self) -> Option<BigInt> {
+        match self {
+            Value::Int(i) => Some(BigInt::from(*i)),
+            Value::BigInt(b) => Some((**b).clone()),
+            _ => None,
+        }
+    }
+
     /// True for `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
@@ -121,7 +144,10 @@ impl Value {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "Boolean",
-            Value::Int(_) => "Integer",
+            Value::Int(i) if i32::try_from(*i).is_ok() => "Integer",
+            Value::Int(_) => "Long",
+            Value::BigInt(_) => "BigInteger",
+            Value::Decimal(_) => "BigDecimal",
             Value::Float(_) => "Double",
             Value::Str(_) => "String",
             Value::List(_) => "List",
@@ -156,15 +182,20 @@ impl Value {
         matches!(self, Value::Object(_) | Value::Static(_))
     }
 
-    /// True for `Int` and `Float`.
+    /// True for `Int`, `BigInt` and `Float`.
     pub fn is_number(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::Float(_))
+        matches!(
+            self,
+            Value::Int(_) | Value::BigInt(_) | Value::Decimal(_) | Value::Float(_)
+        )
     }
 
     /// The number as `f64`, if a number.
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Int(i) => Some(*i as f64),
+            Value::BigInt(b) => Some(number::big_to_f64(b)),
+            Value::Decimal(d) => Some(d.to_f64()),
             Value::Float(f) => Some(*f),
             _ => None,
         }
@@ -188,6 +219,12 @@ impl Value {
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Int(i) => {
                 out.push_str(itoa::Buffer::new().format(*i));
+            }
+            Value::BigInt(b) => number::write_big(b, out),
+            Value::Decimal(d) => {
+                if budget::charge(1 + (d.bits() / 64) as usize) {
+                    out.push_str(&d.to_string());
+                }
             }
             Value::Float(f) => out.push_str(&format_double(*f)),
             Value::Str(s) => out.push_str(s),
@@ -240,9 +277,9 @@ impl Value {
                 out.push('}');
             }
             Value::Entry(e) => {
-                out.push_str(&e.0);
+                out.push_str(e.key());
                 out.push('=');
-                e.1.write_java(out, depth + 1);
+                e.value().write_java(out, depth + 1);
             }
             Value::Object(o) => o.write_java(out),
             Value::Static(o) => o.write_java(out),
@@ -263,7 +300,12 @@ impl Value {
             (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
-            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::BigInt(a), Value::BigInt(b)) => a == b,
+            (Value::Decimal(a), Value::Decimal(b)) => a == b,
+            // `Double.equals` compares bits: NaN equals NaN, 0.0 is not -0.0.
+            (Value::Float(a), Value::Float(b)) => {
+                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+            }
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::List(a), Value::List(b)) => {
                 if Rc::ptr_eq(a, b) {
@@ -286,7 +328,9 @@ impl Value {
                     && a.iter()
                         .all(|(k, v)| b.get(k).is_some_and(|w| v.equals_depth(w, depth + 1)))
             }
-            (Value::Entry(a), Value::Entry(b)) => a.0 == b.0 && a.1.equals_depth(&b.1, depth + 1),
+            (Value::Entry(a), Value::Entry(b)) => {
+                a.key() == b.key() && a.value().equals_depth(&b.value(), depth + 1)
+            }
             (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
             (Value::Static(a), Value::Static(b)) => std::ptr::addr_eq(*a, *b),
             _ => false,
@@ -449,6 +493,81 @@ impl From<serde_json::Value> for Value {
     }
 }
 
+/// A map entry (`Map.Entry`): a key and its value, and the map it belongs to,
+/// which `setValue` writes through to and `getValue` reads from while the map
+/// still holds the key (Java's entry is the map's own node). An entry whose
+/// key has left the map keeps the value it had when last read or set.
+#[derive(Debug)]
+pub struct MapEntry {
+    key: Rc<str>,
+    value: RefCell<Value>,
+    map: Option<std::rc::Weak<RefCell<Map>>>,
+}
+
+impl MapEntry {
+    /// An entry of no map (`Map.entry(k, v)`).
+    pub fn new(key: Rc<str>, value: Value) -> MapEntry {
+        MapEntry {
+            key,
+            value: RefCell::new(value),
+            map: None,
+        }
+    }
+
+    /// An entry of `map`, as its `entrySet()` hands it out.
+    pub fn of_map(key: Rc<str>, value: Value, map: &MapRef) -> MapEntry {
+        MapEntry {
+            key,
+            value: RefCell::new(value),
+            map: Some(Rc::downgrade(map)),
+        }
+    }
+
+    /// The key.
+    pub fn key(&self) -> &Rc<str> {
+        &self.key
+    }
+
+    /// The value: the map's while it holds the key.
+    pub fn value(&self) -> Value {
+        let live = self
+            .map
+            .as_ref()
+            .and_then(std::rc::Weak::upgrade)
+            .and_then(|m| m.try_borrow().ok()?.get(&self.key).cloned());
+        match live {
+            Some(v) => {
+                if let Ok(mut cached) = self.value.try_borrow_mut() {
+                    *cached = v.clone();
+                }
+                v
+            }
+            None => self
+                .value
+                .try_borrow()
+                .map(|v| v.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// `setValue`: writes `v` (through to the map while it holds the key) and
+    /// gives the value before.
+    pub fn set_value(&self, v: Value) -> Value {
+        let old = self.value();
+        if let Some(map) = self.map.as_ref().and_then(std::rc::Weak::upgrade) {
+            if let Ok(mut map) = map.try_borrow_mut() {
+                if let Some(slot) = map.get_mut(&self.key) {
+                    *slot = v.clone();
+                }
+            }
+        }
+        if let Ok(mut cached) = self.value.try_borrow_mut() {
+            *cached = v;
+        }
+        old
+    }
+}
+
 /// Copies containers, remembering those that are referenced more than once.
 #[derive(Default)]
 pub(crate) struct DeepCopy {
@@ -563,7 +682,9 @@ fn holds_owned_containers(v: &Value) -> bool {
         Value::Map(m) if Rc::strong_count(m) == 1 => m
             .try_borrow()
             .is_ok_and(|entries| entries.values().any(is_owned_container)),
-        Value::Entry(e) if Rc::strong_count(e) == 1 => is_owned_container(&e.1),
+        Value::Entry(e) if Rc::strong_count(e) == 1 => {
+            e.value.try_borrow().is_ok_and(|v| is_owned_container(&v))
+        }
         _ => false,
     }
 }
@@ -614,8 +735,8 @@ fn take_children(v: &mut Value, pending: &mut Vec<Value>) {
             }
         }
         Value::Entry(e) => {
-            if let Some((_, value)) = Rc::get_mut(e) {
-                pending.push(std::mem::take(value));
+            if let Some(entry) = Rc::get_mut(e) {
+                pending.push(std::mem::take(entry.value.get_mut()));
             }
         }
         _ => {}

@@ -1,22 +1,44 @@
-//! Java methods on values: `java.lang.String`, `java.util.List`, `java.util.Map`,
-//! `Map.Entry`, numbers and booleans, with Java's return values (`put` returns
-//! the previous value, `add` returns `true`, `remove(int)` removes by index).
+//! Java methods on values: the whole public surface of `java.lang.String`,
+//! `Integer`, `Long`, `Double`, `Boolean`, `java.util.ArrayList`,
+//! `LinkedHashMap` and `Map.Entry` as OpenJDK 17 has it, one table per class
+//! ([`table`]), each method implemented or refused with the reason; Java's
+//! exceptions are engine errors at the call.
 //!
-//! Unknown methods evaluate to null, as in Velocity (the reference then prints
-//! as written). Reflection (`getClass`, `class`) is never reachable.
+//! A call no method takes (an unknown name, arguments no overload converts)
+//! evaluates to null, as in Velocity (the reference then prints as written).
+//! Reflection (`getClass`, `class`) is never reachable.
 
+mod format;
 mod list;
 mod map;
 mod number;
 mod string;
+pub(crate) mod table;
+
+use num_traits::Signed;
 
 use crate::error::Error;
 use crate::util::RunState;
-use crate::value::Value;
-use list::list;
-use map::{entry, map};
-use number::number;
-use string::{java_hash, string};
+use crate::value::{Value, MAX_DEPTH};
+use string::java_hash;
+use table::JavaClass;
+
+/// The classes whose methods a template reaches, as `tests/jdk` names them.
+pub(crate) static CLASSES: [&JavaClass; 8] = [
+    &string::STRING,
+    &number::INTEGER,
+    &number::LONG,
+    &number::DOUBLE,
+    &number::BOOLEAN,
+    &list::ARRAYLIST,
+    &map::LINKEDHASHMAP,
+    &map::MAP_ENTRY,
+];
+
+/// The most text one method builds before it refuses (`repeat`, `indent`, a
+/// `format` width or precision): the default string limit, checked again on
+/// the result by the evaluator against the render's own limit.
+const MAX_BUILT: usize = 5 * 1024 * 1024;
 
 /// A method result: the value, and whether the method returns `void`.
 type MethodResult = Result<(Value, bool), Error>;
@@ -40,37 +62,154 @@ pub(crate) fn call(
     args: &[Value],
     _state: &mut RunState,
 ) -> MethodResult {
-    let result = match recv {
-        Value::Str(s) => string(s, name, args),
-        Value::List(_) => list(recv, name, args),
-        Value::Map(_) => map(recv, name, args),
-        Value::Entry(e) => entry(recv, e, name, args),
-        Value::Int(_) | Value::Float(_) => number(recv, name, args),
-        Value::Object(_) => match (recv.downcast_object::<super::LoopInfo>(), args.len()) {
-            (Some(l), 0) => match super::LoopInfo::method_property(name) {
-                Some(property) => ok(l.property(property)),
-                None => common(recv, name, args),
-            },
-            _ => common(recv, name, args),
-        },
-        Value::Bool(b) => match (name, args.len()) {
-            ("booleanValue", 0) => ok(*b),
-            _ => common(recv, name, args),
-        },
-        _ => common(recv, name, args),
-    }?;
-    Ok(result)
+    let class: &'static JavaClass = match recv {
+        Value::Str(_) => &string::STRING,
+        Value::Int(i) if i32::try_from(*i).is_ok() => &number::INTEGER,
+        Value::Int(_) => &number::LONG,
+        Value::Float(_) => &number::DOUBLE,
+        Value::Bool(_) => &number::BOOLEAN,
+        Value::List(_) => &list::ARRAYLIST,
+        Value::Map(_) => &map::LINKEDHASHMAP,
+        Value::Entry(_) => &map::MAP_ENTRY,
+        Value::Object(_) => {
+            return match (recv.downcast_object::<super::LoopInfo>(), args.len()) {
+                (Some(l), 0) => match super::LoopInfo::method_property(name) {
+                    Some(property) => ok(l.property(property)),
+                    None => common(recv, name, args),
+                },
+                _ => common(recv, name, args),
+            }
+        }
+        _ => return common(recv, name, args),
+    };
+    table::dispatch(class, recv, name, args).unwrap_or_else(|| common(recv, name, args))
 }
 
-/// Methods every object has.
+/// Methods every object has (and a `BigInteger`'s conversions).
 fn common(recv: &Value, name: &str, args: &[Value]) -> MethodResult {
-    match (name, args) {
-        ("getClass" | "wait" | "notify" | "notifyAll", _) => ok(Value::Null),
-        ("toString", []) => ok(recv.to_java_string()),
-        ("equals", [other]) => ok(recv.java_equals(other)),
-        ("hashCode", []) => ok(java_hash(&recv.to_java_string())),
+    match (name, args, recv) {
+        ("toString", [], _) => ok(recv.to_java_string()),
+        ("equals", [other], _) => ok(recv.java_equals(other)),
+        ("hashCode", [], _) => ok(hash_code(recv)),
+        ("intValue", [], Value::BigInt(b)) => ok(low_bits(b) as i32 as i64),
+        ("longValue", [], Value::BigInt(b)) => ok(low_bits(b) as i64),
+        ("doubleValue", [], Value::BigInt(_) | Value::Decimal(_)) => {
+            ok(recv.as_f64().unwrap_or(0.0))
+        }
+        ("signum", [], Value::BigInt(b)) => ok(if b.is_negative() { -1i64 } else { 1 }),
         _ => ok(Value::Null),
     }
+}
+
+/// The low 64 bits of a `BigInteger` in two's complement (`longValue()`).
+fn low_bits(b: &crate::value::BigInt) -> u64 {
+    let low = b.iter_u64_digits().next().unwrap_or(0);
+    if b.is_negative() {
+        low.wrapping_neg()
+    } else {
+        low
+    }
+}
+
+/// Java's `hashCode()` of a value.
+pub(crate) fn hash_code(v: &Value) -> i64 {
+    hash_at(v, 0) as i64
+}
+
+/// [`hash_code`] of a value `depth` levels down (past [`MAX_DEPTH`] levels, 0).
+fn hash_at(v: &Value, depth: usize) -> i32 {
+    if depth > MAX_DEPTH {
+        return 0;
+    }
+    match v {
+        Value::Null => 0,
+        Value::Bool(b) => {
+            if *b {
+                1231
+            } else {
+                1237
+            }
+        }
+        Value::Int(i) if i32::try_from(*i).is_ok() => *i as i32,
+        Value::Int(i) => (*i ^ ((*i as u64) >> 32) as i64) as i32,
+        Value::Float(f) => {
+            let bits = if f.is_nan() {
+                0x7ff8000000000000u64
+            } else {
+                f.to_bits()
+            };
+            (bits ^ (bits >> 32)) as i32
+        }
+        Value::BigInt(b) => big_hash(b),
+        Value::Decimal(d) => {
+            // `BigDecimal.hashCode`: 31 × the unscaled value's hash + the scale.
+            let (unscaled, scale) = d.parts();
+            big_hash(unscaled)
+                .wrapping_mul(31)
+                .wrapping_add(scale as i32)
+        }
+        Value::Str(s) => java_hash(s) as i32,
+        Value::List(l) => {
+            let l = l.borrow();
+            if !crate::value::budget::charge(1 + l.len()) {
+                return 0;
+            }
+            l.iter().fold(1i32, |h, x| {
+                h.wrapping_mul(31).wrapping_add(nested_hash(v, x, depth))
+            })
+        }
+        Value::Map(m) => {
+            let m = m.borrow();
+            if !crate::value::budget::charge(1 + m.len()) {
+                return 0;
+            }
+            m.iter().fold(0i32, |h, (k, x)| {
+                h.wrapping_add(java_hash(k) as i32 ^ nested_hash(v, x, depth))
+            })
+        }
+        Value::Entry(e) => java_hash(e.key()) as i32 ^ hash_at(&e.value(), depth + 1),
+        other => java_hash(&other.to_java_string()) as i32,
+    }
+}
+
+/// `BigInteger.hashCode`: the magnitude's 32-bit words, most significant first.
+fn big_hash(b: &crate::value::BigInt) -> i32 {
+    let h = b
+        .magnitude()
+        .iter_u32_digits()
+        .rev()
+        .fold(0i32, |h, w| h.wrapping_mul(31).wrapping_add(w as i32));
+    if b.is_negative() {
+        h.wrapping_neg()
+    } else {
+        h
+    }
+}
+
+/// The hash of an element (a container holding itself counts as Java's
+/// identity hash would: here, 0).
+fn nested_hash(outer: &Value, x: &Value, depth: usize) -> i32 {
+    let same = match (outer, x) {
+        (Value::List(a), Value::List(b)) => std::rc::Rc::ptr_eq(a, b),
+        (Value::Map(a), Value::Map(b)) => std::rc::Rc::ptr_eq(a, b),
+        _ => false,
+    };
+    if same {
+        0
+    } else {
+        hash_at(x, depth + 1)
+    }
+}
+
+/// `s.substring(begin, end)` for the `CharSequence` overloads of `parseInt`.
+fn string_slice(m: &str, s: &str, begin: i64, end: i64) -> Result<String, Error> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    if begin < 0 || end > units.len() as i64 || begin > end {
+        return Err(bad(m, "IndexOutOfBoundsException"));
+    }
+    Ok(String::from_utf16_lossy(
+        &units[begin as usize..end as usize],
+    ))
 }
 
 /// A property read that is not a map key: Velocity tries `getX()` and `isX()`.
@@ -80,8 +219,8 @@ pub(crate) fn property(recv: &Value, name: &str, state: &mut RunState) -> Result
     }
     match recv {
         Value::Entry(e) => Ok(match name {
-            "key" => Value::Str(e.0.clone()),
-            "value" => e.1.clone(),
+            "key" => Value::Str(e.key().clone()),
+            "value" => e.value(),
             _ => Value::Null,
         }),
         _ => {
@@ -99,28 +238,5 @@ pub(crate) fn property(recv: &Value, name: &str, state: &mut RunState) -> Result
             }
             Ok(Value::Null)
         }
-    }
-}
-
-fn int_arg(method: &str, args: &[Value], i: usize) -> Result<i64, Error> {
-    match args.get(i) {
-        Some(Value::Int(n)) => Ok(*n),
-        Some(other) => Err(bad(
-            method,
-            format!("expects an integer, got {}", other.type_name()),
-        )),
-        None => Err(bad(method, "is missing an argument")),
-    }
-}
-
-fn str_arg<'a>(
-    method: &str,
-    args: &'a [Value],
-    i: usize,
-) -> Result<std::borrow::Cow<'a, str>, Error> {
-    match args.get(i) {
-        Some(Value::Str(s)) => Ok(std::borrow::Cow::Borrowed(s)),
-        Some(Value::Null) | None => Err(bad(method, "expects a string, got null")),
-        Some(other) => Ok(std::borrow::Cow::Owned(other.to_java_string())),
     }
 }

@@ -10,7 +10,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use super::{DYNAMODB, FUNCTIONS};
 use crate::source::Span;
 use crate::util::{Builtin, Call, RunState, UtilError, UtilResult};
-use crate::value::{to_json_string, Map, Object, Value};
+use crate::value::{to_json_string, Map, MapEntry, Object, Value};
 
 /// A value that is not data, as the interpreter makes them (`$foreach`, `#define`).
 #[derive(Debug)]
@@ -55,7 +55,9 @@ fn build(shape: &Shape, parent: Option<&Value>) -> Value {
         Shape::Str(s) => Value::str(s),
         // An entry closes no cycle: printed as Java prints it, two of them around
         // the same map would take 2^64 steps (in the old path as in the new).
-        Shape::Entry(k, v) => Value::Entry(Rc::new((Rc::from(k.as_str()), build(v, None)))),
+        Shape::Entry(k, v) => {
+            Value::Entry(Rc::new(MapEntry::new(Rc::from(k.as_str()), build(v, None))))
+        }
         Shape::Loop(index) => Value::Object(Rc::new(Opaque(Some(*index)))),
         Shape::Namespace => DYNAMODB.value(),
         Shape::Block => Value::Object(Rc::new(Opaque(None))),

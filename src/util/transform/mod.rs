@@ -123,7 +123,7 @@ struct Fields<'a> {
 
 enum Entries<'a> {
     Map(Ref<'a, Map>),
-    Entry(&'a (Rc<str>, Value)),
+    Entry(&'a Rc<str>, Value),
 }
 
 impl<'a> Node<'a> {
@@ -163,7 +163,7 @@ impl<'a> Node<'a> {
                 })
             }
             Value::Entry(e) => Json::Map(Fields {
-                entries: Entries::Entry(e),
+                entries: Entries::Entry(e.key(), e.value()),
                 depth,
             }),
             other => Json::Str(other.to_java_string().into()),
@@ -291,14 +291,14 @@ impl Fields<'_> {
     fn len(&self) -> usize {
         match &self.entries {
             Entries::Map(m) => m.len(),
-            Entries::Entry(_) => 1,
+            Entries::Entry(..) => 1,
         }
     }
 
     fn iter(&self) -> impl Iterator<Item = (&Rc<str>, Node<'_>)> {
         let (map, entry) = match &self.entries {
             Entries::Map(m) => (Some(m.iter()), None),
-            Entries::Entry(e) => (None, Some((&e.0, &e.1))),
+            Entries::Entry(k, v) => (None, Some((*k, v))),
         };
         let depth = self.depth;
         map.into_iter()
@@ -583,7 +583,10 @@ mod tests {
     /// null, a map entry a one-entry map, a namespace its text; ints and doubles stay apart.
     #[test]
     fn arguments_read_as_to_json_makes_them() {
-        let entry = Value::Entry(Rc::new(("eq".into(), Value::Int(1))));
+        let entry = Value::Entry(Rc::new(crate::value::MapEntry::new(
+            "eq".into(),
+            Value::Int(1),
+        )));
         let odd = Value::list(vec![
             Value::Float(f64::NAN),
             Value::Float(2.0),
