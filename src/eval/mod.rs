@@ -94,6 +94,13 @@ enum Arg<'t> {
 
 struct MacroFrame<'t> {
     params: FxHashMap<&'t str, Arg<'t>>,
+    /// Each argument as written, by parameter: what `$param` prints while it is
+    /// null (Velocity 1.7's `.literal.$param`: `#m($undef)` prints `$undef`).
+    literals: Vec<(&'t str, Span)>,
+    /// The body of a block call `#@name()` ... `#end` (`$bodyContent`).
+    body: Option<&'t [Node]>,
+    /// How many times the body is being rendered inside itself.
+    body_depth: usize,
 }
 
 /// Walks one template once.
@@ -132,6 +139,9 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     out_limit: usize,
     /// Whether `out` is an interpolated string being built.
     building_string: bool,
+    /// Whether the logs already say that a `$bodyContent` or `#define` block was
+    /// printed as written for rendering inside itself too deep (said once).
+    body_depth_logged: bool,
 }
 
 impl<'t, T: Tracer> Evaluator<'t, T> {
@@ -168,6 +178,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             args: Vec::with_capacity(8),
             out_limit: output_bytes,
             building_string: false,
+            body_depth_logged: false,
         }
     }
 

@@ -108,7 +108,13 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     #[inline(never)]
     fn root_slow(&mut self, name: &str, slot: Slot) -> Exec<Value> {
         if self.frame > 0 {
-            if let Some(arg) = self.frames[self.frame - 1].params.get(name).cloned() {
+            // A macro sees the parameters of the macros it was called from
+            // (Velocity 1.7's macro contexts chain to their caller's).
+            let arg = self.frames[..self.frame]
+                .iter()
+                .rev()
+                .find_map(|f| f.params.get(name).cloned());
+            if let Some(arg) = arg {
                 return match arg {
                     Arg::Value(v) => Ok(v),
                     Arg::Expr(e, caller) => {

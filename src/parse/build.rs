@@ -112,10 +112,18 @@ pub(super) fn nesting_too_deep(text: &str) -> Option<(usize, &'static str)> {
             b'#' => {
                 let rest = &bytes[i + 1..];
                 let rest = rest.strip_prefix(b"{").unwrap_or(rest);
-                if rest.starts_with(b"if") || rest.starts_with(b"foreach") {
+                let opens = [
+                    &b"if"[..],
+                    b"foreach",
+                    b"@",
+                    b"literal",
+                    b"define",
+                    b"macro",
+                ];
+                if opens.iter().any(|w| rest.starts_with(w)) {
                     blocks += 1;
                     if blocks > MAX_NESTING * 4 {
-                        return Some((i, "#if and #foreach blocks"));
+                        return Some((i, "directive blocks"));
                     }
                 } else if rest.starts_with(b"end") {
                     blocks = blocks.saturating_sub(1);
@@ -160,6 +168,20 @@ enum Frame {
         body: Block,
         head: Span,
     },
+    /// `#literal()`: the body is parsed, then printed as written.
+    Literal {
+        body: Block,
+        head: Span,
+        /// Where the body's text begins (after the line break the head ate).
+        body_start: usize,
+    },
+    /// `#@name(args)` ... `#end`
+    BlockCall {
+        name: Box<str>,
+        args: Vec<Expr>,
+        body: Block,
+        head: Span,
+    },
     /// A block opened by a directive whose head did not parse.
     Broken { body: Block, head: Span },
 }
@@ -171,6 +193,8 @@ impl Frame {
             Frame::Foreach { body, .. }
             | Frame::Macro { body, .. }
             | Frame::Define { body, .. }
+            | Frame::Literal { body, .. }
+            | Frame::BlockCall { body, .. }
             | Frame::Broken { body, .. } => body,
         }
     }
@@ -183,6 +207,8 @@ impl Frame {
             Frame::Foreach { head, .. } => (*head, "#foreach"),
             Frame::Macro { head, .. } => (*head, "#macro"),
             Frame::Define { head, .. } => (*head, "#define"),
+            Frame::Literal { head, .. } => (*head, "#literal"),
+            Frame::BlockCall { head, .. } => (*head, "#@ macro call"),
             Frame::Broken { head, .. } => (*head, "directive"),
         }
     }
@@ -414,7 +440,7 @@ impl Builder {
                     match stack.pop() {
                         Some(frame) => {
                             self.depth = self.depth.saturating_sub(1);
-                            if let Some(node) = self.close(frame) {
+                            if let Some(node) = self.close(frame, span) {
                                 push!(node)
                             }
                         }
@@ -509,7 +535,35 @@ impl Builder {
                         name,
                         args,
                         span: call_span,
+                        text: span,
+                        body: None,
                     })))
+                }
+                Rule::block_macro_call => {
+                    let head = head_span(&pair, offset);
+                    let mut inner = pair.into_inner();
+                    let name: Box<str> =
+                        inner.next().map(|p| p.as_str().into()).unwrap_or_default();
+                    let args = inner
+                        .find(|p| p.as_rule() == Rule::macro_arguments)
+                        .map(|p| p.into_inner().map(|e| self.expr(e, offset)).collect())
+                        .unwrap_or_default();
+                    self.open(&mut stack, head);
+                    stack.push(Frame::BlockCall {
+                        name,
+                        args,
+                        body: Vec::new(),
+                        head,
+                    });
+                }
+                Rule::literal_directive => {
+                    let head = head_span(&pair, offset);
+                    self.open(&mut stack, head);
+                    stack.push(Frame::Literal {
+                        body: Vec::new(),
+                        head,
+                        body_start: span.end as usize,
+                    });
                 }
                 Rule::bad_directive => {
                     let error = self.explain_bad_directive(pair.as_str(), span.start as usize);
@@ -523,6 +577,8 @@ impl Builder {
                         "#{macro}",
                         "#define",
                         "#{define}",
+                        "#literal",
+                        "#{literal}",
                     ]
                     .iter()
                     .any(|k| pair.as_str().starts_with(k) && !pair.as_str().starts_with("#ifx"));
@@ -575,8 +631,9 @@ impl Builder {
         }
     }
 
-    /// Turns a finished frame into its node (macros are registered instead).
-    fn close(&mut self, frame: Frame) -> Option<Node> {
+    /// Turns a finished frame into its node (macros are registered instead);
+    /// `end` is the `#end` that closed it, with the line break it ate.
+    fn close(&mut self, frame: Frame, end: Span) -> Option<Node> {
         match frame {
             Frame::If {
                 mut node,
@@ -638,6 +695,29 @@ impl Builder {
                     span: head,
                 })
             }
+            Frame::Literal { body_start, .. } => {
+                let text = self
+                    .source
+                    .text()
+                    .get(body_start..end.start as usize)
+                    .unwrap_or_default();
+                Some(Node::Text(text.into()))
+            }
+            Frame::BlockCall {
+                name,
+                args,
+                mut body,
+                head,
+            } => {
+                merge_text(&mut body);
+                Some(Node::MacroCall(Box::new(MacroCall {
+                    name,
+                    args,
+                    span: head,
+                    text: Span::new(head.start as usize, end.end as usize),
+                    body: Some(body),
+                })))
+            }
             Frame::Broken { .. } => None,
         }
     }
@@ -665,6 +745,7 @@ impl Builder {
             "foreach" => Rule::foreach_directive,
             "macro" => Rule::macro_directive,
             "define" => Rule::define_directive,
+            "literal" => Rule::literal_directive,
             "return" => Rule::return_directive,
             "break" => Rule::break_directive,
             _ => Rule::stop_directive,
@@ -677,6 +758,7 @@ impl Builder {
                     "foreach" => "`#foreach( $item in $list )`",
                     "macro" => "`#macro( name $arg1 $arg2 )`",
                     "define" => "`#define( $name )`",
+                    "literal" => "`#literal()` with nothing in the parentheses",
                     "if" | "elseif" => "a condition in parentheses, like `#if( $a == 1 )`",
                     _ => "balanced parentheses",
                 };
