@@ -332,6 +332,7 @@ fn limits_stop_pathological_templates() {
         ("macro argument re-evaluated by name", &plain, "#macro(m $p)#m(\"$p$p\")#end#m(1)".into()),
         ("range of 10^9 elements", &plain, "#foreach($i in [1..1000000000])#end".into()),
         ("range of i64::MIN..i64::MAX", &plain, "#set($r = [-9223372036854775807..9223372036854775807])".into()),
+        ("range of i32::MIN..i32::MAX (ends are Java ints)", &plain, "#set($r = [-2147483648..2147483647])".into()),
         ("loop of 5,000 passes", &plain, "#foreach($i in [1..5000])#end$i".into()),
         ("100 x 100 x 2 nested loop passes, 10,000 allowed", &few, "#set($r = [1..100])#foreach($a in $r)#foreach($b in $r)#foreach($c in [1, 2])#end#end#end".into()),
         ("string doubling by interpolation (the string limit, not the output limit)", &plain, "#set($s = \"xxxxxxxxxxxxxxxx\")#foreach($i in [1..30])#set($s = \"$s$s\")#end$s".into()),

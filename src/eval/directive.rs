@@ -313,7 +313,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 m.borrow_mut().insert(key, value);
             }
             (Value::List(l), Segment::Index(e, span)) => {
-                let i = self.expr(e)?;
+                let i = super::reference::from_end(&parent, self.expr(e)?);
                 let mut l = l.borrow_mut();
                 match i {
                     Value::Int(i) if i >= 0 && (i as usize) < l.len() => l[i as usize] = value,

@@ -84,6 +84,22 @@ fn wrong_arity(
     .into()
 }
 
+/// A negative list index counts from the end, as in Velocity 1.7 (`$l[-1]` is
+/// the last element; `ASTIndex` adds the size); further out it stays out of range.
+pub(super) fn from_end(list: &Value, index: Value) -> Value {
+    match (list, &index) {
+        (Value::List(l), Value::Int(i)) if *i < 0 => {
+            let len = l.borrow().len() as i64;
+            if *i + len >= 0 {
+                Value::Int(*i + len)
+            } else {
+                index
+            }
+        }
+        _ => index,
+    }
+}
+
 /// The value a render gives the variable `name` before the template runs.
 pub(super) fn global(name: &str, ctx: &Value) -> Option<Value> {
     match name {
@@ -205,7 +221,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 Ok((self.property(&value, name, hint, *span)?, false))
             }
             Segment::Index(e, span) => {
-                let index = self.expr(e)?;
+                let index = from_end(&value, self.expr(e)?);
                 Ok((ops::index(&value, &index).map_err(|e| e.at(*span))?, false))
             }
             Segment::Method(name, args, span, hint) => {
