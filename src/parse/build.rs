@@ -236,6 +236,28 @@ fn head_span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
     Span::new(full.start as usize, full.start as usize + head.len())
 }
 
+/// What Velocity 1.7 prints for `$\!name…` (see `bang_escape` in the grammar).
+pub(super) fn bang_escape(text: &str) -> String {
+    let slashes = text[1..].bytes().take_while(|&b| b == b'\\').count();
+    let rest = &text[1 + slashes + 1..];
+    let mut out = String::from("$");
+    if rest.is_empty() {
+        return out;
+    }
+    out.push_str(&"\\".repeat(slashes - 1));
+    out.push('!');
+    if rest.starts_with('{') {
+        out.push('{');
+    } else {
+        let name = rest
+            .bytes()
+            .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            .count();
+        out.push_str(&rest[..name]);
+    }
+    out
+}
+
 /// A text token made only of spaces and tabs (a following `#set` eats it).
 pub(super) fn is_blank(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b == b' ' || b == b'\t')
@@ -298,6 +320,7 @@ impl Builder {
                     ),
                     span,
                 ),
+                Rule::bang_escape => push!(Node::Text(bang_escape(pair.as_str()).into())),
                 Rule::unparsed => {
                     let body = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
                     push!(Node::Text(body.into()))

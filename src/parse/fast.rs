@@ -505,9 +505,27 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// `reference | unclosed_reference | lone` at `$`.
+    /// `bang_escape | reference | unclosed_reference | lone` at `$`.
     fn dollar(&mut self, out: &mut Out) -> Option<()> {
         let start = self.pos;
+        let slashes = self.b[start + 1..]
+            .iter()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if slashes > 0 && self.at(start + 1 + slashes) == Some(&b'!') {
+            // `bang_escape`: the chain after `\!` is read as a reference whose
+            // `$` is the last backslash, then printed as Velocity prints it.
+            let bang = start + 1 + slashes;
+            if self.at_reference(bang - 1) {
+                self.pos = bang - 1;
+                self.reference().ok()?;
+            } else {
+                self.pos = bang + 1;
+            }
+            let text = super::build::bang_escape(&self.text[start..self.pos]);
+            out.push_owned(self.text, &text);
+            return Some(());
+        }
         if self.at_reference(start) {
             let reference = self.reference().ok()?;
             self.push(out, Node::Ref(Box::new(reference)));
