@@ -170,7 +170,7 @@ const BLOCK_WORDS: [&[u8]; 12] = [
 ];
 
 /// `directive_word`, in order: what a backslash escapes.
-const DIRECTIVE_WORDS: [&[u8]; 14] = [
+const DIRECTIVE_WORDS: [&[u8]; 15] = [
     b"set",
     b"if",
     b"elseif",
@@ -185,6 +185,7 @@ const DIRECTIVE_WORDS: [&[u8]; 14] = [
     b"include",
     b"parse",
     b"evaluate",
+    b"literal",
 ];
 
 /// How a block ended.
