@@ -282,11 +282,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             self.check_budget(set.span)?;
         }
         let Some((last, init)) = target.segments.split_last() else {
-            if let Some(frame) = self.frames.last_mut() {
-                if let Some(arg) = frame.params.get_mut(&*target.root) {
-                    *arg = Arg::Value(value);
-                    return Ok(());
-                }
+            // Velocity 1.7: `#set` of a macro parameter unbinds it in every macro
+            // around and sets the template's variable (macro contexts are not local).
+            for frame in &mut self.frames[..self.frame] {
+                frame.params.remove(&*target.root);
             }
             self.assign(target.slot, value);
             return Ok(());

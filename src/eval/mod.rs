@@ -85,11 +85,11 @@ pub(crate) enum Ending {
     Raised(AppSyncError),
 }
 
-/// A macro argument, passed by name: re-evaluated at each use in the caller's frame.
-#[derive(Clone)]
+/// A macro argument, passed by name: re-evaluated at each use in the caller's
+/// frame (a `#set` of the parameter unbinds it, see `Evaluator::set`).
+#[derive(Clone, Copy)]
 enum Arg<'t> {
     Expr(&'t Expr, usize),
-    Value(Value),
 }
 
 struct MacroFrame<'t> {

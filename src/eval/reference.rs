@@ -131,16 +131,12 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 .rev()
                 .find_map(|f| f.params.get(name).cloned());
             if let Some(arg) = arg {
-                return match arg {
-                    Arg::Value(v) => Ok(v),
-                    Arg::Expr(e, caller) => {
-                        let saved = self.frame;
-                        self.frame = caller;
-                        let v = self.expr(e);
-                        self.frame = saved;
-                        v
-                    }
-                };
+                let Arg::Expr(e, caller) = arg;
+                let saved = self.frame;
+                self.frame = caller;
+                let v = self.expr(e);
+                self.frame = saved;
+                return v;
             }
         }
         if let Some(v) = &self.vars[slot as usize] {
