@@ -183,17 +183,17 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     }
 
     fn render_ref(&mut self, r: &'t Reference) -> Exec<()> {
+        if self.frame > 0 && r.segments.is_empty() && &*r.root == "bodyContent" {
+            if let Some(rendered) = self.body_content(r) {
+                return rendered;
+            }
+        }
         let (value, void) = self.eval_ref(r)?;
         if void {
             return Ok(());
         }
         match value {
             Value::Null => {
-                if self.frame > 0 && r.segments.is_empty() && &*r.root == "bodyContent" {
-                    if let Some(rendered) = self.body_content(r) {
-                        return rendered;
-                    }
-                }
                 if r.quiet {
                     Ok(())
                 } else {
@@ -517,7 +517,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         self.frames.push(MacroFrame {
             params,
             literals,
-            body: call.body.as_deref(),
+            body: call.body.as_ref(),
             body_depth: 0,
         });
         let saved_frame = self.frame;
@@ -556,7 +556,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             });
         }
         frame.body_depth += 1;
-        let result = self.check_time(r.span).and_then(|()| self.block(body));
+        let result = self.check_time(r.span).and_then(|()| self.block(&body[..]));
         self.frames[k].body_depth -= 1;
         Some(result)
     }

@@ -17,6 +17,7 @@ mod reference;
 pub mod trace;
 
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rustc_hash::FxHashMap;
@@ -98,7 +99,7 @@ struct MacroFrame<'t> {
     /// null (Velocity 1.7's `.literal.$param`: `#m($undef)` prints `$undef`).
     literals: Vec<(&'t str, Span)>,
     /// The body of a block call `#@name()` ... `#end` (`$bodyContent`).
-    body: Option<&'t [Node]>,
+    body: Option<&'t Arc<Block>>,
     /// How many times the body is being rendered inside itself.
     body_depth: usize,
 }

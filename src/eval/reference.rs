@@ -1,7 +1,12 @@
 //! References: variables, macro parameters and the built-in roots, map
 //! properties, indexes, method calls and `$util` calls.
 
-use super::{methods, ops, Arg, Evaluator, Event, Exec, Interrupt, LoopInfo, Operand, Tracer};
+use std::cell::Cell;
+use std::rc::Rc;
+
+use super::{
+    methods, ops, Arg, DefinedBlock, Evaluator, Event, Exec, Interrupt, LoopInfo, Operand, Tracer,
+};
 use crate::error::{Error, ErrorKind};
 use crate::parse::ast::*;
 use crate::source::Span;
@@ -137,6 +142,16 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 let v = self.expr(e);
                 self.frame = saved;
                 return v;
+            }
+        }
+        if name == "bodyContent" {
+            // In a block call's macro, `$bodyContent` used as a value (`#if`,
+            // `#set`, an argument) is the body, a block rendered when printed.
+            if let Some(body) = self.frames[..self.frame].iter().rev().find_map(|f| f.body) {
+                return Ok(Value::Object(Rc::new(DefinedBlock {
+                    body: body.clone(),
+                    depth: Cell::new(0),
+                })));
             }
         }
         if let Some(v) = &self.vars[slot as usize] {

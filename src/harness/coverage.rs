@@ -513,7 +513,7 @@ fn block_range(block: &Block) -> Option<(u32, u32)> {
             Node::Ref(r) | Node::EscapedRef { reference: r, .. } => add(r.span),
             Node::MacroCall(c) => {
                 add(c.span);
-                if let Some((a, b)) = c.body.as_ref().and_then(block_range) {
+                if let Some((a, b)) = c.body.as_ref().and_then(|b| block_range(b)) {
                     add(Span { start: a, end: b });
                 }
             }

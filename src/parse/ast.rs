@@ -184,7 +184,7 @@ pub struct MacroCall {
     pub text: Span,
     /// The body of a block call (`#@name(args)` ... `#end`), rendered where the
     /// macro prints `$bodyContent`; `None` for `#name(args)`.
-    pub body: Option<Block>,
+    pub body: Option<Arc<Block>>,
 }
 
 /// A reference: `$root.segment...`, as written.

@@ -738,7 +738,7 @@ impl Builder {
                     args,
                     span: head,
                     text: Span::new(head.start as usize, end.end as usize),
-                    body: Some(body),
+                    body: Some(Arc::new(body)),
                 })))
             }
             Frame::Broken { .. } => None,

@@ -956,7 +956,7 @@ impl<'t> Parser<'t> {
                 args,
                 span,
                 text,
-                body: Some(body),
+                body: Some(Arc::new(body)),
             })),
         );
         Some(())

@@ -82,7 +82,7 @@ impl Names {
                     self.expr(arg);
                 }
                 if let Some(body) = &mut call.body {
-                    self.block(body);
+                    self.block(Arc::make_mut(body));
                 }
             }
             Node::Define {
