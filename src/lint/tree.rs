@@ -143,6 +143,10 @@ const KNOWN_ROOTS: &[&str] = &[
 /// `undefined-reference`
 pub(super) fn undefined_reference(t: &Template, out: &mut Vec<Finding>) {
     let mut defined: HashSet<&str> = KNOWN_ROOTS.iter().copied().collect();
+    // A macro sees the parameters of the macros that call it (Velocity 1.7).
+    for m in &t.macros {
+        defined.extend(m.params.iter().map(|p| &**p));
+    }
     let mut reported: HashSet<&str> = HashSet::new();
     walk(t, &mut |item| match item {
         Item::Ref(r, Role::Assigned) if r.segments.is_empty() => {
