@@ -258,6 +258,64 @@ pub(super) fn bang_escape(text: &str) -> String {
     out
 }
 
+/// What Velocity 1.7 prints for the body of a `#literal()` block: its tokens,
+/// not its text. A `##` comment keeps only `##` (and its line break), a `#* *#`
+/// comment nothing (a `#** *#` one its `*#`), backslashes before a reference
+/// are dropped, an odd run before a directive word is halved; the rest is kept.
+pub(super) fn literal_text(body: &str) -> String {
+    const WORDS: [&str; 15] = [
+        "set", "if", "elseif", "else", "end", "foreach", "break", "stop", "return", "macro",
+        "define", "include", "parse", "evaluate", "literal",
+    ];
+    let b = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut i = 0;
+    let mut kept = 0;
+    while i < b.len() {
+        let rest = &body[i..];
+        let (skip, add): (usize, &str) = if rest.starts_with("##") {
+            (rest.find(['\n', '\r']).unwrap_or(rest.len()), "##")
+        } else if rest.starts_with("#[[") {
+            let n = rest.find("]]#").map_or(rest.len(), |e| e + 3);
+            (n, &rest[..n])
+        } else if let Some(c) = rest.strip_prefix("#**") {
+            (c.find("*#").map_or(rest.len(), |e| e + 5), "*#")
+        } else if let Some(c) = rest.strip_prefix("#*") {
+            (c.find("*#").map_or(rest.len(), |e| e + 4), "")
+        } else if rest.starts_with('\\') {
+            let n = rest.bytes().take_while(|&c| c == b'\\').count();
+            let after = &rest[n..];
+            let r = after
+                .strip_prefix('$')
+                .map(|a| a.strip_prefix('!').unwrap_or(a));
+            let r = r.map(|a| a.strip_prefix('{').unwrap_or(a));
+            if r.is_some_and(|a| a.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')) {
+                (n, "")
+            } else if n % 2 == 1 && after.starts_with('#') && {
+                let w = after[1..].strip_prefix('{').unwrap_or(&after[1..]);
+                WORDS.iter().any(|k| {
+                    w.starts_with(k)
+                        && !w[k.len()..]
+                            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            } {
+                (n, &rest[..n / 2])
+            } else {
+                (n, &rest[..n])
+            }
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        out.push_str(&body[kept..i]);
+        out.push_str(add);
+        i += skip;
+        kept = i;
+    }
+    out.push_str(&body[kept..]);
+    out
+}
+
 /// A text token made only of spaces and tabs (a following `#set` eats it).
 pub(super) fn is_blank(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b == b' ' || b == b'\t')
@@ -724,7 +782,7 @@ impl Builder {
                     .text()
                     .get(body_start..end.start as usize)
                     .unwrap_or_default();
-                Some(Node::Text(text.into()))
+                Some(Node::Text(literal_text(text).into()))
             }
             Frame::BlockCall {
                 name,

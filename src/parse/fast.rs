@@ -979,7 +979,8 @@ impl<'t> Parser<'t> {
         let nodes = self.nodes.len();
         self.body()?;
         self.nodes.truncate(nodes);
-        out.push_slice(self.text, body_start, self.last_end);
+        let text = super::build::literal_text(&self.text[body_start..self.last_end]);
+        out.push_owned(self.text, &text);
         Some(())
     }
 
