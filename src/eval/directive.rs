@@ -77,7 +77,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             }
             Node::MacroCall(call) => self.macro_call(call),
             Node::Define { slot, body, .. } => {
-                let block = Value::Object(Rc::new(DefinedBlock { body: body.clone() }));
+                let block = Value::Object(Rc::new(DefinedBlock {
+                    body: body.clone(),
+                    depth: Cell::new(0),
+                }));
                 self.assign(*slot, block);
                 Ok(())
             }
@@ -89,7 +92,27 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Value::Str(s) => self.write(s),
             other => {
                 if let Some(block) = other.downcast_object::<DefinedBlock>() {
-                    return self.render_owned_block(&block.body, span);
+                    if block.depth.get() >= DEFINE_DEPTH {
+                        // Velocity 1.7 (`directive.define.max_depth`): a block
+                        // rendered inside itself this deep prints the reference as written.
+                        if !std::mem::replace(&mut self.body_depth_logged, true) {
+                            self.warn(format!(
+                            "a #define block printed at {} is rendered inside itself more than {} \
+                             levels deep: printed as written (Velocity 1.7's directive.define.max_depth)",
+                            self.template.source.line_col(span.start as usize),
+                            DEFINE_DEPTH
+                        ));
+                        }
+                        let text = self.src(span);
+                        if text.starts_with("$!") {
+                            return Ok(());
+                        }
+                        return self.write(text);
+                    }
+                    block.depth.set(block.depth.get() + 1);
+                    let result = self.render_owned_block(&block.body, span);
+                    block.depth.set(block.depth.get() - 1);
+                    return result;
                 }
                 let mut s = String::new();
                 other.write_java(&mut s, 0);
@@ -132,12 +155,26 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         );
         inner.loops = self.loops.clone();
         inner.iterations = self.iterations;
-        inner.block_depth = self.block_depth + self.frames.len() + 1;
+        // The block sees the macro parameters around it (Velocity renders it in
+        // the macro's context); they are lent, as the limit counts them here.
+        inner.frames = self.frames[..self.frame]
+            .iter()
+            .map(|f| MacroFrame {
+                params: f.params.clone(),
+                literals: f.literals.clone(),
+                body: f.body,
+                body_depth: f.body_depth,
+            })
+            .collect();
+        inner.frame = self.frame;
+        inner.body_depth_logged = self.body_depth_logged;
+        inner.block_depth = self.block_depth + self.frames.len() + 1 - inner.frames.len();
         inner.depth = self.depth;
         inner.recorded = self.recorded;
         let result = inner.block(&template.body);
         self.iterations = inner.iterations;
         self.recorded = inner.recorded;
+        self.body_depth_logged = inner.body_depth_logged;
         let out = std::mem::take(&mut inner.out);
         self.vars = std::mem::take(&mut inner.vars);
         self.state = std::mem::take(&mut inner.state);
@@ -146,6 +183,11 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     }
 
     fn render_ref(&mut self, r: &'t Reference) -> Exec<()> {
+        if self.frame > 0 && r.segments.is_empty() && &*r.root == "bodyContent" {
+            if let Some(rendered) = self.body_content(r) {
+                return rendered;
+            }
+        }
         let (value, void) = self.eval_ref(r)?;
         if void {
             return Ok(());
@@ -155,7 +197,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 if r.quiet {
                     Ok(())
                 } else {
-                    let text = self.src(r.span);
+                    let text = self.printed_null(r);
                     self.write(text)
                 }
             }
@@ -163,10 +205,38 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         }
     }
 
+    /// What a null reference prints: its text, or inside a macro, for `$param`
+    /// written just so, the argument as the call wrote it (Velocity 1.7's
+    /// `.literal.$param`: `#m($undef)` prints `$undef` where the macro prints `$param`).
+    fn printed_null(&self, r: &Reference) -> &'t str {
+        let text = self.src(r.span);
+        if self.frame == 0 || !r.segments.is_empty() || text.len() != r.root.len() + 1 {
+            return text;
+        }
+        let literal = self.frames[..self.frame].iter().rev().find_map(|f| {
+            f.params.contains_key(&*r.root).then(|| {
+                f.literals
+                    .iter()
+                    .find(|(name, _)| **name == *r.root)
+                    .map(|(_, span)| *span)
+            })
+        });
+        match literal {
+            Some(Some(span)) => self.src(span),
+            _ => text,
+        }
+    }
+
     fn render_escaped(&mut self, backslashes: u32, r: &'t Reference) -> Exec<()> {
         let defined = !self.eval_ref(r)?.0.is_null();
-        let text = self.src(r.span);
+        let text = self.printed_null(r);
         if !defined {
+            if r.quiet && backslashes.is_multiple_of(2) {
+                // An even run escapes nothing: `$!b` prints nothing after the
+                // backslashes, which Velocity 1.7 writes in full (`\\\\$!b` → `\\\\`).
+                let s = "\\".repeat(backslashes as usize);
+                return self.write(&s);
+            }
             // Velocity 1.7 keeps every backslash of an even run, and half the
             // run plus the escaping one of an odd run: `\\\$b` prints `\\$b`.
             let kept = if backslashes % 2 == 1 {
@@ -212,11 +282,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             self.check_budget(set.span)?;
         }
         let Some((last, init)) = target.segments.split_last() else {
-            if let Some(frame) = self.frames.last_mut() {
-                if let Some(arg) = frame.params.get_mut(&*target.root) {
-                    *arg = Arg::Value(value);
-                    return Ok(());
-                }
+            // Velocity 1.7: `#set` of a macro parameter unbinds it in every macro
+            // around and sets the template's variable (macro contexts are not local).
+            for frame in &mut self.frames[..self.frame] {
+                frame.params.remove(&*target.root);
             }
             self.assign(target.slot, value);
             return Ok(());
@@ -243,7 +312,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 m.borrow_mut().insert(key, value);
             }
             (Value::List(l), Segment::Index(e, span)) => {
-                let i = self.expr(e)?;
+                let i = super::reference::from_end(&parent, self.expr(e)?);
                 let mut l = l.borrow_mut();
                 match i {
                     Value::Int(i) if i >= 0 && (i as usize) < l.len() => l[i as usize] = value,
@@ -418,7 +487,9 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 .at(call.span)
                 .into());
             }
-            let text = self.src(call.span);
+            // Velocity 1.7 prints an unknown call as written, with the line break
+            // its head (or the `#end` of a block call) ate; a body is not rendered.
+            let text = self.src(call.text);
             return self.write(text);
         };
         if self.block_depth + self.frames.len() >= self.limits.macro_depth {
@@ -437,7 +508,18 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             .zip(call.args.iter())
             .map(|(name, arg)| (&**name, Arg::Expr(arg, caller)))
             .collect();
-        self.frames.push(MacroFrame { params });
+        let literals = mac
+            .params
+            .iter()
+            .zip(call.args.iter())
+            .map(|(name, arg)| (&**name, arg.span()))
+            .collect();
+        self.frames.push(MacroFrame {
+            params,
+            literals,
+            body: call.body.as_ref(),
+            body_depth: 0,
+        });
         let saved_frame = self.frame;
         self.frame = self.frames.len();
         let result = self.block(&mac.body);
@@ -445,4 +527,46 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
         self.frames.pop();
         result
     }
+
+    /// `$bodyContent` in a macro: the body of the nearest block call around it,
+    /// rendered here (in the macro's frame, as Velocity renders it in the macro's
+    /// context). `None` when no block call is around.
+    fn body_content(&mut self, r: &'t Reference) -> Option<Exec<()>> {
+        let k = self.frames[..self.frame]
+            .iter()
+            .rposition(|f| f.body.is_some())?;
+        let frame = &mut self.frames[k];
+        let body = frame.body?;
+        if frame.body_depth >= BODY_CONTENT_DEPTH {
+            // Velocity 1.7 (`velocimacro.max.depth`): the body rendered inside
+            // itself this deep prints the reference as written.
+            if !std::mem::replace(&mut self.body_depth_logged, true) {
+                self.warn(format!(
+                    "$bodyContent at {} is rendered inside itself more than {} levels deep: \
+                 printed as written (Velocity 1.7's velocimacro.max.depth)",
+                    self.template.source.line_col(r.span.start as usize),
+                    BODY_CONTENT_DEPTH
+                ));
+            }
+            return Some(if r.quiet {
+                Ok(())
+            } else {
+                let text = self.src(r.span);
+                self.write(text)
+            });
+        }
+        frame.body_depth += 1;
+        let result = self.check_time(r.span).and_then(|()| self.block(&body[..]));
+        self.frames[k].body_depth -= 1;
+        Some(result)
+    }
 }
+
+/// How many times a `#define` block may be rendered inside itself before the
+/// reference prints as written: Velocity 1.7's `directive.define.max_depth` default.
+const DEFINE_DEPTH: usize = 2;
+
+/// How many times a block call's body may be rendered inside itself (through
+/// `$bodyContent` in the body) before the reference prints as written: Velocity
+/// 1.7's `velocimacro.max.depth` default.
+const BODY_CONTENT_DEPTH: usize = 20;

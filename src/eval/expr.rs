@@ -156,7 +156,29 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             Expr::Range(from, to, span) => {
                 let a = self.expr(from)?;
                 let b = self.expr(to)?;
-                ops::range(&a, &b, self.limits.range_size).map_err(|e| e.at(*span).into())
+                // Velocity 1.7's `ASTIntegerRange`: both ends must be numbers, taken
+                // as Java ints (`intValue()`: a long wraps, a decimal is truncated);
+                // otherwise the range is null (and Velocity logs it).
+                let int = |v: &Value| match v {
+                    Value::Int(i) => Some(Value::Int(i64::from(*i as i32))),
+                    Value::Float(f) => Some(Value::Int(i64::from(*f as i32))),
+                    _ => None,
+                };
+                match (int(&a), int(&b)) {
+                    (Some(a), Some(b)) => {
+                        ops::range(&a, &b, self.limits.range_size).map_err(|e| e.at(*span).into())
+                    }
+                    _ => {
+                        self.warn(format!(
+                            "the range at {} is null: its ends must be numbers, not {} and {} \
+                             (Velocity 1.7)",
+                            self.template.source.line_col(span.start as usize),
+                            a.type_name(),
+                            b.type_name()
+                        ));
+                        Ok(Value::Null)
+                    }
+                }
             }
             Expr::Unary(UnaryOp::Not, operand, _) => Ok(Value::Bool(!self.condition(operand)?)),
             Expr::Unary(UnaryOp::Neg, operand, _) => Ok(match &self.expr(operand)? {

@@ -17,6 +17,7 @@ mod reference;
 pub mod trace;
 
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rustc_hash::FxHashMap;
@@ -85,15 +86,22 @@ pub(crate) enum Ending {
     Raised(AppSyncError),
 }
 
-/// A macro argument, passed by name: re-evaluated at each use in the caller's frame.
-#[derive(Clone)]
+/// A macro argument, passed by name: re-evaluated at each use in the caller's
+/// frame (a `#set` of the parameter unbinds it, see `Evaluator::set`).
+#[derive(Clone, Copy)]
 enum Arg<'t> {
     Expr(&'t Expr, usize),
-    Value(Value),
 }
 
 struct MacroFrame<'t> {
     params: FxHashMap<&'t str, Arg<'t>>,
+    /// Each argument as written, by parameter: what `$param` prints while it is
+    /// null (Velocity 1.7's `.literal.$param`: `#m($undef)` prints `$undef`).
+    literals: Vec<(&'t str, Span)>,
+    /// The body of a block call `#@name()` ... `#end` (`$bodyContent`).
+    body: Option<&'t Arc<Block>>,
+    /// How many times the body is being rendered inside itself.
+    body_depth: usize,
 }
 
 /// Walks one template once.
@@ -132,6 +140,9 @@ pub(crate) struct Evaluator<'t, T: Tracer> {
     out_limit: usize,
     /// Whether `out` is an interpolated string being built.
     building_string: bool,
+    /// Whether the logs already say that a `$bodyContent` or `#define` block was
+    /// printed as written for rendering inside itself too deep (said once).
+    body_depth_logged: bool,
 }
 
 impl<'t, T: Tracer> Evaluator<'t, T> {
@@ -168,6 +179,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             args: Vec::with_capacity(8),
             out_limit: output_bytes,
             building_string: false,
+            body_depth_logged: false,
         }
     }
 

@@ -70,6 +70,8 @@ impl crate::value::Object for LoopInfo {
 #[derive(Debug)]
 pub struct DefinedBlock {
     pub(crate) body: Arc<Block>,
+    /// How many times the block is being rendered inside itself.
+    pub(crate) depth: Cell<usize>,
 }
 
 impl crate::value::Object for DefinedBlock {

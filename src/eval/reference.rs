@@ -1,7 +1,12 @@
 //! References: variables, macro parameters and the built-in roots, map
 //! properties, indexes, method calls and `$util` calls.
 
-use super::{methods, ops, Arg, Evaluator, Event, Exec, Interrupt, LoopInfo, Operand, Tracer};
+use std::cell::Cell;
+use std::rc::Rc;
+
+use super::{
+    methods, ops, Arg, DefinedBlock, Evaluator, Event, Exec, Interrupt, LoopInfo, Operand, Tracer,
+};
 use crate::error::{Error, ErrorKind};
 use crate::parse::ast::*;
 use crate::source::Span;
@@ -84,6 +89,22 @@ fn wrong_arity(
     .into()
 }
 
+/// A negative list index counts from the end, as in Velocity 1.7 (`$l[-1]` is
+/// the last element; `ASTIndex` adds the size); further out it stays out of range.
+pub(super) fn from_end(list: &Value, index: Value) -> Value {
+    match (list, &index) {
+        (Value::List(l), Value::Int(i)) if *i < 0 => {
+            let len = l.borrow().len() as i64;
+            if *i + len >= 0 {
+                Value::Int(*i + len)
+            } else {
+                index
+            }
+        }
+        _ => index,
+    }
+}
+
 /// The value a render gives the variable `name` before the template runs.
 pub(super) fn global(name: &str, ctx: &Value) -> Option<Value> {
     match name {
@@ -108,17 +129,29 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
     #[inline(never)]
     fn root_slow(&mut self, name: &str, slot: Slot) -> Exec<Value> {
         if self.frame > 0 {
-            if let Some(arg) = self.frames[self.frame - 1].params.get(name).cloned() {
-                return match arg {
-                    Arg::Value(v) => Ok(v),
-                    Arg::Expr(e, caller) => {
-                        let saved = self.frame;
-                        self.frame = caller;
-                        let v = self.expr(e);
-                        self.frame = saved;
-                        v
-                    }
-                };
+            // A macro sees the parameters of the macros it was called from
+            // (Velocity 1.7's macro contexts chain to their caller's).
+            let arg = self.frames[..self.frame]
+                .iter()
+                .rev()
+                .find_map(|f| f.params.get(name).cloned());
+            if let Some(arg) = arg {
+                let Arg::Expr(e, caller) = arg;
+                let saved = self.frame;
+                self.frame = caller;
+                let v = self.expr(e);
+                self.frame = saved;
+                return v;
+            }
+        }
+        if name == "bodyContent" {
+            // In a block call's macro, `$bodyContent` used as a value (`#if`,
+            // `#set`, an argument) is the body, a block rendered when printed.
+            if let Some(body) = self.frames[..self.frame].iter().rev().find_map(|f| f.body) {
+                return Ok(Value::Object(Rc::new(DefinedBlock {
+                    body: body.clone(),
+                    depth: Cell::new(0),
+                })));
             }
         }
         if let Some(v) = &self.vars[slot as usize] {
@@ -199,7 +232,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 Ok((self.property(&value, name, hint, *span)?, false))
             }
             Segment::Index(e, span) => {
-                let index = self.expr(e)?;
+                let index = from_end(&value, self.expr(e)?);
                 Ok((ops::index(&value, &index).map_err(|e| e.at(*span))?, false))
             }
             Segment::Method(name, args, span, hint) => {

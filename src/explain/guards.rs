@@ -101,6 +101,8 @@ fn visit<'t>(
                 }
             }
             Node::Foreach(fe) => within(path, Guard::Loop(fe), &fe.body, f),
+            // A block call's body runs where the macro prints `$bodyContent`.
+            Node::MacroCall(call) => call.body.as_deref().is_some_and(|b| visit(b, path, f)),
             _ => false,
         };
         if stop {

@@ -403,11 +403,16 @@ impl Walker<'_> {
                 Node::Ref(r) | Node::EscapedRef { reference: r, .. } => {
                     self.mark(r.span, if after_cut(r.span) { 0 } else { entries }, out)
                 }
-                Node::MacroCall(call) => self.mark(
-                    call.span,
-                    if after_cut(call.span) { 0 } else { entries },
-                    out,
-                ),
+                Node::MacroCall(call) => {
+                    self.mark(
+                        call.span,
+                        if after_cut(call.span) { 0 } else { entries },
+                        out,
+                    );
+                    if let Some(body) = &call.body {
+                        self.block(body, c.any_within(block_range(body)), None, out);
+                    }
+                }
                 Node::Set(set) => {
                     let raised_here =
                         cut.is_some_and(|at| at >= set.span.start && at < set.span.end);
@@ -506,7 +511,12 @@ fn block_range(block: &Block) -> Option<(u32, u32)> {
         match node {
             Node::Text(_) => {}
             Node::Ref(r) | Node::EscapedRef { reference: r, .. } => add(r.span),
-            Node::MacroCall(c) => add(c.span),
+            Node::MacroCall(c) => {
+                add(c.span);
+                if let Some((a, b)) = c.body.as_ref().and_then(|b| block_range(b)) {
+                    add(Span { start: a, end: b });
+                }
+            }
             Node::Set(s) => add(s.span),
             Node::Return { span, .. } | Node::Break { span, .. } | Node::Stop(span) => add(*span),
             Node::Define { body, span, .. } => {

@@ -148,8 +148,9 @@ impl Collector<'_> {
                 }
             }
             Node::MacroCall(call) => {
+                // `#name(`, `#{name}(` or a block call `#@name(`.
                 let text = self.src.slice(call.span);
-                let skip = if text.starts_with("#{") { 2 } else { 1 };
+                let skip = text.len() - text.trim_start_matches(['#', '{', '@']).len();
                 let start = call.span.start as usize + skip;
                 self.push(
                     call.name.to_string(),
@@ -157,6 +158,9 @@ impl Collector<'_> {
                     What::MacroCall,
                 );
                 call.args.iter().for_each(|a| self.expr(a));
+                if let Some(body) = &call.body {
+                    self.block(body);
+                }
             }
             Node::Define { body, span, .. } => {
                 if let Some((name, s)) = first_var_in(self.src, *span) {
@@ -347,5 +351,25 @@ impl Document {
             .sum();
         let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
         Span::new(start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_macro_calls_name_their_macro_and_hold_definitions() {
+        let text = "#macro(wrap)<$bodyContent>#end\n#@wrap()#set($a = 1)$a#end\n";
+        let doc = Document::new("t.vtl", text);
+        let call = text.find("#@wrap").unwrap_or(0) + 3;
+        let def = doc.definition(call).expect("the macro");
+        assert_eq!(&text[def.start as usize..def.end as usize], "wrap");
+        assert_eq!(def.start, 7);
+        // `$a` inside the block call is defined by the `#set` beside it.
+        let read = text.rfind("$a").unwrap_or(0) + 1;
+        let set = doc.definition(read).expect("the #set");
+        assert_eq!(set.start as usize, text.find("$a =").unwrap_or(0) + 1);
+        assert_eq!(doc.references(call, true).len(), 2);
     }
 }

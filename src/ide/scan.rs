@@ -120,9 +120,9 @@ pub(crate) fn role(text: &str, start: usize) -> WordRole {
     if j > 0 && b[j - 1] == b'$' {
         return WordRole::Root;
     }
-    if start > 0
-        && (b[start - 1] == b'#' || (b[start - 1] == b'{' && start > 1 && b[start - 2] == b'#'))
-    {
+    // `#name`, `#{name}`, `#@name` (a block macro call).
+    let after_hash = start > 1 && b[start - 2] == b'#';
+    if start > 0 && (b[start - 1] == b'#' || (matches!(b[start - 1], b'{' | b'@') && after_hash)) {
         return WordRole::Directive;
     }
     match chain_before(text, start) {
@@ -154,5 +154,6 @@ mod tests {
         assert_eq!(chain_before("a.b", 2), None);
         assert_eq!(role("#if", 1), WordRole::Directive);
         assert_eq!(role("$!{x}", 3), WordRole::Root);
+        assert_eq!(role("#@m()", 2), WordRole::Directive);
     }
 }

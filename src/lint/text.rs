@@ -30,7 +30,7 @@ pub(super) fn template_too_large(src: &Source, out: &mut Vec<Finding>) {
 /// Directive keywords: `#word` followed by one of these is not a comment.
 const DIRECTIVES: &[&str] = &[
     "set", "if", "elseif", "else", "end", "foreach", "break", "stop", "return", "macro", "define",
-    "include", "parse", "evaluate",
+    "include", "parse", "evaluate", "literal",
 ];
 
 /// The text with comments (`##`, `#* *#`) and `#[[ ]]#` blanked out (same byte

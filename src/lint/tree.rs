@@ -82,6 +82,9 @@ fn block<'t>(nodes: &'t [Node], in_string: bool, f: &mut dyn FnMut(Item<'t>)) {
                 for a in &call.args {
                     expr(a, f);
                 }
+                if let Some(body) = &call.body {
+                    block(body, in_string, f);
+                }
             }
             Node::Define { name, body, .. } => {
                 f(Item::Define(name));
@@ -140,6 +143,10 @@ const KNOWN_ROOTS: &[&str] = &[
 /// `undefined-reference`
 pub(super) fn undefined_reference(t: &Template, out: &mut Vec<Finding>) {
     let mut defined: HashSet<&str> = KNOWN_ROOTS.iter().copied().collect();
+    // A macro sees the parameters of the macros that call it (Velocity 1.7).
+    for m in &t.macros {
+        defined.extend(m.params.iter().map(|p| &**p));
+    }
     let mut reported: HashSet<&str> = HashSet::new();
     walk(t, &mut |item| match item {
         Item::Ref(r, Role::Assigned) if r.segments.is_empty() => {
@@ -162,7 +169,11 @@ pub(super) fn undefined_reference(t: &Template, out: &mut Vec<Finding>) {
         Item::Loop(l) => {
             defined.insert(&l.var);
         }
-        Item::Macro(m) => defined.extend(m.params.iter().map(|p| &**p)),
+        Item::Macro(m) => {
+            defined.extend(m.params.iter().map(|p| &**p));
+            // The body of a `#@name()` call, where one is around.
+            defined.insert("bodyContent");
+        }
         Item::Define(name) => {
             defined.insert(name);
         }

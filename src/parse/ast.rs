@@ -170,15 +170,21 @@ pub struct Macro {
     pub span: Span,
 }
 
-/// `#name(args)`
+/// `#name(args)`, or the block call `#@name(args)` ... `#end`
 #[derive(Debug, Clone, PartialEq)]
 pub struct MacroCall {
     /// The macro's name.
     pub name: Box<str>,
     /// The arguments (passed by name, as in Velocity).
     pub args: Vec<Expr>,
-    /// The whole call.
+    /// The call's head: `#name(args)` or `#@name(args)`.
     pub span: Span,
+    /// The whole call as written, through the `#end` of a block call, with the
+    /// line break its last directive ate: what is printed when no macro has the name.
+    pub text: Span,
+    /// The body of a block call (`#@name(args)` ... `#end`), rendered where the
+    /// macro prints `$bodyContent`; `None` for `#name(args)`.
+    pub body: Option<Arc<Block>>,
 }
 
 /// A reference: `$root.segment...`, as written.

@@ -112,10 +112,18 @@ pub(super) fn nesting_too_deep(text: &str) -> Option<(usize, &'static str)> {
             b'#' => {
                 let rest = &bytes[i + 1..];
                 let rest = rest.strip_prefix(b"{").unwrap_or(rest);
-                if rest.starts_with(b"if") || rest.starts_with(b"foreach") {
+                let opens = [
+                    &b"if"[..],
+                    b"foreach",
+                    b"@",
+                    b"literal",
+                    b"define",
+                    b"macro",
+                ];
+                if opens.iter().any(|w| rest.starts_with(w)) {
                     blocks += 1;
                     if blocks > MAX_NESTING * 4 {
-                        return Some((i, "#if and #foreach blocks"));
+                        return Some((i, "directive blocks"));
                     }
                 } else if rest.starts_with(b"end") {
                     blocks = blocks.saturating_sub(1);
@@ -160,6 +168,20 @@ enum Frame {
         body: Block,
         head: Span,
     },
+    /// `#literal()`: the body is parsed, then printed as written.
+    Literal {
+        body: Block,
+        head: Span,
+        /// Where the body's text begins (after the line break the head ate).
+        body_start: usize,
+    },
+    /// `#@name(args)` ... `#end`
+    BlockCall {
+        name: Box<str>,
+        args: Vec<Expr>,
+        body: Block,
+        head: Span,
+    },
     /// A block opened by a directive whose head did not parse.
     Broken { body: Block, head: Span },
 }
@@ -171,6 +193,8 @@ impl Frame {
             Frame::Foreach { body, .. }
             | Frame::Macro { body, .. }
             | Frame::Define { body, .. }
+            | Frame::Literal { body, .. }
+            | Frame::BlockCall { body, .. }
             | Frame::Broken { body, .. } => body,
         }
     }
@@ -183,6 +207,8 @@ impl Frame {
             Frame::Foreach { head, .. } => (*head, "#foreach"),
             Frame::Macro { head, .. } => (*head, "#macro"),
             Frame::Define { head, .. } => (*head, "#define"),
+            Frame::Literal { head, .. } => (*head, "#literal"),
+            Frame::BlockCall { head, .. } => (*head, "#@ macro call"),
             Frame::Broken { head, .. } => (*head, "directive"),
         }
     }
@@ -208,6 +234,86 @@ fn head_span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
     };
     let head = body.trim_end_matches([' ', '\t']);
     Span::new(full.start as usize, full.start as usize + head.len())
+}
+
+/// What Velocity 1.7 prints for `$\!name…` (see `bang_escape` in the grammar).
+pub(super) fn bang_escape(text: &str) -> String {
+    let slashes = text[1..].bytes().take_while(|&b| b == b'\\').count();
+    let rest = &text[1 + slashes + 1..];
+    let mut out = String::from("$");
+    if rest.is_empty() {
+        return out;
+    }
+    out.push_str(&"\\".repeat(slashes - 1));
+    out.push('!');
+    if rest.starts_with('{') {
+        out.push('{');
+    } else {
+        let name = rest
+            .bytes()
+            .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            .count();
+        out.push_str(&rest[..name]);
+    }
+    out
+}
+
+/// What Velocity 1.7 prints for the body of a `#literal()` block: its tokens,
+/// not its text. A `##` comment keeps only `##` (and its line break), a `#* *#`
+/// comment nothing (a `#** *#` one its `*#`), backslashes before a reference
+/// are dropped, an odd run before a directive word is halved; the rest is kept.
+pub(super) fn literal_text(body: &str) -> String {
+    const WORDS: [&str; 15] = [
+        "set", "if", "elseif", "else", "end", "foreach", "break", "stop", "return", "macro",
+        "define", "include", "parse", "evaluate", "literal",
+    ];
+    let b = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut i = 0;
+    let mut kept = 0;
+    while i < b.len() {
+        let rest = &body[i..];
+        let (skip, add): (usize, &str) = if rest.starts_with("##") {
+            (rest.find(['\n', '\r']).unwrap_or(rest.len()), "##")
+        } else if rest.starts_with("#[[") {
+            let n = rest.find("]]#").map_or(rest.len(), |e| e + 3);
+            (n, &rest[..n])
+        } else if let Some(c) = rest.strip_prefix("#**") {
+            (c.find("*#").map_or(rest.len(), |e| e + 5), "*#")
+        } else if let Some(c) = rest.strip_prefix("#*") {
+            (c.find("*#").map_or(rest.len(), |e| e + 4), "")
+        } else if rest.starts_with('\\') {
+            let n = rest.bytes().take_while(|&c| c == b'\\').count();
+            let after = &rest[n..];
+            let r = after
+                .strip_prefix('$')
+                .map(|a| a.strip_prefix('!').unwrap_or(a));
+            let r = r.map(|a| a.strip_prefix('{').unwrap_or(a));
+            if r.is_some_and(|a| a.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')) {
+                (n, "")
+            } else if n % 2 == 1 && after.starts_with('#') && {
+                let w = after[1..].strip_prefix('{').unwrap_or(&after[1..]);
+                WORDS.iter().any(|k| {
+                    w.starts_with(k)
+                        && !w[k.len()..]
+                            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            } {
+                (n, &rest[..n / 2])
+            } else {
+                (n, &rest[..n])
+            }
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        out.push_str(&body[kept..i]);
+        out.push_str(add);
+        i += skip;
+        kept = i;
+    }
+    out.push_str(&body[kept..]);
+    out
 }
 
 /// A text token made only of spaces and tabs (a following `#set` eats it).
@@ -272,6 +378,7 @@ impl Builder {
                     ),
                     span,
                 ),
+                Rule::bang_escape => push!(Node::Text(bang_escape(pair.as_str()).into())),
                 Rule::unparsed => {
                     let body = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
                     push!(Node::Text(body.into()))
@@ -414,7 +521,7 @@ impl Builder {
                     match stack.pop() {
                         Some(frame) => {
                             self.depth = self.depth.saturating_sub(1);
-                            if let Some(node) = self.close(frame) {
+                            if let Some(node) = self.close(frame, span) {
                                 push!(node)
                             }
                         }
@@ -509,7 +616,35 @@ impl Builder {
                         name,
                         args,
                         span: call_span,
+                        text: span,
+                        body: None,
                     })))
+                }
+                Rule::block_macro_call => {
+                    let head = head_span(&pair, offset);
+                    let mut inner = pair.into_inner();
+                    let name: Box<str> =
+                        inner.next().map(|p| p.as_str().into()).unwrap_or_default();
+                    let args = inner
+                        .find(|p| p.as_rule() == Rule::macro_arguments)
+                        .map(|p| p.into_inner().map(|e| self.expr(e, offset)).collect())
+                        .unwrap_or_default();
+                    self.open(&mut stack, head);
+                    stack.push(Frame::BlockCall {
+                        name,
+                        args,
+                        body: Vec::new(),
+                        head,
+                    });
+                }
+                Rule::literal_directive => {
+                    let head = head_span(&pair, offset);
+                    self.open(&mut stack, head);
+                    stack.push(Frame::Literal {
+                        body: Vec::new(),
+                        head,
+                        body_start: span.end as usize,
+                    });
                 }
                 Rule::bad_directive => {
                     let error = self.explain_bad_directive(pair.as_str(), span.start as usize);
@@ -523,6 +658,8 @@ impl Builder {
                         "#{macro}",
                         "#define",
                         "#{define}",
+                        "#literal",
+                        "#{literal}",
                     ]
                     .iter()
                     .any(|k| pair.as_str().starts_with(k) && !pair.as_str().starts_with("#ifx"));
@@ -575,8 +712,9 @@ impl Builder {
         }
     }
 
-    /// Turns a finished frame into its node (macros are registered instead).
-    fn close(&mut self, frame: Frame) -> Option<Node> {
+    /// Turns a finished frame into its node (macros are registered instead);
+    /// `end` is the `#end` that closed it, with the line break it ate.
+    fn close(&mut self, frame: Frame, end: Span) -> Option<Node> {
         match frame {
             Frame::If {
                 mut node,
@@ -638,6 +776,29 @@ impl Builder {
                     span: head,
                 })
             }
+            Frame::Literal { body_start, .. } => {
+                let text = self
+                    .source
+                    .text()
+                    .get(body_start..end.start as usize)
+                    .unwrap_or_default();
+                Some(Node::Text(literal_text(text).into()))
+            }
+            Frame::BlockCall {
+                name,
+                args,
+                mut body,
+                head,
+            } => {
+                merge_text(&mut body);
+                Some(Node::MacroCall(Box::new(MacroCall {
+                    name,
+                    args,
+                    span: head,
+                    text: Span::new(head.start as usize, end.end as usize),
+                    body: Some(Arc::new(body)),
+                })))
+            }
             Frame::Broken { .. } => None,
         }
     }
@@ -665,6 +826,7 @@ impl Builder {
             "foreach" => Rule::foreach_directive,
             "macro" => Rule::macro_directive,
             "define" => Rule::define_directive,
+            "literal" => Rule::literal_directive,
             "return" => Rule::return_directive,
             "break" => Rule::break_directive,
             _ => Rule::stop_directive,
@@ -677,6 +839,7 @@ impl Builder {
                     "foreach" => "`#foreach( $item in $list )`",
                     "macro" => "`#macro( name $arg1 $arg2 )`",
                     "define" => "`#define( $name )`",
+                    "literal" => "`#literal()` with nothing in the parentheses",
                     "if" | "elseif" => "a condition in parentheses, like `#if( $a == 1 )`",
                     _ => "balanced parentheses",
                 };

@@ -164,13 +164,13 @@ const KEYWORDS: [(&[u8], Keyword, bool); 11] = [
 ];
 
 /// `block_word`: names that are never macro calls.
-const BLOCK_WORDS: [&[u8]; 11] = [
+const BLOCK_WORDS: [&[u8]; 12] = [
     b"set", b"if", b"elseif", b"else", b"end", b"foreach", b"break", b"stop", b"return", b"macro",
-    b"define",
+    b"define", b"literal",
 ];
 
 /// `directive_word`, in order: what a backslash escapes.
-const DIRECTIVE_WORDS: [&[u8]; 14] = [
+const DIRECTIVE_WORDS: [&[u8]; 15] = [
     b"set",
     b"if",
     b"elseif",
@@ -185,6 +185,7 @@ const DIRECTIVE_WORDS: [&[u8]; 14] = [
     b"include",
     b"parse",
     b"evaluate",
+    b"literal",
 ];
 
 /// How a block ended.
@@ -287,6 +288,8 @@ struct Parser<'t> {
     exprs: Vec<Expr>,
     /// The segments of the references being parsed, innermost last.
     segments: Vec<Segment>,
+    /// Where the last `#end` began.
+    last_end: usize,
 }
 
 impl<'t> Parser<'t> {
@@ -298,6 +301,7 @@ impl<'t> Parser<'t> {
             base,
             depth,
             terms: 0,
+            last_end: 0,
             last_blank: false,
             blank_len: 0,
             macros: Vec::new(),
@@ -502,9 +506,27 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// `reference | unclosed_reference | lone` at `$`.
+    /// `bang_escape | reference | unclosed_reference | lone` at `$`.
     fn dollar(&mut self, out: &mut Out) -> Option<()> {
         let start = self.pos;
+        let slashes = self.b[start + 1..]
+            .iter()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if slashes > 0 && self.at(start + 1 + slashes) == Some(&b'!') {
+            // `bang_escape`: the chain after `\!` is read as a reference whose
+            // `$` is the last backslash, then printed as Velocity prints it.
+            let bang = start + 1 + slashes;
+            if self.at_reference(bang - 1) {
+                self.pos = bang - 1;
+                self.reference().ok()?;
+            } else {
+                self.pos = bang + 1;
+            }
+            let text = super::build::bang_escape(&self.text[start..self.pos]);
+            out.push_owned(self.text, &text);
+            return Some(());
+        }
         if self.at_reference(start) {
             let reference = self.reference().ok()?;
             self.push(out, Node::Ref(Box::new(reference)));
@@ -599,6 +621,14 @@ impl<'t> Parser<'t> {
                 self.pos = start + 3 + i + 3;
                 return Some(None);
             }
+            Some(b'@') => {
+                self.block_call(out, start)?;
+                return Some(None);
+            }
+            _ if self.starts(start + 1, b"literal") || self.starts(start + 1, b"{literal}") => {
+                self.literal(out, start)?;
+                return Some(None);
+            }
             _ => {}
         }
         let Some((keyword, end)) = self.keyword(start) else {
@@ -619,6 +649,7 @@ impl<'t> Parser<'t> {
                 return Some(Some(Close::Else(span)));
             }
             Keyword::End => {
+                self.last_end = start;
                 self.eol();
                 return Some(Some(Close::End));
             }
@@ -891,6 +922,68 @@ impl<'t> Parser<'t> {
         Some(())
     }
 
+    /// `block_macro_call` up to its `#end`, or a `lone` `#` when none starts here.
+    fn block_call(&mut self, out: &mut Out, start: usize) -> Option<()> {
+        let name_at = start + 2;
+        let len = self.ident_len(name_at);
+        if len == 0 || !self.paren_follows(name_at + len) {
+            out.push_slice(self.text, start, start + 1);
+            self.pos = start + 1;
+            return Some(());
+        }
+        let mark = self.mark();
+        self.pos = name_at + len;
+        self.open_paren();
+        let args = match self.exprs_until(b')', None, true) {
+            Ok(args) => args,
+            Err(Miss::NoMatch) => {
+                self.reset(mark);
+                out.push_slice(self.text, start, start + 1);
+                self.pos = start + 1;
+                return Some(());
+            }
+            Err(Miss::GiveUp) => return None,
+        };
+        let name: Box<str> = self.text[name_at..name_at + len].into();
+        let span = self.head_end(start, true);
+        self.open()?;
+        let body = self.body()?;
+        let text = self.span(start, self.pos);
+        self.push(
+            out,
+            Node::MacroCall(Box::new(MacroCall {
+                name,
+                args,
+                span,
+                text,
+                body: Some(Arc::new(body)),
+            })),
+        );
+        Some(())
+    }
+
+    /// `literal_directive` up to its `#end`: the body is parsed (a `#macro` in
+    /// it is defined), then kept as text. Other `#literal…` forms are left to pest.
+    fn literal(&mut self, out: &mut Out, start: usize) -> Option<()> {
+        let braced = self.at(start + 1) == Some(&b'{');
+        let end = start + if braced { 10 } else { 8 };
+        if !self.paren_follows(end) {
+            return None;
+        }
+        self.pos = end;
+        self.open_paren();
+        self.close_paren()?;
+        self.head_end(start, true);
+        let body_start = self.pos;
+        self.open()?;
+        let nodes = self.nodes.len();
+        self.body()?;
+        self.nodes.truncate(nodes);
+        let text = super::build::literal_text(&self.text[body_start..self.last_end]);
+        out.push_owned(self.text, &text);
+        Some(())
+    }
+
     /// `macro_call`, or a `lone` `#` when none starts here.
     fn macro_call(&mut self, out: &mut Out, start: usize) -> Option<()> {
         let braced = self.at(start + 1) == Some(&b'{');
@@ -925,9 +1018,16 @@ impl<'t> Parser<'t> {
         };
         let name: Box<str> = self.text[name_at..name_at + len].into();
         let span = self.head_end(start, true);
+        let text = self.span(start, self.pos);
         self.push(
             out,
-            Node::MacroCall(Box::new(MacroCall { name, args, span })),
+            Node::MacroCall(Box::new(MacroCall {
+                name,
+                args,
+                span,
+                text,
+                body: None,
+            })),
         );
         Some(())
     }

@@ -81,6 +81,9 @@ impl Names {
                 for arg in &mut call.args {
                     self.expr(arg);
                 }
+                if let Some(body) = &mut call.body {
+                    self.block(Arc::make_mut(body));
+                }
             }
             Node::Define {
                 name, slot, body, ..
