@@ -30,7 +30,7 @@ pub use json::{
 };
 pub(crate) use json::{write_json_at, write_json_str};
 pub use map::{IndexHint, Map};
-pub use number::{format_double, BigDecimal, BigInt, MAX_BIGINT_BITS};
+pub use number::{big_int_value, format_double, BigDecimal, BigInt, MAX_BIGINT_BITS};
 pub use object::Object;
 
 /// How deep printing, JSON conversion and comparisons follow nested values.

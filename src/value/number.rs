@@ -182,6 +182,14 @@ impl BigDecimal {
         self.unscaled.bits()
     }
 
+    /// `toBigInteger()`: the integer part (truncated toward zero).
+    pub fn to_bigint(&self) -> BigInt {
+        if self.scale <= 0 {
+            return self.at_scale(0);
+        }
+        &self.unscaled / num_traits::pow(BigInt::from(10), self.scale as usize)
+    }
+
     fn at_scale(&self, scale: i64) -> BigInt {
         let up = (scale - self.scale).max(0) as usize;
         &self.unscaled * num_traits::pow(BigInt::from(10), up)
@@ -296,4 +304,10 @@ impl std::fmt::Display for BigDecimal {
             write!(f, "{sign}{}{rest}E{e_sign}{adjusted}", &digits[..1])
         }
     }
+}
+
+/// `BigInteger.intValue()`: the low 32 bits of the two's complement.
+pub fn big_int_value(b: &BigInt) -> i32 {
+    use num_traits::ToPrimitive;
+    (b & BigInt::from(u32::MAX)).to_u32().map_or(0, |low| low as i32)
 }
