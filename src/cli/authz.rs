@@ -14,7 +14,7 @@ use appsync_vtl::identity::Caller as Preset;
 use appsync_vtl::input::{read_text, show_path, Cap};
 use appsync_vtl::outcome::AuthType;
 use appsync_vtl::pipeline::{Pipeline, StepEnd};
-use appsync_vtl::project::amplify_request_pipeline;
+use appsync_vtl::project::{self, Project};
 use appsync_vtl::replay::authz::{check, ApiAuth, Caller, Schema, Verdict};
 use appsync_vtl::replay::graphql::{self, Operation};
 use appsync_vtl::replay::har;
@@ -34,8 +34,12 @@ use appsync_vtl::{Engine, RequestContext};
     and its resolver never runs. Layer 2 runs the field's request templates in pipeline order \
     (before, init, preAuth, auth, postAuth, then the data request) and explains the first one \
     that raises.\n\n\
-    Exit codes: 0 authorized at both layers, 1 Unauthorized (or a validation or template error), \
-    2 bad usage or unreadable input.")]
+    `--resolvers` takes any project `vtl resolvers` reads (Amplify Gen 1, CDK's cdk.out, SAM or \
+    CloudFormation, serverless.yml) or a folder of Amplify `<Type>.<field>.*.vtl` files; \
+    `vtl resolvers DIR` shows what it finds there.\n\n\
+    Exit codes: 0 authorized at both layers, 1 Unauthorized (or a validation or template error, \
+    or no request template to run for the field: none in the project, or only APPSYNC_JS), \
+    2 bad usage or unreadable input (or --resolvers is not a project).")]
 pub(crate) struct AuthzArgs {
     /// The API's schema as AppSync has it (with `@aws_*` directives).
     #[arg(long, value_name = "SCHEMA.graphql")]
@@ -67,7 +71,8 @@ pub(crate) struct AuthzArgs {
     /// Which root field to follow into the resolvers (default: the first).
     #[arg(long, value_name = "NAME")]
     field: Option<String>,
-    /// A folder of `<Type>.<field>.*.vtl` resolver templates (Amplify's build/resolvers).
+    /// The project whose resolvers run (Amplify Gen 1, cdk.out, SAM/CloudFormation,
+    /// serverless.yml), or a folder of `<Type>.<field>.*.vtl` templates (Amplify's build/resolvers).
     #[arg(long, value_name = "DIR")]
     resolvers: Option<PathBuf>,
     /// A variable to explain in the template that decides (repeatable).
@@ -331,13 +336,25 @@ fn layer1_text(req: &Request, auth: &ApiAuth, verdict: &Verdict, p: Palette) -> 
     out
 }
 
-fn layer2_text(field: &str, steps: &[Step], p: Palette) -> String {
+fn layer2_text(field: &str, steps: &[Step], project: Option<&Project>, p: Palette) -> String {
     let mut out = format!(
         "\n{}layer 2: the resolver of {field} (request templates, in pipeline order){}\n",
         p.bold, p.reset
     );
     if steps.is_empty() {
-        out.push_str("  (no request templates for it in --resolvers)\n");
+        let resolver = project.and_then(|pr| {
+            let (t, f) = field.split_once('.')?;
+            pr.resolver(t, f)
+        });
+        let why = match (project, resolver) {
+            (_, Some(r)) if !r.runtime.evaluated() => {
+                "its resolver is APPSYNC_JS, which is not evaluated"
+            }
+            (_, Some(_)) => "its resolver has no VTL request template",
+            (Some(_), None) => "no resolver for it in --resolvers",
+            (None, None) => "no request templates for it in --resolvers",
+        };
+        out.push_str(&format!("  {}({why}){}\n", p.red, p.reset));
     }
     for s in steps {
         match s {
@@ -368,6 +385,20 @@ fn layer2_text(field: &str, steps: &[Step], p: Palette) -> String {
         ));
     }
     out
+}
+
+/// The request templates of `Type.field` in the project, in pipeline order
+/// (none when the project has no resolver for it).
+fn request_pipeline(
+    engine: &Engine,
+    project: &Project,
+    type_name: &str,
+    field: &str,
+) -> Result<Pipeline, String> {
+    match project.resolver(type_name, field) {
+        Some(r) => r.request_pipeline(engine).map_err(|e| e.to_string()),
+        None => Ok(Pipeline::default()),
+    }
 }
 
 fn step_json(s: &Step) -> Json {
@@ -426,12 +457,19 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
             .fields
             .iter()
             .any(|f| f.path == field.key() && f.allowed);
-    let steps = match (&args.resolvers, root_allowed) {
-        (Some(dir), true) => {
+    let project = match &args.resolvers {
+        Some(dir) => match project::read(dir) {
+            Ok(p) => Some(p),
+            Err(e) => return fail(e.to_string()),
+        },
+        None => None,
+    };
+    let steps = match (&project, root_allowed) {
+        (Some(project), true) => {
             let engine = Engine::new().with_now_millis(now_ms);
-            let pipeline = match amplify_request_pipeline(&engine, dir, parent, &field.name) {
+            let pipeline = match request_pipeline(&engine, project, parent, &field.name) {
                 Ok(p) => p,
-                Err(e) => return fail(e.to_string()),
+                Err(e) => return fail(e),
             };
             Some(run_resolvers(
                 &engine,
@@ -442,6 +480,8 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
         }
         _ => None,
     };
+    // Templates were asked for and none ran: not a pass.
+    let nothing_ran = steps.as_ref().is_some_and(Vec::is_empty);
     let resolver_denied = steps
         .as_ref()
         .is_some_and(|s| s.iter().any(|s| !matches!(s, Step::Rendered(_))));
@@ -465,9 +505,10 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
             let p = Palette::new(color_stdout());
             out!("{}", layer1_text(&req, &auth, &verdict, p));
             match (&steps, &args.resolvers) {
-                (Some(s), _) => {
-                    out!("{}", layer2_text(&format!("{parent}.{}", field.name), s, p))
-                }
+                (Some(s), _) => out!(
+                    "{}",
+                    layer2_text(&format!("{parent}.{}", field.name), s, project.as_ref(), p)
+                ),
                 (None, Some(_)) => outln!(
                     "\n{}layer 2:{} not reached: AppSync's check stops {} before its resolver",
                     p.bold,
@@ -478,7 +519,14 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
             }
         }
     }
-    if verdict.passes() && !resolver_denied {
+    if nothing_ran {
+        errln!(
+            "error: no request template runs for {parent}.{} in {}",
+            field.name,
+            args.resolvers.as_deref().map(show_path).unwrap_or_default()
+        );
+    }
+    if verdict.passes() && !resolver_denied && !nothing_ran {
         EXIT_OK
     } else {
         EXIT_FAILED

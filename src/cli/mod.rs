@@ -41,6 +41,7 @@ mod explain;
 mod lsp;
 mod pretty;
 mod render;
+mod resolvers;
 mod test;
 mod util_list;
 
@@ -69,6 +70,7 @@ pub(crate) const EXIT_USAGE: i32 = 2;
                   vtl explain auth.req.vtl --matrix --watch isAuthorized\n  \
                   vtl test templates/\n  \
                   vtl check resolvers/*.vtl\n  \
+                  vtl resolvers amplify/backend/api/blog\n  \
                   echo '$util.toJson({\"a\": 7 / 2})' | vtl render - --output text\n  \
                   vtl util list time\n\n\
                   Exit codes: 0 done, 1 a template failed to parse or evaluate (or a test failed), \
@@ -112,6 +114,9 @@ enum Command {
     Context(context::ContextArgs),
     /// Diagnose "Unauthorized": AppSync's auth-mode check (schema directives), then the resolvers.
     Authz(authz::AuthzArgs),
+    /// List a project's resolvers (Amplify Gen 1, CDK, SAM/CloudFormation, Serverless):
+    /// kind, functions in order, data sources, template files.
+    Resolvers(resolvers::ResolversArgs),
     /// Run the language server on standard input and output (for editors).
     ///
     /// Diagnostics (parse errors and every `vtl check` lint, with quick fixes),
@@ -258,6 +263,7 @@ pub(crate) fn run() -> i32 {
         Command::Check(args) => check::run(args),
         Command::Context(args) => context::run(args),
         Command::Authz(args) => authz::run(args),
+        Command::Resolvers(args) => resolvers::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => completions(args),
     };

@@ -1,0 +1,251 @@
+//! Projects read as they deploy: `vtl resolvers` on each fixture under
+//! `templates/projects/` (made by the real tools, see
+//! `scripts/regen-project-fixtures.sh`) and `tests/projects/`, snapshotted;
+//! `vtl authz --resolvers` on a project; and the readers on malformed input.
+
+use std::path::Path;
+use std::process::Command;
+
+use appsync_vtl::project::{self, ProjectError, ProjectKind, ResolverKind, Runtime, TemplateRef};
+use appsync_vtl::Engine;
+use proptest::prelude::*;
+
+/// Runs `vtl` in the repository: (exit code, stdout, stderr).
+fn vtl(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vtl"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env("CI", "1")
+        .output()
+        .expect("vtl runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn repo(p: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+#[test]
+fn resolvers_of_each_fixture() {
+    for (name, dir) in [
+        ("amplify_gen1", "templates/projects/amplify-gen1"),
+        ("cdk", "templates/projects/cdk"),
+        ("sam", "templates/projects/sam"),
+        ("serverless", "tests/projects/serverless"),
+        ("amplify_resolvers_folder", "templates/resolvers/post"),
+    ] {
+        let (code, stdout, stderr) = vtl(&["resolvers", dir]);
+        assert_eq!(code, 0, "{dir}: {stderr}");
+        insta::assert_snapshot!(format!("resolvers_{name}"), stdout);
+    }
+}
+
+#[test]
+fn resolvers_json_for_tools() {
+    let (code, stdout, stderr) = vtl(&["resolvers", "templates/projects/cdk", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(v["kind"], "cdk");
+    insta::assert_snapshot!("resolvers_cdk_json", stdout);
+}
+
+#[test]
+fn not_a_project_and_broken_files_exit_2_with_where() {
+    let (code, _, stderr) = vtl(&["resolvers", "src"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a project"), "{stderr}");
+    assert!(stderr.contains("AWS CDK"), "{stderr}");
+    let (code, _, stderr) = vtl(&["resolvers", "tests/projects/bad-json"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("bad-json/template.json:6: invalid JSON"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = vtl(&["resolvers", "tests/projects/bad-yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("bad-yaml/template.yaml:6: invalid YAML"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = vtl(&["resolvers", "no/such/dir"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no/such/dir: no such file"), "{stderr}");
+}
+
+#[test]
+fn the_cdk_reader_follows_assets_and_marks_js() {
+    let p = project::read(&repo("templates/projects/cdk")).unwrap();
+    assert_eq!(p.kind, ProjectKind::Cdk);
+    let create = p.resolver("Mutation", "createPost").unwrap();
+    assert_eq!(create.kind, ResolverKind::Pipeline);
+    let names: Vec<_> = create.functions.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["validate", "save"]);
+    assert_eq!(create.functions[1].data_source.as_deref(), Some("posts"));
+    let by_author = p.resolver("Query", "postsByAuthor").unwrap();
+    for t in [&by_author.request, &by_author.response] {
+        let Some(TemplateRef::File(f)) = t else {
+            panic!("{t:?}")
+        };
+        assert!(f.is_file(), "{}", f.display());
+    }
+    let list = p.resolver("Query", "listPosts").unwrap();
+    assert!(matches!(list.runtime, Runtime::AppsyncJs { .. }));
+    assert!(!list.runtime.evaluated());
+    assert!(matches!(p.schema, Some(TemplateRef::Inline(_))));
+}
+
+#[test]
+fn the_amplify_reader_follows_nested_stacks() {
+    let p = project::read(&repo("templates/projects/amplify-gen1")).unwrap();
+    assert_eq!(p.kind, ProjectKind::AmplifyGen1);
+    let create = p.resolver("Mutation", "createPost").unwrap();
+    // The NONE data source's name comes from the root stack through a parameter.
+    assert_eq!(create.functions[0].data_source.as_deref(), Some("NONE_DS"));
+    assert_eq!(p.data_source("NONE_DS").unwrap().kind, "NONE");
+    let engine = Engine::new();
+    let pipeline = create.request_pipeline(&engine).unwrap();
+    let names: Vec<_> = pipeline.functions.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Mutation.createPost.before",
+            "Mutation.createPost.init.1.req.vtl",
+            "Mutation.createPost.auth.1.req.vtl",
+            "Query.getPost.postAuth.1.req.vtl",
+            "Mutation.createPost.req.vtl"
+        ]
+    );
+    for f in &pipeline.functions {
+        assert!(
+            f.request.template.is_ok(),
+            "{}: {:?}",
+            f.name,
+            f.request.template
+        );
+    }
+    // The same folder given as build/resolvers reads the stacks beside it.
+    let again = project::read(&repo(
+        "templates/projects/amplify-gen1/amplify/backend/api/blog/build/resolvers",
+    ))
+    .unwrap();
+    assert_eq!(again.kind, ProjectKind::AmplifyGen1);
+    assert_eq!(again.resolvers.len(), p.resolvers.len());
+}
+
+#[test]
+fn missing_template_files_are_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Resources:\n  R:\n    Type: AWS::AppSync::Resolver\n    Properties:\n      TypeName: Query\n      FieldName: a\n      DataSourceName: !GetAtt Nope.Name\n      RequestMappingTemplateS3Location: !Sub s3://${Bucket}/gone.vtl\n",
+    )
+    .unwrap();
+    let p = project::read(dir.path()).unwrap();
+    let r = p.resolver("Query", "a").unwrap();
+    assert!(
+        matches!(&r.request, Some(TemplateRef::Missing(why)) if why.contains("gone.vtl")),
+        "{:?}",
+        r.request
+    );
+    assert_eq!(r.data_source.as_deref(), Some("<GetAtt Nope.Name>"));
+    assert!(
+        p.notes.iter().any(|n| n.at.line == Some(2)),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn authz_runs_a_projects_request_templates_and_fails_when_none() {
+    let schema = "templates/projects/amplify-gen1/amplify/backend/api/blog/build/schema.graphql";
+    let base = [
+        "authz",
+        "--schema",
+        schema,
+        "--default-auth",
+        "AMAZON_COGNITO_USER_POOLS",
+        "--additional-auth",
+        "API_KEY",
+        "--auth",
+        "API_KEY",
+        "--now",
+        "2024-01-15T10:30:45Z",
+    ];
+    let run = |op: &str, resolvers: &str| {
+        let mut args = base.to_vec();
+        args.extend(["--operation", op, "--resolvers", resolvers]);
+        vtl(&args)
+    };
+    // API key may read: layer 1 passes, the request templates run and the auth one allows.
+    let (code, stdout, stderr) = run(
+        "query { getPost(id: \"1\") { id } }",
+        "templates/projects/amplify-gen1",
+    );
+    assert!(stdout.contains("layer 2"), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("rendered Query.getPost.auth.1.req.vtl"),
+        "{stdout}{stderr}"
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // A project without the field's resolver: nothing runs, exit 1.
+    let (code, stdout, stderr) = run(
+        "query { getPost(id: \"1\") { id } }",
+        "templates/projects/sam",
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("no resolver for it"), "{stdout}");
+    assert!(
+        stderr.contains("no request template runs for Query.getPost"),
+        "{stderr}"
+    );
+    // Not a project: exit 2.
+    let (code, _, stderr) = run("query { getPost(id: \"1\") { id } }", "src");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a project"), "{stderr}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whatever bytes the files hold, the readers answer (a project or an
+    /// error), never panic.
+    #[test]
+    fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), pick in 0usize..4) {
+        let dir = tempfile::tempdir().unwrap();
+        let (name, prefix): (&str, &[u8]) = [
+            ("template.yaml", b"Resources:\n  R:\n    Type: AWS::AppSync::Resolver\n    Properties: " as &[u8]),
+            ("template.json", b"{\"Resources\": {\"R\": {\"Type\": \"AWS::AppSync::Resolver\", \"Properties\": "),
+            ("serverless.yml", b"appSync:\n  resolvers: "),
+            ("notes.yaml", b"# AWS::AppSync::\n"),
+        ][pick];
+        let mut content = prefix.to_vec();
+        content.extend(&bytes);
+        std::fs::write(dir.path().join(name), &content).unwrap();
+        let _ = project::read(dir.path());
+    }
+
+    /// YAML and JSON made of CloudFormation-like pieces: parsed or refused with a line.
+    #[test]
+    fn structured_noise_is_read_or_refused_with_a_line(
+        pieces in proptest::collection::vec(prop_oneof![
+            Just("!Ref X"), Just("!GetAtt A.Name"), Just("!Sub '${A}'"), Just("!Join ['', [a, !Ref B]]"),
+            Just("["), Just("]"), Just("{"), Just("}"), Just(": "), Just("\n  "), Just("\n"), Just("- "),
+            Just("&a "), Just("*a"), Just("Fn::If"), Just("'"), Just("\""), Just("AWS::AppSync::Resolver"),
+        ], 0..40),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("Resources:\n  R:\n    Type: AWS::AppSync::Resolver\n    Properties:\n      TypeName: {}\n", pieces.concat());
+        std::fs::write(dir.path().join("template.yaml"), text).unwrap();
+        match project::read(dir.path()) {
+            Ok(_) => {}
+            Err(ProjectError::Syntax { line, .. }) => prop_assert!(line >= 1),
+            Err(ProjectError::NotAProject { .. } | ProjectError::Invalid { .. }) => {}
+            Err(e) => prop_assert!(false, "{e}"),
+        }
+    }
+}
