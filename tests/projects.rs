@@ -249,3 +249,47 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_cdk_pipeline_runs_from_the_project() {
+    use appsync_vtl::pipeline::DataSource;
+    use appsync_vtl::RequestContext;
+    let p = project::read(&repo("templates/projects/cdk")).unwrap();
+    let engine = Engine::new().with_now_millis(1_700_000_000_000);
+    let mut asked = Vec::new();
+    let pipeline = p
+        .resolver("Mutation", "createPost")
+        .unwrap()
+        .pipeline(&engine, &mut |ds| {
+            asked.push(ds.map(str::to_string));
+            match ds {
+                Some("posts") => DataSource::Result(serde_json::json!({"id": "p1", "title": "Hi"})),
+                _ => DataSource::None,
+            }
+        })
+        .unwrap();
+    assert_eq!(asked, [Some("none".to_string()), Some("posts".to_string())]);
+    let ctx = RequestContext::from_json(serde_json::json!({
+        "arguments": {"title": "Hi"},
+        "identity": {"sub": "alice"},
+        "info": {"parentTypeName": "Mutation", "fieldName": "createPost"}
+    }))
+    .unwrap();
+    let run = engine.run_pipeline(&pipeline, &ctx);
+    assert_eq!(
+        run.output,
+        Some(serde_json::json!({"id": "p1", "title": "Hi"})),
+        "{:?}",
+        run.raised
+    );
+    let put = run.requests.last().expect("a request to the table");
+    assert_eq!(put["request"]["operation"], "PutItem", "{put}");
+    // The APPSYNC_JS resolver is refused, with where it is defined.
+    let e = p
+        .resolver("Query", "listPosts")
+        .unwrap()
+        .pipeline(&engine, &mut |_| DataSource::None)
+        .unwrap_err();
+    assert!(e.to_string().contains("BlogApi.template.json:"), "{e}");
+    assert!(e.to_string().contains("not evaluated"), "{e}");
+}

@@ -190,7 +190,12 @@ pub fn read_resolvers_folder(dir: &Path) -> Result<Option<Project>, ProjectError
     }
     let mut project = Project::new(ProjectKind::AmplifyGen1Resolvers, dir);
     for ((ty, field), f) in fields {
-        let at = Location::new(dir, None);
+        let first = f.before.as_deref().or_else(|| {
+            f.functions
+                .values()
+                .find_map(|(_, req, res)| req.as_deref().or(res.as_deref()))
+        });
+        let at = Location::new(first.unwrap_or(dir), None);
         let functions = f
             .functions
             .into_values()

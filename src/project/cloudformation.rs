@@ -730,11 +730,8 @@ impl Reader {
             field_name: field("FieldName"),
             kind,
             runtime,
-            data_source: if kind == ResolverKind::Unit {
-                data_source
-            } else {
-                data_source.filter(|_| false)
-            },
+            // A pipeline resolver has none in AppSync; one given is shown as it is.
+            data_source,
             request,
             response,
             code,

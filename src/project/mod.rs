@@ -255,6 +255,108 @@ impl Resolver {
         format!("{}.{}", self.type_name, self.field_name)
     }
 
+    /// The whole resolver as the pipeline runner takes it: a unit resolver
+    /// is a pipeline of one function (its request template, its data source,
+    /// its response template); a pipeline resolver has its before and after
+    /// templates and each function. `source` gives what each data source
+    /// returns (called with the data source's name, in the order the
+    /// functions run). APPSYNC_JS code is refused: it is not evaluated.
+    ///
+    /// ```
+    /// use appsync_vtl::pipeline::DataSource;
+    /// use appsync_vtl::{project, Engine, RequestContext};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/projects/cdk");
+    /// let project = project::read(std::path::Path::new(dir)).unwrap();
+    /// let resolver = project.resolver("Query", "getPost").unwrap();
+    /// let engine = Engine::new();
+    /// let pipeline = resolver
+    ///     .pipeline(&engine, &mut |_| DataSource::Result(serde_json::json!({"id": "1"})))
+    ///     .unwrap();
+    /// let ctx = RequestContext::new().with_field("Query", "getPost");
+    /// assert_eq!(engine.run_pipeline(&pipeline, &ctx).output, Some(serde_json::json!({"id": "1"})));
+    /// ```
+    pub fn pipeline(
+        &self,
+        engine: &Engine,
+        source: &mut dyn FnMut(Option<&str>) -> MockedSource,
+    ) -> Result<Pipeline, ProjectError> {
+        let not_evaluated = |what: &str, at: &Location| ProjectError::NotEvaluated {
+            at: at.clone(),
+            what: what.to_string(),
+        };
+        if !self.runtime.evaluated() {
+            return Err(not_evaluated(&self.key(), &self.at));
+        }
+        let load = |t: &TemplateRef, name: String| t.load(engine, &name);
+        match self.kind {
+            ResolverKind::Unit => {
+                let request = match &self.request {
+                    Some(t) => load(t, template_name(t, &format!("{}.request", self.key())))?,
+                    None => TemplateFile::from_text(engine, &self.key(), DIRECT_LAMBDA_REQUEST),
+                };
+                let response = match &self.response {
+                    Some(t) => Some(load(
+                        t,
+                        template_name(t, &format!("{}.response", self.key())),
+                    )?),
+                    None => None,
+                };
+                Ok(Pipeline {
+                    functions: vec![PipelineFunction {
+                        name: self.key(),
+                        request,
+                        response,
+                        data_source: source(self.data_source.as_deref()),
+                    }],
+                    ..Pipeline::default()
+                })
+            }
+            ResolverKind::Pipeline => {
+                let mut functions = Vec::new();
+                for f in &self.functions {
+                    if !f.runtime.evaluated() {
+                        return Err(not_evaluated(
+                            &format!("{} (function {})", self.key(), f.name),
+                            &f.at,
+                        ));
+                    }
+                    let request = match &f.request {
+                        Some(t) => load(t, template_name(t, &format!("{}.request", f.name)))?,
+                        None => TemplateFile::from_text(engine, &f.name, DIRECT_LAMBDA_REQUEST),
+                    };
+                    let response = match &f.response {
+                        Some(t) => {
+                            Some(load(t, template_name(t, &format!("{}.response", f.name)))?)
+                        }
+                        None => None,
+                    };
+                    functions.push(PipelineFunction {
+                        name: f.name.clone(),
+                        request,
+                        response,
+                        data_source: source(f.data_source.as_deref()),
+                    });
+                }
+                let before = match &self.request {
+                    Some(t) => Some(load(
+                        t,
+                        template_name(t, &format!("{}.before", self.key())),
+                    )?),
+                    None => None,
+                };
+                let after = match &self.response {
+                    Some(t) => Some(load(t, template_name(t, &format!("{}.after", self.key())))?),
+                    None => None,
+                };
+                Ok(Pipeline {
+                    before,
+                    functions,
+                    after,
+                })
+            }
+        }
+    }
+
     /// The request templates in the order they run (the before template, then
     /// each function's request), named for reports: what runs before the
     /// resolver reaches a data source that is not NONE. Each runs with a NONE
@@ -284,6 +386,11 @@ impl Resolver {
         })
     }
 }
+
+/// What AppSync sends a Lambda data source when a resolver has no request
+/// template (direct Lambda resolvers): the whole context.
+const DIRECT_LAMBDA_REQUEST: &str =
+    r#"{"version": "2018-05-29", "operation": "Invoke", "payload": $util.toJson($ctx)}"#;
 
 /// A file template's file name, or `fallback` for inline text.
 fn template_name(t: &TemplateRef, fallback: &str) -> String {
@@ -393,6 +500,14 @@ pub enum ProjectError {
         line: usize,
         /// What is wrong.
         message: String,
+    },
+    /// A resolver or function in a language this tool does not evaluate.
+    #[error("{at}: {what} is APPSYNC_JS, which is listed but not evaluated")]
+    NotEvaluated {
+        /// Where it is defined.
+        at: Location,
+        /// `Type.field`, and the function.
+        what: String,
     },
     /// A file parses but is not what its kind says.
     #[error("{at}: {message}")]

@@ -207,10 +207,13 @@ impl Service {
                 return Some(TemplateRef::File(p));
             }
         }
-        Some(TemplateRef::Missing(format!(
+        let why = format!(
             "{name}: no such file under {}",
             crate::input::show_path(&self.templates)
-        )))
+        );
+        let at = self.at(&name);
+        self.project.note(at, why.clone());
+        Some(TemplateRef::Missing(why))
     }
 }
 
