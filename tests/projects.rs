@@ -293,3 +293,57 @@ fn a_cdk_pipeline_runs_from_the_project() {
     assert!(e.to_string().contains("BlogApi.template.json:"), "{e}");
     assert!(e.to_string().contains("not evaluated"), "{e}");
 }
+
+#[test]
+fn cdk_nested_stacks_get_their_parameters_and_assets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cdk.out");
+    std::fs::create_dir_all(&out).unwrap();
+    let write = |name: &str, v: serde_json::Value| {
+        std::fs::write(out.join(name), serde_json::to_string_pretty(&v).unwrap()).unwrap()
+    };
+    std::fs::write(out.join("cdk.out"), r#"{"version":"55.0.0"}"#).unwrap();
+    write(
+        "manifest.json",
+        serde_json::json!({"artifacts": {"Root": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "Root.template.json"}}}}),
+    );
+    write(
+        "Root.assets.json",
+        serde_json::json!({"files": {
+            "abc": {"source": {"path": "RootNested.nested.template.json", "packaging": "file"},
+                    "destinations": {"d": {"bucketName": {"Fn::Sub": "cdk-${AWS::AccountId}"}, "objectKey": "abc.json"}}},
+            "req": {"source": {"path": "asset.req.vtl", "packaging": "file"},
+                    "destinations": {"d": {"objectKey": "req.vtl"}}}
+        }}),
+    );
+    write(
+        "Root.template.json",
+        serde_json::json!({"Resources": {
+            "Ds": {"Type": "AWS::AppSync::DataSource", "Properties": {"Name": "table", "Type": "AMAZON_DYNAMODB"}},
+            "Nested": {"Type": "AWS::CloudFormation::Stack", "Properties": {
+                "TemplateURL": {"Fn::Join": ["", ["https://s3.", {"Ref": "AWS::Region"}, ".", {"Ref": "AWS::URLSuffix"}, "/", {"Fn::Sub": "cdk-${AWS::AccountId}"}, "/abc.json"]]},
+                "Parameters": {"refDsName": {"Fn::GetAtt": ["Ds", "Name"]}}
+            }}
+        }}),
+    );
+    write(
+        "RootNested.nested.template.json",
+        serde_json::json!({"Parameters": {"refDsName": {"Type": "String"}}, "Resources": {
+            "R": {"Type": "AWS::AppSync::Resolver", "Properties": {
+                "TypeName": "Query", "FieldName": "a", "DataSourceName": {"Ref": "refDsName"},
+                "RequestMappingTemplateS3Location": {"Fn::Sub": "s3://cdk-${AWS::AccountId}/req.vtl"},
+                "ResponseMappingTemplate": "$util.toJson($ctx.result)"
+            }}
+        }}),
+    );
+    std::fs::write(out.join("asset.req.vtl"), "{}").unwrap();
+    let p = project::read(dir.path()).unwrap();
+    assert_eq!(p.kind, ProjectKind::Cdk);
+    let r = p.resolver("Query", "a").unwrap();
+    assert_eq!(r.data_source.as_deref(), Some("table"));
+    assert_eq!(
+        r.request,
+        Some(TemplateRef::File(out.join("asset.req.vtl")))
+    );
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+}

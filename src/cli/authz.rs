@@ -27,7 +27,9 @@ use appsync_vtl::{Engine, RequestContext};
     vtl authz --schema build/schema.graphql --default-auth cognito --additional-auth api-key \\\n    \
       --har capture.har --entry 3 --resolvers build/resolvers\n  \
     vtl authz --schema schema.graphql --default-auth cognito --additional-auth api-key \\\n    \
-      --operation 'mutation { createPost(input: {title: \"Hi\"}) { id } }' --auth api-key\n\n\
+      --operation 'mutation { createPost(input: {title: \"Hi\"}) { id } }' --auth api-key\n  \
+    vtl authz --schema schema.graphql --default-auth iam --operation 'query { getPost(id: \"1\") { id } }' \\\n    \
+      --auth iam --resolvers infra/cdk.out\n\n\
     Layer 1 is AppSync's own check: a request without valid credentials of a configured mode \
     (or with a `Bearer ` prefix, or an expired token) gets HTTP 401 UnauthorizedException; a \
     field whose directives do not admit the mode resolves to null with errorType Unauthorized, \
