@@ -5,6 +5,10 @@
 //   node gen.js <schema.graphql> <out build dir>
 // Mapping templates are file assets at s3://<S3DeploymentBucket>/<S3DeploymentRootKey>/resolvers/<file>.
 'use strict';
+// A fixed clock: the API key's expiry is computed from it, and the fixture
+// should not change on every run.
+const FIXED_NOW = Date.parse('2026-01-01T00:00:00Z');
+Date.now = () => FIXED_NOW;
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
