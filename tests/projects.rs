@@ -347,3 +347,35 @@ fn cdk_nested_stacks_get_their_parameters_and_assets() {
     );
     assert!(p.notes.is_empty(), "{:?}", p.notes);
 }
+
+#[test]
+fn sams_own_graphql_api_is_listed_as_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("api")).unwrap();
+    std::fs::write(
+        dir.path().join("api/addPost.js"),
+        "export function request() {}",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("api/schema.graphql"),
+        "type Query { a: String }",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::GraphQLApi\n    Properties:\n      SchemaUri: ./api/schema.graphql\n      DataSources:\n        DynamoDb:\n          Posts:\n            TableName: !Ref Table\n      Functions:\n        addPost:\n          Runtime: {Name: APPSYNC_JS, Version: 1.0.0}\n          DataSource: Posts\n          CodeUri: ./api/addPost.js\n      Resolvers:\n        Mutation:\n          addPost:\n            Runtime: {Name: APPSYNC_JS, Version: 1.0.0}\n            Pipeline: [addPost]\n",
+    )
+    .unwrap();
+    let p = project::read(dir.path()).unwrap();
+    let r = p.resolver("Mutation", "addPost").unwrap();
+    assert_eq!(r.kind, ResolverKind::Pipeline);
+    assert!(!r.runtime.evaluated());
+    assert_eq!(r.functions[0].data_source.as_deref(), Some("Posts"));
+    assert_eq!(
+        r.functions[0].code,
+        Some(TemplateRef::File(dir.path().join("api/addPost.js")))
+    );
+    assert_eq!(p.data_source("Posts").unwrap().kind, "AMAZON_DYNAMODB");
+    assert!(matches!(p.schema, Some(TemplateRef::File(_))));
+}

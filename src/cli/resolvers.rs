@@ -23,7 +23,7 @@ use appsync_vtl::report::Palette;
     vtl resolvers template.yaml                     # one SAM or CloudFormation template\n\n\
     Kinds, looked for in this order: Amplify Gen 1 (amplify/backend/api/<name>/build, a build/ \
     folder, or a build/resolvers folder of <Type>.<field>.*.vtl files), the AWS CDK (cdk.out, with \
-    its asset manifest), the Serverless Framework's AppSync plugin (serverless.yml), SAM or \
+    its asset manifest; Amplify Gen 2's .amplify/artifacts/cdk.out), the Serverless Framework's AppSync plugin (serverless.yml), SAM or \
     CloudFormation (.yaml, .yml, .json, .template files with AWS::AppSync resources).\n\n\
     Templates are printed as the file they resolve to (relative to DIR), `inline` when the \
     infrastructure file holds the text, or `missing` with the reason. Intrinsic functions are \

@@ -304,7 +304,10 @@ impl Files {
             .or_else(|| location.strip_prefix("https://"))
             .or_else(|| location.strip_prefix("http://"))
             .unwrap_or(location);
-        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = path
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
         if parts.contains(&"..") {
             return None;
         }
@@ -486,13 +489,122 @@ impl Reader {
                     self.nested(&stack, &files, id, r, props, &at(id), depth);
                 }
                 "AWS::Serverless::GraphQLApi" => {
-                    self.project.note(
-                        at(id),
-                        format!("{id}: AWS::Serverless::GraphQLApi (SAM's own AppSync resource) is not read yet"),
-                    );
+                    self.sam_graphql_api(&stack, &files, props, &at(id));
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// SAM's own AppSync resource: data sources, functions and resolvers
+    /// (always pipelines; SAM takes APPSYNC_JS code only) in one resource.
+    fn sam_graphql_api(
+        &mut self,
+        stack: &Stack<'_>,
+        files: &Files,
+        props: &Map<String, Json>,
+        at: &Location,
+    ) {
+        let code = |stack: &Stack<'_>, v: &Json| -> Option<TemplateRef> {
+            if let Some(inline) = v.get("InlineCode") {
+                return Some(TemplateRef::Inline(stack.eval(inline).text));
+            }
+            let uri = stack.eval(v.get("CodeUri")?).text;
+            Some(match files.locate(&uri) {
+                Some(p) => TemplateRef::File(p),
+                None => TemplateRef::Missing(format!("CodeUri {uri}: no local file for it")),
+            })
+        };
+        let runtime = |stack: &Stack<'_>, v: &Json| Runtime::AppsyncJs {
+            version: v
+                .get("Runtime")
+                .and_then(|r| r.get("Version").or_else(|| r.get("RuntimeVersion")))
+                .map_or_else(|| "1.0.0".to_string(), |x| stack.eval(x).text),
+        };
+        let kinds = [("DynamoDb", "AMAZON_DYNAMODB"), ("Lambda", "AWS_LAMBDA")];
+        for (key, kind) in kinds {
+            for (id, ds) in props
+                .get("DataSources")
+                .and_then(|d| d.get(key))
+                .and_then(Json::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let name = ds
+                    .get("Name")
+                    .map_or_else(|| id.clone(), |n| stack.eval(n).text);
+                self.project.data_sources.push(DataSource {
+                    name,
+                    kind: kind.to_string(),
+                    at: at.clone(),
+                });
+            }
+        }
+        let functions = props.get("Functions").and_then(Json::as_object);
+        for (ty, fields) in props
+            .get("Resolvers")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for (field, r) in fields.as_object().into_iter().flatten() {
+                let mut fns = Vec::new();
+                for name in r
+                    .get("Pipeline")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                {
+                    let f = functions.and_then(|f| f.get(name));
+                    fns.push(Function {
+                        name: name.to_string(),
+                        data_source: f
+                            .and_then(|f| f.get("DataSource"))
+                            .map(|d| stack.eval(d).text),
+                        runtime: f.map_or(
+                            Runtime::AppsyncJs {
+                                version: "1.0.0".into(),
+                            },
+                            |f| runtime(stack, f),
+                        ),
+                        request: None,
+                        response: None,
+                        code: match f {
+                            Some(f) => code(stack, f),
+                            None => Some(TemplateRef::Missing(format!(
+                                "function {name}: not in Functions"
+                            ))),
+                        },
+                        at: at.clone(),
+                    });
+                }
+                self.project.resolvers.push(Resolver {
+                    type_name: ty.clone(),
+                    field_name: field.clone(),
+                    kind: ResolverKind::Pipeline,
+                    runtime: runtime(stack, r),
+                    data_source: None,
+                    request: None,
+                    response: None,
+                    code: code(stack, r),
+                    functions: fns,
+                    at: at.clone(),
+                });
+            }
+        }
+        if self.project.schema.is_none() {
+            self.project.schema = match (props.get("SchemaInline"), props.get("SchemaUri")) {
+                (Some(t), _) => Some(TemplateRef::Inline(stack.eval(t).text)),
+                (None, Some(u)) => {
+                    let uri = stack.eval(u).text;
+                    Some(files.locate(&uri).map_or_else(
+                        || TemplateRef::Missing(format!("SchemaUri {uri}: no local file for it")),
+                        TemplateRef::File,
+                    ))
+                }
+                _ => None,
+            };
         }
     }
 
@@ -863,13 +975,18 @@ pub fn read_dir(dir: &Path) -> Result<Option<Project>, ProjectError> {
     Ok(Some(reader.project.finish()))
 }
 
-/// A CDK cloud assembly: `dir/cdk.out`, or `dir` itself when it is one.
+/// A CDK cloud assembly: `dir/cdk.out`, `dir` itself when it is one, or
+/// Amplify Gen 2's `dir/.amplify/artifacts/cdk.out`.
 /// `None` when there is none.
 pub fn read_cdk(dir: &Path) -> Result<Option<Project>, ProjectError> {
+    // Amplify Gen 2 synthesizes with the CDK into `.amplify/artifacts/cdk.out`.
+    let gen2 = dir.join(".amplify").join("artifacts").join("cdk.out");
     let cdk_out = if dir.join("manifest.json").is_file() && dir.join("cdk.out").is_file() {
         dir.to_path_buf()
     } else if dir.join("cdk.out").join("manifest.json").is_file() {
         dir.join("cdk.out")
+    } else if gen2.join("manifest.json").is_file() {
+        gen2
     } else {
         return Ok(None);
     };

@@ -5,10 +5,12 @@
 //! * Amplify Gen 1 ([`amplify_gen1`]): `amplify/backend/api/<name>/build/`
 //!   (`stacks/*.json`, `cloudformation-template.json`, `resolvers/`), or a
 //!   bare `build/resolvers` folder read by its file names;
-//! * the AWS CDK ([`cloudformation`]): `cdk.out/*.template.json`, with the
-//!   asset manifest and `aws:asset:path` metadata leading to the files;
+//! * the AWS CDK and Amplify Gen 2 ([`cloudformation`]): `cdk.out/*.template.json`
+//!   (Gen 2: `.amplify/artifacts/cdk.out`), with the asset manifest and
+//!   `aws:asset:path` metadata leading to the files;
 //! * SAM or plain CloudFormation ([`cloudformation`]), JSON or YAML with the
-//!   short-form tags (`!Ref`, `!GetAtt`, `!Sub`, `!Join`, …);
+//!   short-form tags (`!Ref`, `!GetAtt`, `!Sub`, `!Join`, …), and SAM's own
+//!   `AWS::Serverless::GraphQLApi` (APPSYNC_JS only, so listed, not evaluated);
 //! * the Serverless Framework's AppSync plugin ([`serverless`]): `serverless.yml`.
 //!
 //! [`read`] finds the kind and gives one [`Project`]; `vtl resolvers` prints
@@ -84,7 +86,7 @@ impl ProjectKind {
 /// What [`read`] looks for, in order, for the message when it finds none.
 pub const LOOKED_FOR: &[&str] = &[
     "Amplify Gen 1 (amplify/backend/api/<name>/build/ with stacks/ and resolvers/, or a build/ or build/resolvers/ folder)",
-    "AWS CDK (cdk.out/manifest.json and cdk.out/*.template.json)",
+    "AWS CDK or Amplify Gen 2 (cdk.out/manifest.json and cdk.out/*.template.json, or .amplify/artifacts/cdk.out)",
     "Serverless Framework (serverless.yml with an appSync section)",
     "SAM or CloudFormation (a .yaml, .yml, .json or .template file with AWS::AppSync::Resolver resources)",
 ];
