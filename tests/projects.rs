@@ -379,3 +379,29 @@ fn sams_own_graphql_api_is_listed_as_javascript() {
     assert_eq!(p.data_source("Posts").unwrap().kind, "AMAZON_DYNAMODB");
     assert!(matches!(p.schema, Some(TemplateRef::File(_))));
 }
+
+#[test]
+fn authz_explains_a_cdk_pipeline_function() {
+    let (code, stdout, stderr) = vtl(&[
+        "authz",
+        "--schema",
+        "templates/projects/cdk/schema.graphql",
+        "--default-auth",
+        "AWS_IAM",
+        "--operation",
+        "mutation { createPost(title: \"\") { id } }",
+        "--auth",
+        "AWS_IAM",
+        "--resolvers",
+        "templates/projects/cdk",
+        "--now",
+        "2024-01-01T00:00:00Z",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("rendered Mutation.createPost.before"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("raised   validate"), "{stdout}");
+    assert!(stdout.contains("A post needs a title"), "{stdout}");
+}

@@ -359,10 +359,12 @@ impl Resolver {
         }
     }
 
-    /// The request templates in the order they run (the before template, then
-    /// each function's request), named for reports: what runs before the
-    /// resolver reaches a data source that is not NONE. Each runs with a NONE
-    /// data source and without its response template.
+    /// The request templates in the order they run (a unit resolver's request
+    /// template; a pipeline's before template, then each VTL function's
+    /// request), named for reports by their file name (inline ones
+    /// `Type.field.request`, `Type.field.before` or the function's name): what
+    /// `vtl authz` runs. Each runs with a NONE data source and without its
+    /// response template.
     pub fn request_pipeline(&self, engine: &Engine) -> Result<Pipeline, InputError> {
         let mut functions = Vec::new();
         let mut add = |name: String, t: &TemplateRef| -> Result<(), InputError> {
@@ -375,7 +377,11 @@ impl Resolver {
             Ok(())
         };
         if let Some(t) = &self.request {
-            add(template_name(t, &format!("{}.before", self.key())), t)?;
+            let role = match self.kind {
+                ResolverKind::Unit => "request",
+                ResolverKind::Pipeline => "before",
+            };
+            add(template_name(t, &format!("{}.{role}", self.key())), t)?;
         }
         for f in &self.functions {
             if let (Some(t), true) = (&f.request, f.runtime.evaluated()) {
