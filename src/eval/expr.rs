@@ -162,12 +162,10 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                 let int = |v: &Value| match v {
                     Value::Int(i) => Some(Value::Int(i64::from(*i as i32))),
                     Value::Float(f) => Some(Value::Int(i64::from(*f as i32))),
-                    Value::BigInt(b) => Some(Value::Int(i64::from(
-                        crate::value::big_int_value(b),
-                    ))),
-                    Value::Decimal(d) => Some(Value::Int(i64::from(
-                        crate::value::big_int_value(&d.to_bigint()),
-                    ))),
+                    Value::BigInt(b) => Some(Value::Int(i64::from(crate::value::big_int_value(b)))),
+                    Value::Decimal(d) => Some(Value::Int(i64::from(crate::value::big_int_value(
+                        &d.to_bigint(),
+                    )))),
                     _ => None,
                 };
                 match (int(&a), int(&b)) {

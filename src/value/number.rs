@@ -309,5 +309,7 @@ impl std::fmt::Display for BigDecimal {
 /// `BigInteger.intValue()`: the low 32 bits of the two's complement.
 pub fn big_int_value(b: &BigInt) -> i32 {
     use num_traits::ToPrimitive;
-    (b & BigInt::from(u32::MAX)).to_u32().map_or(0, |low| low as i32)
+    (b & BigInt::from(u32::MAX))
+        .to_u32()
+        .map_or(0, |low| low as i32)
 }
