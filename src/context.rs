@@ -15,10 +15,9 @@ use serde_json::{json, Value as Json};
 use crate::outcome::AuthType;
 use crate::value::{from_json, parse_json, to_json, DeepCopy, Map, Value};
 
-/// Keys a context file may have (anything else is reported as a warning).
-pub const KNOWN_KEYS: &[&str] = &[
+/// The keys `$ctx` has, in its order (`$ctx.args` is `arguments` under a second name).
+const CTX_KEYS: [&str; 10] = [
     "arguments",
-    "args",
     "source",
     "result",
     "identity",
@@ -28,8 +27,13 @@ pub const KNOWN_KEYS: &[&str] = &[
     "prev",
     "error",
     "outErrors",
-    "authType",
 ];
+
+/// Keys a context file may have (anything else is reported as a warning):
+/// `$ctx`'s, `args`, and `authType`.
+pub fn is_known_key(key: &str) -> bool {
+    CTX_KEYS.contains(&key) || key == "args" || key == "authType"
+}
 
 /// The request a template is evaluated against: the context's top-level keys
 /// as engine values (built once; each render gets its own copy of the lists
@@ -174,7 +178,7 @@ impl RequestContext {
     pub fn unknown_keys(&self) -> Vec<String> {
         self.fields
             .keys()
-            .filter(|k| !KNOWN_KEYS.contains(&&***k))
+            .filter(|k| !is_known_key(k))
             .map(|k| k.to_string())
             .collect()
     }
@@ -294,23 +298,10 @@ impl RequestContext {
     /// Builds the `$ctx` map; the stash it holds is returned separately so the
     /// caller can read it after the render.
     fn into_value(mut self) -> (Value, Value) {
-        // The keys `$ctx` has, in its order; `args` is `arguments` under a second name.
-        const KEYS: [&str; 10] = [
-            "arguments",
-            "source",
-            "result",
-            "identity",
-            "request",
-            "info",
-            "stash",
-            "prev",
-            "error",
-            "outErrors",
-        ];
         let mut given: [Option<Value>; 10] = Default::default();
         let mut args = None;
         for (key, value) in self.fields.drain(..) {
-            match KEYS.iter().position(|k| **k == *key) {
+            match CTX_KEYS.iter().position(|k| **k == *key) {
                 Some(i) => given[i] = Some(value),
                 None if &*key == "args" => args = Some(value),
                 None => {}
