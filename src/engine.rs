@@ -94,6 +94,11 @@ impl Engine {
         self
     }
 
+    /// The auth mode forced with [`Engine::with_auth_type`], if any.
+    pub fn auth_type(&self) -> Option<AuthType> {
+        self.auth_type
+    }
+
     /// Parses a template; `name` is used in error reports.
     pub fn parse(&self, name: &str, text: &str) -> Result<Template, Error> {
         self.parse_all(name, text)

@@ -22,7 +22,7 @@
 //! | `$util` | [`util`] (one file per namespace) |
 //! | language | [`parse`] (`grammar/vtl.pest` and a fast path → a spanned tree), [`eval`] (a tree walker) |
 //! | engine | [`engine`], [`input`], [`request`], [`api`] |
-//! | what the engine answers | [`explain`], [`lint`], [`pipeline`], [`project`], [`harness`] |
+//! | what the engine answers | [`explain`], [`lint`], [`pipeline`], [`project`], [`execute`] (whole GraphQL requests), [`harness`] |
 //! | editor support | [`ide`] (what a language server answers, in byte offsets) |
 //!
 //! ```
@@ -45,6 +45,7 @@ pub mod context;
 pub mod engine;
 pub mod error;
 pub mod eval;
+pub mod execute;
 pub mod explain;
 pub mod harness;
 pub mod ide;

@@ -13,7 +13,9 @@ const LAYERS: &[&[&str]] = &[
     &["util"],
     &["parse", "eval"],
     &["engine", "input", "request", "api"],
-    &["explain", "lint", "pipeline", "project", "harness"],
+    &[
+        "explain", "lint", "pipeline", "project", "execute", "harness",
+    ],
     &["ide"],
 ];
 

@@ -271,7 +271,7 @@ fn a_cdk_pipeline_runs_from_the_project() {
     assert_eq!(asked, [Some("none".to_string()), Some("posts".to_string())]);
     let ctx = RequestContext::from_json(serde_json::json!({
         "arguments": {"title": "Hi"},
-        "identity": {"sub": "alice"},
+        "identity": {"username": "AROAEXAMPLE:alice", "userArn": "arn:aws:sts::123456789012:assumed-role/app/alice"},
         "info": {"parentTypeName": "Mutation", "fieldName": "createPost"}
     }))
     .unwrap();

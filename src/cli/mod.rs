@@ -41,6 +41,7 @@ mod explain;
 mod lsp;
 mod pretty;
 mod render;
+mod request;
 mod resolvers;
 mod test;
 mod util_list;
@@ -117,6 +118,10 @@ enum Command {
     /// List a project's resolvers (Amplify Gen 1, CDK, SAM/CloudFormation, Serverless):
     /// kind, functions in order, data sources, template files.
     Resolvers(resolvers::ResolversArgs),
+    /// Run one GraphQL request against a project as AppSync would: the auth
+    /// check, each resolver's pipeline with mocked data sources, nested field
+    /// resolvers; print the response (and why a template raised).
+    Request(request::RequestArgs),
     /// Run the language server on standard input and output (for editors).
     ///
     /// Diagnostics (parse errors and every `vtl check` lint, with quick fixes),
@@ -264,6 +269,7 @@ pub(crate) fn run() -> i32 {
         Command::Context(args) => context::run(args),
         Command::Authz(args) => authz::run(args),
         Command::Resolvers(args) => resolvers::run(args),
+        Command::Request(args) => request::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => completions(args),
     };

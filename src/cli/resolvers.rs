@@ -227,6 +227,18 @@ fn text(project: &Project, p: Palette) -> String {
         show_path(&project.root)
     );
     out.push_str(&format!("schema: {}\n", template(&project.schema)));
+    if let Some(auth) = &project.auth {
+        let additional: Vec<&str> = auth.additional.iter().map(|a| a.api_name()).collect();
+        out.push_str(&format!(
+            "auth: {}{}\n",
+            auth.default.api_name(),
+            if additional.is_empty() {
+                String::new()
+            } else {
+                format!(" (additional: {})", additional.join(", "))
+            }
+        ));
+    }
     out.push_str(&format!(
         "{} resolvers, {} data sources\n\n",
         project.resolvers.len(),

@@ -26,6 +26,7 @@ use serde_json::Value as Json;
 
 use super::coverage::Coverage;
 use super::report::CaseReport;
+use super::wired::{read_mocks, read_project, ProjectRequest, ProjectResolver, RequestSpec};
 use crate::context::RequestContext;
 use crate::identity::Caller;
 use crate::input::{read_context, read_text, resolve_inside, show_path, Cap};
@@ -59,6 +60,15 @@ pub struct CaseSettings {
     pub template: Option<String>,
     /// A pipeline resolver to replay instead of one template.
     pub pipeline: Option<PipelineSpec>,
+    /// The project `resolver` or `request` reads (its folder, relative to the case folder).
+    pub project: Option<String>,
+    /// A resolver of `project` (`Type.field`) to run instead of template paths.
+    pub resolver: Option<String>,
+    /// A whole GraphQL request to run against `project` as each caller.
+    pub request: Option<RequestSpec>,
+    /// What `project`'s data sources answer (see [`crate::pipeline::mocks`]):
+    /// inline, or a file relative to the case folder.
+    pub mocks: Option<Json>,
     /// The clock, RFC 3339 (default 2024-01-01T00:00:00Z).
     pub now: Option<String>,
     /// Seed for ids and random numbers (default 0).
@@ -227,6 +237,10 @@ pub enum Body {
     Template(TemplateFile),
     /// A pipeline resolver.
     Pipeline(Pipeline),
+    /// A project's resolver (`resolver` in `case.json`).
+    Resolver(Box<ProjectResolver>),
+    /// A whole request against a project (`request` in `case.json`).
+    Request(Box<ProjectRequest>),
 }
 
 /// One test: a context, possibly run as a preset caller.
@@ -333,8 +347,22 @@ impl Case {
             CaseSettings::default()
         };
         let bad = |msg: String| CaseError(format!("{}: {msg}", show_path(&case_file)));
-        if settings.template.is_none() && settings.pipeline.is_none() {
-            inside(None, TEMPLATE_FILE)?;
+        let bodies = [
+            settings.template.is_some(),
+            settings.pipeline.is_some(),
+            settings.resolver.is_some(),
+            settings.request.is_some(),
+        ];
+        match bodies.iter().filter(|b| **b).count() {
+            0 => {
+                inside(None, TEMPLATE_FILE)?;
+            }
+            1 => {}
+            _ => {
+                return Err(bad(
+                    "give one of `template`, `pipeline`, `resolver` and `request`".into(),
+                ))
+            }
         }
         let mut named: Vec<(String, &String)> = Vec::new();
         if let Some(t) = &settings.template {
@@ -369,18 +397,42 @@ impl Case {
             let a = AuthType::parse(a).ok_or_else(|| bad(format!("authType: unknown mode `{a}` (API_KEY, AMAZON_COGNITO_USER_POOLS, AWS_IAM, OPENID_CONNECT, AWS_LAMBDA)")))?;
             engine = engine.with_auth_type(a);
         }
-        let body = match (&settings.pipeline, &settings.template) {
-            (Some(_), Some(_)) => {
-                return Err(bad("give `template` or `pipeline`, not both".into()))
-            }
-            (Some(spec), None) => {
+        let resolve = |key: &str, file: &str| inside(Some(key), file);
+        let project = if settings.resolver.is_some() || settings.request.is_some() {
+            Some(read_project(settings.project.as_deref(), &resolve, &bad)?)
+        } else {
+            None
+        };
+        let mocks = read_mocks(settings.mocks.as_ref(), &resolve, &bad)?;
+        let body = match (&settings.pipeline, &settings.template, project) {
+            (Some(spec), _, _) => {
                 Body::Pipeline(Pipeline::load(&engine, dir, spec).map_err(template_error)?)
             }
-            (None, t) => Body::Template(
+            (None, None, Some(project)) => match (&settings.resolver, &settings.request) {
+                (Some(key), _) => Body::Resolver(Box::new(ProjectResolver::load(
+                    &engine, project, key, mocks, &bad,
+                )?)),
+                (None, Some(spec)) => {
+                    Body::Request(Box::new(ProjectRequest::load(project, spec, mocks, &bad)?))
+                }
+                (None, None) => unreachable!("a project is read only for `resolver` or `request`"),
+            },
+            (None, t, _) => Body::Template(
                 TemplateFile::load(&engine, dir, t.as_deref().unwrap_or(TEMPLATE_FILE))
                     .map_err(template_error)?,
             ),
         };
+        if settings.project.is_some() && settings.resolver.is_none() && settings.request.is_none() {
+            return Err(bad(
+                "`project` is read only with `resolver` or `request`".into()
+            ));
+        }
+        if settings.mocks.is_some() && !matches!(body, Body::Resolver(_) | Body::Request(_)) {
+            return Err(bad(
+                "`mocks` are for `resolver` and `request` cases (a `pipeline` case gives each function's `dataSource`)"
+                    .into(),
+            ));
+        }
         let callers = settings
             .callers
             .iter()
@@ -537,6 +589,8 @@ impl Case {
                 let field = test.context.field_name().unwrap_or_else(|| "field".into());
                 CaseReport::from_pipeline(&run, &field)
             }
+            Body::Resolver(r) => r.run(&self.engine, &test.context, coverage),
+            Body::Request(r) => r.run(&self.engine, &test.context, coverage),
         }
     }
 
@@ -545,6 +599,8 @@ impl Case {
         match &self.body {
             Body::Template(t) => vec![t],
             Body::Pipeline(p) => p.templates(),
+            Body::Resolver(r) => r.pipeline.templates(),
+            Body::Request(_) => Vec::new(),
         }
     }
 

@@ -35,6 +35,7 @@ pub mod report;
 pub mod review;
 pub mod run;
 pub mod snapshot;
+pub mod wired;
 
 pub use crate::pipeline::{DataSource, Pipeline, PipelineSpec, TemplateFile};
 pub use case::{Case, CaseError, CaseSettings, Expect, Test};

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::error::Error;
+use crate::execute::{show, Execution};
 use crate::outcome::{ExtensionCall, Outcome};
 use crate::pipeline::PipelineRun;
 use crate::value::to_json;
@@ -63,6 +64,9 @@ pub struct CaseReport {
     /// report text (snapshotted as a list of lines, to stay readable).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_lines")]
     pub engine_error: Option<String>,
+    /// Why a data source request had no mock (the test fails).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_lines")]
+    pub no_mock: Option<String>,
 }
 
 fn as_lines<S: serde::Serializer>(text: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
@@ -163,6 +167,38 @@ impl CaseReport {
         }
     }
 
+    /// The report of a whole request: `output` is the response's `data`,
+    /// `errors` its errors, `steps` one line per resolver run (`path (Type.field):
+    /// steps`), `requests` what every resolver sent its data sources.
+    pub fn from_execution(ex: &Execution) -> CaseReport {
+        let mut report = CaseReport {
+            output: ex.response.get("data").cloned(),
+            errors: ex.errors().to_vec(),
+            ..CaseReport::default()
+        };
+        for r in &ex.resolvers {
+            let steps: Vec<String> = r.run.steps.iter().map(ToString::to_string).collect();
+            report.steps.push(format!(
+                "{} ({}): {}",
+                show(&r.path),
+                r.resolver,
+                steps.join(" → ")
+            ));
+            report.requests.extend(r.run.requests.iter().cloned());
+            report.logs.extend(r.run.logs.iter().cloned());
+            if report.engine_error.is_none() {
+                report.engine_error = r.run.engine_error.as_ref().map(|e| e.report(false));
+            }
+            if report.no_mock.is_none() {
+                report.no_mock = r.run.unanswered.clone();
+            }
+        }
+        if let Some(p) = ex.problems.first() {
+            report.engine_error.get_or_insert_with(|| p.clone());
+        }
+        report
+    }
+
     /// The report of an engine error (rendered without colour).
     pub fn from_error(error: &Error) -> CaseReport {
         CaseReport {
@@ -176,12 +212,16 @@ impl CaseReport {
         self.error.iter().chain(self.errors.iter())
     }
 
-    /// No error has `errorType: "Unauthorized"` and the template evaluated.
+    /// No error has `errorType: "Unauthorized"` (or a whole request's
+    /// `UnauthorizedException`) and the template evaluated.
     pub fn is_authorized(&self) -> bool {
         self.engine_error.is_none()
-            && !self
-                .all_errors()
-                .any(|e| e.get("errorType").and_then(Json::as_str) == Some("Unauthorized"))
+            && !self.all_errors().any(|e| {
+                matches!(
+                    e.get("errorType").and_then(Json::as_str),
+                    Some("Unauthorized" | "UnauthorizedException")
+                )
+            })
     }
 
     /// The snapshot text: pretty JSON.

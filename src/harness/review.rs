@@ -147,6 +147,11 @@ impl Case {
                     }
                 }
             }
+            Body::Resolver(r) => out.extend(r.project.files()),
+            Body::Request(r) => out.extend(r.project.files()),
+        }
+        if let Some(serde_json::Value::String(file)) = &self.settings.mocks {
+            out.push(self.dir.join(file));
         }
         out.sort();
         out.dedup();

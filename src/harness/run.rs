@@ -340,6 +340,8 @@ pub fn run_case(
     let expression = match &case.body {
         Body::Template(t) => t.name.clone(),
         Body::Pipeline(p) => p.outline(),
+        Body::Resolver(r) => format!("{} ({})", r.key, r.pipeline.outline()),
+        Body::Request(r) => r.operation.summary(),
     };
     let mut results = Vec::new();
     for test in &case.tests {
@@ -372,6 +374,9 @@ pub fn run_case(
         let traced = coverage.is_some();
         let report = case.run_with(test, coverage.as_deref_mut());
         result.failures = test.expect.check(&report);
+        if let Some(why) = &report.no_mock {
+            result.failures.push(format!("no mock: {why}"));
+        }
         if options.compare_traced {
             let other = if traced {
                 case.run(test)

@@ -20,10 +20,11 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value as Json};
 
 use super::{
-    line_of_key, parse_document, DataSource, Function, Location, Project, ProjectError,
+    line_of_key, parse_document, AuthModes, DataSource, Function, Location, Project, ProjectError,
     ProjectKind, Resolver, ResolverKind, Runtime, TemplateRef, INFRA_CAP,
 };
 use crate::input::{read_text, show_path};
+use crate::outcome::AuthType;
 
 /// How deep nested stacks go before the reader stops following them.
 const MAX_STACK_DEPTH: usize = 8;
@@ -485,6 +486,7 @@ impl Reader {
                         self.project.schema = schema;
                     }
                 }
+                "AWS::AppSync::GraphQLApi" => self.auth_modes(&stack, props),
                 "AWS::CloudFormation::Stack" => {
                     self.nested(&stack, &files, id, r, props, &at(id), depth);
                 }
@@ -494,6 +496,25 @@ impl Reader {
                 _ => {}
             }
         }
+    }
+
+    /// The API's auth modes (the first API's, when a project has several).
+    fn auth_modes(&mut self, stack: &Stack<'_>, props: &Map<String, Json>) {
+        let mode = |v: Option<&Json>| v.and_then(|v| AuthType::parse(&stack.eval(v).text));
+        let Some(default) = mode(props.get("AuthenticationType")) else {
+            return;
+        };
+        let additional = props
+            .get("AdditionalAuthenticationProviders")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| mode(p.get("AuthenticationType")))
+            .collect();
+        self.project.auth.get_or_insert(AuthModes {
+            default,
+            additional,
+        });
     }
 
     /// SAM's own AppSync resource: data sources, functions and resolvers

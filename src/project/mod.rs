@@ -42,6 +42,7 @@ use serde::Serialize;
 
 use crate::engine::Engine;
 use crate::input::{read_text, show_path, Cap, InputError};
+use crate::outcome::AuthType;
 use crate::pipeline::{
     DataSource as MockedSource, Function as PipelineFunction, Pipeline, TemplateFile,
 };
@@ -309,6 +310,7 @@ impl Resolver {
                         request,
                         response,
                         data_source: source(self.data_source.as_deref()),
+                        data_source_name: self.data_source.clone(),
                     }],
                     ..Pipeline::default()
                 })
@@ -337,6 +339,7 @@ impl Resolver {
                         request,
                         response,
                         data_source: source(f.data_source.as_deref()),
+                        data_source_name: f.data_source.clone(),
                     });
                 }
                 let before = match &self.request {
@@ -373,6 +376,7 @@ impl Resolver {
                 name,
                 response: None,
                 data_source: MockedSource::None,
+                data_source_name: None,
             });
             Ok(())
         };
@@ -423,6 +427,16 @@ pub struct DataSource {
     pub at: Location,
 }
 
+/// The API's auth modes (`AuthenticationType` and
+/// `AdditionalAuthenticationProviders` of its `AWS::AppSync::GraphQLApi`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthModes {
+    /// The default mode.
+    pub default: AuthType,
+    /// The additional modes.
+    pub additional: Vec<AuthType>,
+}
+
 /// A project's resolvers, data sources and schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -437,6 +451,8 @@ pub struct Project {
     pub data_sources: Vec<DataSource>,
     /// The GraphQL schema, when the project gives one.
     pub schema: Option<TemplateRef>,
+    /// The API's auth modes, when the project gives them.
+    pub auth: Option<AuthModes>,
     /// What could not be resolved.
     pub notes: Vec<Note>,
 }
@@ -449,6 +465,7 @@ impl Project {
             resolvers: Vec::new(),
             data_sources: Vec::new(),
             schema: None,
+            auth: None,
             notes: Vec::new(),
         }
     }
@@ -458,6 +475,32 @@ impl Project {
         self.resolvers
             .iter()
             .find(|r| r.type_name == type_name && r.field_name == field)
+    }
+
+    /// Every file the project was read from: infrastructure files, templates
+    /// and the schema (what `vtl test --watch` watches).
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut add = |t: Option<&TemplateRef>| {
+            if let Some(TemplateRef::File(p)) = t {
+                out.push(p.clone());
+            }
+        };
+        add(self.schema.as_ref());
+        for r in &self.resolvers {
+            add(r.request.as_ref());
+            add(r.response.as_ref());
+            for f in &r.functions {
+                add(f.request.as_ref());
+                add(f.response.as_ref());
+            }
+        }
+        let places = self.resolvers.iter().map(|r| &r.at);
+        let places = places.chain(self.data_sources.iter().map(|d| &d.at));
+        out.extend(places.map(|at| at.file.clone()));
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The data source named `name`.

@@ -17,10 +17,11 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use super::{
-    line_of_key, parse_document, DataSource, Function, Location, Project, ProjectError,
+    line_of_key, parse_document, AuthModes, DataSource, Function, Location, Project, ProjectError,
     ProjectKind, Resolver, ResolverKind, Runtime, TemplateRef, INFRA_CAP,
 };
 use crate::input::read_text;
+use crate::outcome::AuthType;
 
 /// A Serverless service in `dir`, or `None`.
 pub fn read(dir: &Path) -> Result<Option<Project>, ProjectError> {
@@ -61,6 +62,7 @@ pub fn read(dir: &Path) -> Result<Option<Project>, ProjectError> {
         s.templates = dir.join(loc);
     }
     s.schema(config.get("schema"));
+    s.project.auth = auth_modes(config, v1);
     for (name, ds) in entries(config.get("dataSources"), "name") {
         let kind = ds
             .get("type")
@@ -215,6 +217,36 @@ impl Service {
         self.project.note(at, why.clone());
         Some(TemplateRef::Missing(why))
     }
+}
+
+/// The API's auth modes: v2's `authentication.type` and
+/// `additionalAuthentications[].type`, v1's `authenticationType` and
+/// `additionalAuthenticationProviders[].authenticationType`.
+fn auth_modes(config: &Json, v1: bool) -> Option<AuthModes> {
+    let (default, list, key) = if v1 {
+        (
+            config.get("authenticationType"),
+            "additionalAuthenticationProviders",
+            "authenticationType",
+        )
+    } else {
+        (
+            config.get("authentication").and_then(|a| a.get("type")),
+            "additionalAuthentications",
+            "type",
+        )
+    };
+    let mode = |v: Option<&Json>| v.and_then(Json::as_str).and_then(AuthType::parse);
+    Some(AuthModes {
+        default: mode(default)?,
+        additional: config
+            .get(list)
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| mode(p.get(key)))
+            .collect(),
+    })
 }
 
 fn runtime(v: &Json) -> Runtime {

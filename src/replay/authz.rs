@@ -24,6 +24,9 @@ use crate::outcome::AuthType;
 
 const EXPECTED: &str = "a GraphQL schema (SDL)";
 
+/// AppSync's 401 message for credentials of no mode the API has.
+const NO_VALID_HEADER: &str = "Valid authorization header not provided.";
+
 /// An auth directive on a type or field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuthDirective {
@@ -81,10 +84,50 @@ fn auth_directives(ds: &[Directive<'static, String>]) -> Vec<AuthDirective> {
     ds.iter().filter_map(auth_directive).collect()
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct FieldInfo {
     type_name: String,
+    ty: TypeRef,
     directives: Vec<AuthDirective>,
+}
+
+/// A field's type as the schema writes it (`[Post!]!`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `Post`
+    Named(String),
+    /// `[T]`
+    List(Box<TypeRef>),
+    /// `T!`
+    NonNull(Box<TypeRef>),
+}
+
+impl TypeRef {
+    fn from_ast(t: &Type<'static, String>) -> TypeRef {
+        match t {
+            Type::NamedType(n) => TypeRef::Named(n.clone()),
+            Type::ListType(i) => TypeRef::List(Box::new(TypeRef::from_ast(i))),
+            Type::NonNullType(i) => TypeRef::NonNull(Box::new(TypeRef::from_ast(i))),
+        }
+    }
+
+    /// The named type inside the lists and `!`s.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeRef::Named(n) => n,
+            TypeRef::List(i) | TypeRef::NonNull(i) => i.name(),
+        }
+    }
+}
+
+impl std::fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeRef::Named(n) => f.write_str(n),
+            TypeRef::List(i) => write!(f, "[{i}]"),
+            TypeRef::NonNull(i) => write!(f, "{i}!"),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -160,6 +203,7 @@ impl Schema {
                     f.name.clone(),
                     FieldInfo {
                         type_name: named(&f.field_type),
+                        ty: TypeRef::from_ast(&f.field_type),
                         directives: auth_directives(&f.directives),
                     },
                 );
@@ -169,10 +213,19 @@ impl Schema {
     }
 
     fn root(&self, op: &Operation) -> String {
-        let i = op.kind as usize;
-        self.roots[i]
+        self.root_type(op.kind)
+    }
+
+    /// The root type of an operation kind (`Query` unless the schema renames it).
+    pub fn root_type(&self, kind: super::graphql::OperationKind) -> String {
+        self.roots[kind as usize]
             .clone()
-            .unwrap_or_else(|| op.kind.type_name().to_string())
+            .unwrap_or_else(|| kind.type_name().to_string())
+    }
+
+    /// The type of `type_name.field`, when the schema has the field.
+    pub fn field_type(&self, type_name: &str, field: &str) -> Option<&TypeRef> {
+        Some(&self.types.get(type_name)?.fields.get(field)?.ty)
     }
 }
 
@@ -220,6 +273,9 @@ pub struct Verdict {
     pub mode: Option<AuthType>,
     /// Why the whole request gets HTTP 401 (empty: it does not).
     pub rejected: Vec<String>,
+    /// The message AppSync's 401 carries, when it answers 401.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_401: Option<&'static str>,
     /// Each selected field (empty when the request is rejected).
     pub fields: Vec<FieldCheck>,
 }
@@ -238,9 +294,10 @@ impl Verdict {
     /// The errors AppSync returns for it, as in the response's `errors`.
     pub fn errors(&self) -> Vec<Json> {
         if !self.rejected.is_empty() {
-            return vec![
-                json!({"errorType": "UnauthorizedException", "message": self.rejected[0]}),
-            ];
+            return vec![json!({
+                "errorType": "UnauthorizedException",
+                "message": self.message_401.unwrap_or(NO_VALID_HEADER),
+            })];
         }
         self.denied()
             .map(|f| {
@@ -381,6 +438,7 @@ pub fn check(
         return Ok(Verdict {
             mode: None,
             rejected,
+            message_401: Some(NO_VALID_HEADER),
             fields: Vec::new(),
         });
     };
@@ -403,9 +461,18 @@ pub fn check(
             .map(Problem::message),
     );
     if !rejected.is_empty() {
+        let message_401 = caller
+            .problems
+            .iter()
+            .filter(|p| p.rejects())
+            .map(Problem::appsync_message)
+            .next()
+            .filter(|_| mode == auth.default || auth.additional.contains(&mode))
+            .unwrap_or(NO_VALID_HEADER);
         return Ok(Verdict {
             mode: Some(mode),
             rejected,
+            message_401: Some(message_401),
             fields: Vec::new(),
         });
     }
@@ -427,6 +494,7 @@ pub fn check(
     Ok(Verdict {
         mode: Some(mode),
         rejected,
+        message_401: None,
         fields: checker.out,
     })
 }

@@ -75,6 +75,17 @@ impl Problem {
         !matches!(self, Problem::AccessToken)
     }
 
+    /// The message of AppSync's 401 for it (`UnauthorizedException`).
+    pub fn appsync_message(&self) -> &'static str {
+        match self {
+            Problem::Expired { .. } => "Token has expired.",
+            Problem::BearerPrefix => "Unable to parse JWT token.",
+            Problem::NotYetValid { .. } | Problem::AccessToken => {
+                "Valid authorization header not provided."
+            }
+        }
+    }
+
     /// The problem in one sentence.
     pub fn message(&self) -> String {
         match self {

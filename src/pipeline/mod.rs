@@ -29,6 +29,7 @@
 //!         request: step("get.req.vtl", r#"{"operation": "GetItem", "table": "$ctx.stash.table"}"#),
 //!         response: Some(step("get.res.vtl", "$util.toJson($ctx.result)")),
 //!         data_source: DataSource::Result(serde_json::json!({"id": "1"})),
+//!         data_source_name: None,
 //!     }],
 //!     after: Some(step("after.vtl", "$util.toJson($ctx.prev.result)")),
 //! };
@@ -52,6 +53,8 @@ use crate::input::{read_template, InputError, TemplateText};
 use crate::outcome::{set_header, AppSyncError, ExtensionCall, Outcome};
 use crate::parse::Template;
 use crate::value::{from_json, to_json, Value};
+
+pub mod mocks;
 
 /// A template file, parsed once (a parse error is kept and reported by every
 /// run that reaches it).
@@ -175,8 +178,11 @@ pub struct Function {
     pub request: TemplateFile,
     /// The response template (without one, the data source's result is the function's).
     pub response: Option<TemplateFile>,
-    /// What its data source returns.
+    /// What its data source returns (unless the run is given answers by
+    /// request: [`Pipeline::run_answering`]).
     pub data_source: DataSource,
+    /// The data source's name in the project, when known (mocks are keyed by it).
+    pub data_source_name: Option<String>,
 }
 
 /// A resolver with its templates parsed: a unit resolver is a pipeline of one
@@ -251,6 +257,8 @@ pub struct PipelineRun {
     pub requests: Vec<Json>,
     /// The steps, in order.
     pub steps: Vec<Step>,
+    /// Why a data source had no answer for its request (the run stopped there).
+    pub unanswered: Option<String>,
 }
 
 impl PipelineRun {
@@ -276,16 +284,23 @@ impl PipelineRun {
 pub type RenderStep<'a> =
     dyn FnMut(&TemplateFile, &Template, &SharedContext) -> Result<Outcome, Error> + 'a;
 
+/// What a function's data source answers, given the function and the
+/// request its template rendered; `Err` says why there is no answer (no mock
+/// for it), which stops the run.
+pub type AnswerStep<'a> = dyn FnMut(&Function, &Json) -> Result<DataSource, String> + 'a;
+
 /// Why the resolver stopped.
 enum Stop {
     Raised(AppSyncError),
     Engine(Error),
+    Unanswered(String),
 }
 
 /// The run so far.
-struct Run<'a, 'r> {
+struct Run<'a, 'r, 's> {
     ctx: SharedContext,
     render_step: &'a mut RenderStep<'r>,
+    answer: &'a mut AnswerStep<'s>,
     run: PipelineRun,
 }
 
@@ -295,7 +310,7 @@ enum Produced {
     Returned(Json),
 }
 
-impl Run<'_, '_> {
+impl Run<'_, '_, '_> {
     fn step(&mut self, name: String, ended: StepEnd) {
         self.run.steps.push(Step { name, ended });
     }
@@ -380,13 +395,20 @@ impl Run<'_, '_> {
             Produced::Returned(v) => return Ok(v),
             Produced::Json(v) => v,
         };
+        let answer = match (self.answer)(f, &request) {
+            Ok(a) => a,
+            Err(why) => {
+                self.step(format!("{}.dataSource", f.name), StepEnd::Failed);
+                return Err(Stop::Unanswered(why));
+            }
+        };
         self.step(format!("{}.dataSource", f.name), StepEnd::Done);
-        if f.data_source != DataSource::None {
+        if answer != DataSource::None {
             self.run
                 .requests
                 .push(json!({ "function": f.name, "request": request }));
         }
-        let (result, error) = match &f.data_source {
+        let (result, error) = match &answer {
             DataSource::None => (request.get("payload").cloned().unwrap_or(Json::Null), None),
             DataSource::Result(r) => (r.clone(), None),
             DataSource::Error {
@@ -445,6 +467,7 @@ impl Pipeline {
                     request: load(&f.request)?,
                     response: f.response.as_ref().map(load).transpose()?,
                     data_source: f.data_source.clone(),
+                    data_source_name: None,
                 })
             })
             .collect::<Result<Vec<_>, InputError>>()?;
@@ -489,9 +512,22 @@ impl Pipeline {
     /// Runs the resolver, rendering each step with `render_step` (to trace
     /// it, record coverage or explain the step that stops the resolver).
     pub fn run_with(&self, ctx: &RequestContext, render_step: &mut RenderStep<'_>) -> PipelineRun {
+        self.run_answering(ctx, render_step, &mut |f, _| Ok(f.data_source.clone()))
+    }
+
+    /// Runs the resolver, rendering each step with `render_step` and asking
+    /// `answer` what each data source returns for the request rendered (for
+    /// mocks chosen by request: [`mocks::Mocks`]).
+    pub fn run_answering(
+        &self,
+        ctx: &RequestContext,
+        render_step: &mut RenderStep<'_>,
+        answer: &mut AnswerStep<'_>,
+    ) -> PipelineRun {
         let mut run = Run {
             ctx: ctx.share(),
             render_step,
+            answer,
             run: PipelineRun::default(),
         };
         let ended = self.steps(&mut run);
@@ -503,12 +539,13 @@ impl Pipeline {
                 result.output = Some(Json::Null);
             }
             Err(Stop::Engine(e)) => result.engine_error = Some(e),
+            Err(Stop::Unanswered(why)) => result.unanswered = Some(why),
         }
         result.stash = run.ctx.stash().clone();
         result
     }
 
-    fn steps(&self, run: &mut Run<'_, '_>) -> Result<Json, Stop> {
+    fn steps(&self, run: &mut Run<'_, '_, '_>) -> Result<Json, Stop> {
         let mut prev = Json::Null;
         if let Some(before) = &self.before {
             prev = match run.render("before".into(), before, false)? {

@@ -1,0 +1,268 @@
+//! `vtl request`: whole GraphQL requests run against the project fixtures
+//! under `templates/projects/` (their own request cases run in
+//! `tests/templates.rs` through `vtl test`); here the command's output, exit
+//! codes and the parts of execution a case folder does not show.
+
+use std::io::Write;
+use std::process::Command;
+
+use serde_json::{json, Value as Json};
+
+/// Runs `vtl` in the repository: (exit code, stdout, stderr).
+fn vtl(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vtl"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env("CI", "1")
+        .output()
+        .expect("vtl runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A mocks file in the temporary folder.
+fn mocks(name: &str, v: Json) -> String {
+    let path = std::env::temp_dir().join(format!("vtl-request-{}-{name}.json", std::process::id()));
+    let mut f = std::fs::File::create(&path).unwrap();
+    f.write_all(v.to_string().as_bytes()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// `--format json`'s response.
+fn response(stdout: &str) -> Json {
+    let v: Json = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    v["response"].clone()
+}
+
+const CDK: &str = "templates/projects/cdk";
+
+#[test]
+fn a_request_runs_to_the_graphql_response_and_exits_0() {
+    let m = mocks(
+        "ok",
+        json!({"posts": {"result": {"id": "1", "title": "Hi", "content": "x"}}}),
+    );
+    let (code, stdout, stderr) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "query { getPost(id: \"1\") { id title } }",
+        "--caller",
+        "iam-auth",
+        "--mocks",
+        &m,
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("ok getPost (Query.getPost)"), "{stdout}");
+    assert!(stdout.contains("\"title\": \"Hi\""), "{stdout}");
+    assert!(
+        !stdout.contains("content"),
+        "only selected fields: {stdout}"
+    );
+}
+
+#[test]
+fn a_raised_error_is_in_errors_with_its_path_and_explained() {
+    let (code, stdout, _) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "mutation { createPost(title: \"\") { id } }",
+        "--caller",
+        "iam-auth",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("why createPost raised"), "{stdout}");
+    assert!(
+        stdout.contains("$util.isNullOrBlank($ctx.args.title)"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "mutation { createPost(title: \"\") { id } }",
+        "--caller",
+        "iam-auth",
+        "--format",
+        "json",
+    ]);
+    let r = response(&stdout);
+    assert_eq!(r["data"], json!({"createPost": null}));
+    assert_eq!(r["errors"][0]["path"], json!(["createPost"]));
+    assert_eq!(r["errors"][0]["errorType"], "ValidationError");
+    assert_eq!(r["errors"][0]["locations"][0]["column"], 12);
+    let v: Json = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        v["resolvers"][0]["explanation"]["outcome"]["kind"], "error",
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_request_no_mock_answers_exits_2_naming_the_data_source_and_showing_it() {
+    let (code, _, stderr) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "query { getPost(id: \"42\") { id } }",
+        "--caller",
+        "iam-auth",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no mock for data source `posts`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"GetItem\""), "{stderr}");
+    // Served in order, each once: the second request finds none left.
+    let m = mocks(
+        "once",
+        json!({"posts": [{"result": {"id": "1", "title": "a"}}]}),
+    );
+    let (code, stdout, stderr) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "{ a: getPost(id: \"1\") { id } b: getPost(id: \"2\") { id } }",
+        "--caller",
+        "iam-auth",
+        "--mocks",
+        &m,
+    ]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("b: Query.getPost, function Query.getPost: no mock answers")
+            && stderr.contains("served already"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn null_in_a_non_null_field_nulls_its_parent_with_graphqls_error() {
+    let m = mocks("nonnull", json!({"posts": {"result": {"id": "1"}}}));
+    let (code, stdout, _) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "query { getPost(id: \"1\") { id title } }",
+        "--caller",
+        "iam-auth",
+        "--mocks",
+        &m,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let r = response(&stdout);
+    assert_eq!(r["data"], json!({"getPost": null}));
+    assert_eq!(
+        r["errors"][0]["message"],
+        "Cannot return null for non-nullable type: 'String' within parent 'Post' (/getPost/title)"
+    );
+    assert_eq!(r["errors"][0]["path"], json!(["getPost", "title"]));
+}
+
+#[test]
+fn the_auth_check_answers_401_before_any_resolver() {
+    let (code, stdout, _) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "query { getPost(id: \"1\") { id } }",
+        "--caller",
+        "api-key",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: Json = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["resolvers"], json!([]));
+    assert_eq!(
+        v["response"],
+        json!({"errors": [{"errorType": "UnauthorizedException", "message": "Valid authorization header not provided."}]})
+    );
+}
+
+#[test]
+fn nested_fields_run_their_own_resolvers_with_the_parent_as_source() {
+    let m = mocks(
+        "nested",
+        json!({"PostTable": {"result": {"items": [
+            {"id": "p1", "title": "a", "owner": "alice-sub::alice", "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z"},
+            {"id": "p2", "title": "b", "owner": "bob-sub::bob", "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z"}
+        ], "nextToken": null}}}),
+    );
+    let (code, stdout, stderr) = vtl(&[
+        "request",
+        "templates/projects/amplify-gen1",
+        "--operation",
+        "query { listPosts { items { id owner __typename } } }",
+        "--caller",
+        "api-key",
+        "--mocks",
+        &m,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let v: Json = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        v["response"]["data"]["listPosts"]["items"],
+        json!([{"id": "p1", "owner": "alice", "__typename": "Post"}, {"id": "p2", "owner": "bob", "__typename": "Post"}])
+    );
+    let paths: Vec<&Json> = v["resolvers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["path"])
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            &json!(["listPosts"]),
+            &json!(["listPosts", "items", 0, "owner"]),
+            &json!(["listPosts", "items", 1, "owner"])
+        ]
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_say_what_to_give() {
+    let (code, _, stderr) = vtl(&["request", CDK, "--operation", "{ getPost(id: 1) { id } }"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--caller PRESET, --jwt TOKEN or --auth-type MODE"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = vtl(&[
+        "request",
+        "src",
+        "--operation",
+        "{ x }",
+        "--caller",
+        "api-key",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("src"), "{stderr}");
+    let m = mocks("bad", json!({"posts": [{"result": 1, "whenever": {}}]}));
+    let (code, _, stderr) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "{ ping }",
+        "--caller",
+        "iam-auth",
+        "--mocks",
+        &m,
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("posts[0]: unknown key `whenever`"),
+        "{stderr}"
+    );
+}
