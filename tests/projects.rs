@@ -405,3 +405,29 @@ fn authz_explains_a_cdk_pipeline_function() {
     assert!(stdout.contains("raised   validate"), "{stdout}");
     assert!(stdout.contains("A post needs a title"), "{stdout}");
 }
+
+#[test]
+fn authz_takes_the_schema_and_auth_modes_from_the_project() {
+    let (code, stdout, stderr) = vtl(&[
+        "authz",
+        "--resolvers",
+        "templates/projects/amplify-gen1",
+        "--operation",
+        "query { listPosts { items { id } } }",
+        "--auth",
+        "API_KEY",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("api: default AMAZON_COGNITO_USER_POOLS, additional API_KEY"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("allowed by @aws_api_key on type Post"),
+        "{stdout}"
+    );
+    // Without a project, the schema and modes must be given.
+    let (code, _, stderr) = vtl(&["authz", "--operation", "{ x }", "--auth", "API_KEY"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("give --schema SCHEMA.graphql"), "{stderr}");
+}

@@ -29,7 +29,8 @@ use appsync_vtl::{Engine, RequestContext};
     vtl authz --schema schema.graphql --default-auth cognito --additional-auth api-key \\\n    \
       --operation 'mutation { createPost(input: {title: \"Hi\"}) { id } }' --auth api-key\n  \
     vtl authz --schema schema.graphql --default-auth iam --operation 'query { getPost(id: \"1\") { id } }' \\\n    \
-      --auth iam --resolvers infra/cdk.out\n\n\
+      --auth iam --resolvers infra/cdk.out\n  \
+    vtl authz --resolvers amplify/backend/api/blog/build --operation 'query { listPosts { items { id } } }' --auth api-key\n\n\
     Layer 1 is AppSync's own check: a request without valid credentials of a configured mode \
     (or with a `Bearer ` prefix, or an expired token) gets HTTP 401 UnauthorizedException; a \
     field whose directives do not admit the mode resolves to null with errorType Unauthorized, \
@@ -38,19 +39,22 @@ use appsync_vtl::{Engine, RequestContext};
     that raises.\n\n\
     `--resolvers` takes any project `vtl resolvers` reads (Amplify Gen 1, CDK's cdk.out, SAM or \
     CloudFormation, serverless.yml) or a folder of Amplify `<Type>.<field>.*.vtl` files; \
-    `vtl resolvers DIR` shows what it finds there.\n\n\
+    `vtl resolvers DIR` shows what it finds there. A project's schema and auth modes are used \
+    when --schema and --default-auth are not given. `vtl request` runs the whole request \
+    (response templates, data sources, nested fields).\n\n\
     Exit codes: 0 authorized at both layers, 1 Unauthorized (or a validation or template error, \
     or no request template to run for the field: none in the project, or only APPSYNC_JS), \
     2 bad usage or unreadable input (or --resolvers is not a project).")]
 pub(crate) struct AuthzArgs {
-    /// The API's schema as AppSync has it (with `@aws_*` directives).
+    /// The API's schema as AppSync has it (with `@aws_*` directives); default:
+    /// the schema of the --resolvers project.
     #[arg(long, value_name = "SCHEMA.graphql")]
-    schema: PathBuf,
-    /// The API's default auth mode.
+    schema: Option<PathBuf>,
+    /// The API's default auth mode; default: the --resolvers project's.
     #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
-    default_auth: AuthType,
-    /// An additional auth mode (repeatable).
-    #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
+    default_auth: Option<AuthType>,
+    /// An additional auth mode (repeatable; with --default-auth).
+    #[arg(long, value_name = "MODE", value_parser = parse_auth_type, requires = "default_auth")]
     additional_auth: Vec<AuthType>,
     /// A browser capture holding the request.
     #[arg(long, value_name = "FILE", required_unless_present = "operation")]
@@ -422,12 +426,52 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
         Ok(n) => n,
         Err(e) => return fail(e),
     };
-    let schema = match read_text(&args.schema, Cap::SCHEMA) {
-        Ok(t) => match Schema::parse(&t) {
-            Ok(s) => s,
-            Err(e) => return fail(format!("{}: {e}", show_path(&args.schema))),
+    let project = match &args.resolvers {
+        Some(dir) => match project::read(dir) {
+            Ok(p) => Some(p),
+            Err(e) => return fail(e.to_string()),
         },
-        Err(e) => return fail(e.to_string()),
+        None => None,
+    };
+    let schema_text = match (
+        &args.schema,
+        project.as_ref().and_then(|p| p.schema.as_ref()),
+    ) {
+        (Some(path), _) => read_text(path, Cap::SCHEMA)
+            .map_err(|e| e.to_string())
+            .map(|t| (t, show_path(path))),
+        (None, Some(t)) => t
+            .text()
+            .map(|text| (text.into_owned(), "the project's schema".to_string()))
+            .map_err(|e| e.to_string()),
+        (None, None) => Err(
+            "give --schema SCHEMA.graphql (or --resolvers DIR of a project that holds its schema)"
+                .into(),
+        ),
+    };
+    let schema = match schema_text {
+        Ok((text, shown)) => match Schema::parse(&text) {
+            Ok(s) => s,
+            Err(e) => return fail(format!("{shown}: {e}")),
+        },
+        Err(e) => return fail(e),
+    };
+    let auth = match (
+        args.default_auth,
+        project.as_ref().and_then(|p| p.auth.as_ref()),
+    ) {
+        (Some(default), _) => ApiAuth {
+            default,
+            additional: args.additional_auth.clone(),
+        },
+        (None, Some(modes)) => ApiAuth {
+            default: modes.default,
+            additional: modes.additional.clone(),
+        },
+        (None, None) => return fail(
+            "give --default-auth MODE (or --resolvers DIR of a project that says its auth modes)"
+                .into(),
+        ),
     };
     let request = match (&args.har, &args.operation) {
         (Some(path), _) => from_har(&args, path, now_ms),
@@ -437,10 +481,6 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
     let req = match request {
         Ok(r) => r,
         Err(e) => return fail(e),
-    };
-    let auth = ApiAuth {
-        default: args.default_auth,
-        additional: args.additional_auth.clone(),
     };
     let verdict = match check(&schema, &auth, &req.caller, &req.op) {
         Ok(v) => v,
@@ -459,13 +499,6 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
             .fields
             .iter()
             .any(|f| f.path == field.key() && f.allowed);
-    let project = match &args.resolvers {
-        Some(dir) => match project::read(dir) {
-            Ok(p) => Some(p),
-            Err(e) => return fail(e.to_string()),
-        },
-        None => None,
-    };
     let steps = match (&project, root_allowed) {
         (Some(project), true) => {
             let engine = Engine::new().with_now_millis(now_ms);
