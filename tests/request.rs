@@ -266,3 +266,67 @@ fn usage_errors_exit_2_and_say_what_to_give() {
         "{stderr}"
     );
 }
+
+mod never_panics {
+    use appsync_vtl::execute::{execute, Api, Call};
+    use appsync_vtl::identity::Caller;
+    use appsync_vtl::pipeline::mocks::Mocks;
+    use appsync_vtl::project;
+    use appsync_vtl::replay::{authz::Schema, graphql};
+    use appsync_vtl::Engine;
+    use proptest::prelude::*;
+    use serde_json::{json, Value as Json};
+
+    fn any_json() -> impl Strategy<Value = Json> {
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::from),
+            any::<i64>().prop_map(Json::from),
+            "[a-z:]{0,6}".prop_map(Json::from),
+        ];
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
+                prop::collection::btree_map(
+                    "(id|title|owner|items|nextToken|scannedCount|__typename)",
+                    inner,
+                    0..5
+                )
+                .prop_map(|m| Json::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the data sources answer and whichever fields are
+        /// selected, a request ends in a response (no panic), whose `data`
+        /// holds only the selected root fields.
+        #[test]
+        fn any_answer_any_selection(
+            answer in any_json(),
+            fields in prop::collection::vec("(id|title|owner|content|__typename|nope)", 0..5),
+            root in "(getPost\\(id: \"p1\"\\)|listPosts)",
+            caller in "(api-key|cognito-user|cognito-other|iam-auth)",
+        ) {
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/projects/amplify-gen1");
+            let project = project::read(std::path::Path::new(dir)).unwrap();
+            let schema = Schema::parse(&project.schema.as_ref().unwrap().text().unwrap()).unwrap();
+            let api = Api::new(&project, &schema, None).unwrap();
+            let selection = if fields.is_empty() { "id".to_string() } else { fields.join(" ") };
+            let body = if root == "listPosts" {
+                format!("{{ items {{ {selection} }} }}")
+            } else {
+                format!("{{ {selection} }}")
+            };
+            let text = format!("query {{ {root} {body} }}");
+            let op = graphql::parse(&text, None, &json!({})).unwrap();
+            let call = Call::preset(&Caller::preset(&caller).unwrap());
+            let mut mocks = Mocks::from_json(json!({"PostTable": {"result": answer}})).unwrap();
+            let ex = execute(&Engine::new(), &api, &op, &call, &mut mocks, &[]);
+            if let Some(data) = ex.response.get("data").and_then(Json::as_object) {
+                prop_assert!(data.len() <= 1);
+            }
+        }
+    }
+}

@@ -415,7 +415,11 @@ impl Case {
                 (None, Some(spec)) => {
                     Body::Request(Box::new(ProjectRequest::load(project, spec, mocks, &bad)?))
                 }
-                (None, None) => unreachable!("a project is read only for `resolver` or `request`"),
+                (None, None) => {
+                    return Err(bad(
+                        "`project` is read only with `resolver` or `request`".into()
+                    ))
+                }
             },
             (None, t, _) => Body::Template(
                 TemplateFile::load(&engine, dir, t.as_deref().unwrap_or(TEMPLATE_FILE))
