@@ -31,6 +31,12 @@ enum Format {
     after_help = "A case is a folder with template.vtl (or case.json naming a template or a \
                         pipeline) and context.json and/or contexts/*.json; each context is a test \
                         whose result is kept in snapshots/<case>@<context>.snap (insta's format).\n\n\
+                        A case may instead name what a project deploys: {\"project\": \"../..\", \
+                        \"resolver\": \"Mutation.createPost\"} runs that resolver's pipeline on each \
+                        context; {\"project\": …, \"request\": {\"operation\": \"…\", \"variables\": {…}}} \
+                        runs the whole GraphQL request as each caller (see `vtl request`); \
+                        \"mocks\" (inline or a file) say what the data sources answer. A data \
+                        source request no mock answers fails the test.\n\n\
                         Exit codes: 0 all passed, 1 a test failed, 2 bad input (no cases, unreadable \
                         case.json, missing template)."
 )]
