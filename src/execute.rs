@@ -108,54 +108,29 @@ impl Call {
     /// A caller preset ([`crate::identity::Caller`]): its mode, identity and
     /// `cognito:groups`.
     pub fn preset(p: &Preset) -> Call {
-        let groups = p
-            .identity
-            .pointer("/claims/cognito:groups")
-            .or_else(|| p.identity.get("groups"))
-            .and_then(Json::as_array)
-            .map(|g| {
-                g.iter()
-                    .filter_map(Json::as_str)
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default();
         Call {
             caller: Caller {
                 mode: Some(p.auth_type),
                 credentials: format!("the `{}` preset", p.name),
-                groups,
+                groups: groups_of(&p.identity),
                 problems: Vec::new(),
             },
             identity: p.identity.clone(),
             request: json!({"headers": {}, "domainName": null}),
         }
     }
-}
 
-impl Call {
     /// The caller a context describes: its `identity`, its auth mode (as set,
     /// else inferred from the identity), its `request`, and the
     /// `cognito:groups` of its claims. `who` says where it came from.
     pub fn from_context(ctx: &RequestContext, who: &str) -> Call {
         let json = ctx.to_json();
         let identity = json.get("identity").cloned().unwrap_or(Json::Null);
-        let groups = identity
-            .pointer("/claims/cognito:groups")
-            .or_else(|| identity.get("groups"))
-            .and_then(Json::as_array)
-            .map(|g| {
-                g.iter()
-                    .filter_map(Json::as_str)
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default();
         Call {
             caller: Caller {
                 mode: Some(ctx.auth_type()),
                 credentials: who.to_string(),
-                groups,
+                groups: groups_of(&identity),
                 problems: Vec::new(),
             },
             identity,
@@ -165,6 +140,21 @@ impl Call {
                 .unwrap_or_else(|| json!({"headers": {}, "domainName": null})),
         }
     }
+}
+
+/// The `cognito:groups` of an identity's claims (else its `groups`).
+fn groups_of(identity: &Json) -> Vec<String> {
+    identity
+        .pointer("/claims/cognito:groups")
+        .or_else(|| identity.get("groups"))
+        .and_then(Json::as_array)
+        .map(|g| {
+            g.iter()
+                .filter_map(Json::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// One resolver run for one field of the response.

@@ -93,3 +93,14 @@ pub(crate) fn parse_field(s: &str) -> Result<(String, String), String> {
         )),
     }
 }
+
+/// `GRAPHQL|FILE` or `JSON|FILE`: anything that exists at that path is read
+/// as a file (a FIFO, `/dev/stdin`), up to [`Cap::OPERATION`]; else the
+/// argument is the text.
+pub(crate) fn text_or_file(arg: &str) -> Result<String, String> {
+    if Path::new(arg).exists() {
+        read_text(arg, Cap::OPERATION).map_err(|e| e.to_string())
+    } else {
+        Ok(arg.to_string())
+    }
+}

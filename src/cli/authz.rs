@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::{json, Value as Json};
 
-use super::args::{parse_auth_type, read_jwt, Clock};
+use super::args::{parse_auth_type, read_jwt, text_or_file, Clock};
 use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::explain::{explain, Explanation};
 use appsync_vtl::identity::Caller as Preset;
@@ -101,16 +101,6 @@ struct Request {
     ctx: Json,
 }
 
-/// `GRAPHQL|FILE` or `JSON|FILE`: anything that exists at that path is read
-/// as a file (a FIFO, `/dev/stdin`), up to [`Cap::OPERATION`].
-fn read_arg_or_file(arg: &str) -> Result<String, String> {
-    if Path::new(arg).exists() {
-        read_text(arg, Cap::OPERATION).map_err(|e| e.to_string())
-    } else {
-        Ok(arg.to_string())
-    }
-}
-
 fn from_har(args: &AuthzArgs, path: &Path, now_ms: i64) -> Result<Request, String> {
     let text = read_text(path, Cap::CAPTURE).map_err(|e| e.to_string())?;
     let path = show_path(path);
@@ -142,9 +132,9 @@ fn from_har(args: &AuthzArgs, path: &Path, now_ms: i64) -> Result<Request, Strin
 }
 
 fn from_operation(args: &AuthzArgs, text: &str, now_ms: i64) -> Result<Request, String> {
-    let query = read_arg_or_file(text)?;
+    let query = text_or_file(text)?;
     let variables: Json = match &args.variables {
-        Some(v) => serde_json::from_str(&read_arg_or_file(v)?)
+        Some(v) => serde_json::from_str(&text_or_file(v)?)
             .map_err(|e| format!("--variables: invalid JSON: {e}"))?,
         None => json!({}),
     };

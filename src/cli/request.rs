@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{json, Value as Json};
 
-use super::args::{parse_auth_type, read_jwt, Clock};
+use super::args::{parse_auth_type, read_jwt, text_or_file, Clock};
 use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::execute::{execute, show, Api, Call, Execution};
 use appsync_vtl::identity::Caller as Preset;
@@ -90,15 +90,6 @@ pub(crate) struct RequestArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-}
-
-/// `GRAPHQL|FILE`, `JSON|FILE`: an existing path is read as a file.
-fn text_or_file(arg: &str) -> Result<String, String> {
-    if std::path::Path::new(arg).exists() {
-        read_text(arg, Cap::OPERATION).map_err(|e| e.to_string())
-    } else {
-        Ok(arg.to_string())
-    }
 }
 
 /// The caller from --jwt, --caller and --auth-type.
