@@ -189,7 +189,8 @@ pub struct Execution {
     /// Every resolver that ran, in the order they ran.
     pub resolvers: Vec<ResolverRun>,
     /// Resolvers that could not be loaded or run (a template file missing,
-    /// APPSYNC_JS code), with the field's path.
+    /// APPSYNC_JS code), with the field's path: their fields are null in the
+    /// response, which says nothing of it (AppSync would have run them).
     pub problems: Vec<String>,
 }
 
@@ -531,11 +532,6 @@ impl Executor<'_, '_> {
             Ok(p) => p,
             Err(e) => {
                 self.problems.push(format!("{}: {e}", show(path)));
-                self.errors.push(json!({
-                    "path": path,
-                    "locations": location(f),
-                    "message": e,
-                }));
                 return Json::Null;
             }
         };

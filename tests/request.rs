@@ -330,3 +330,23 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn a_resolver_that_cannot_run_here_exits_2_and_leaves_the_response_alone() {
+    let (code, stdout, stderr) = vtl(&[
+        "request",
+        CDK,
+        "--operation",
+        "{ listPosts { id } }",
+        "--caller",
+        "iam-auth",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("listPosts: ") && stderr.contains("APPSYNC_JS"),
+        "{stderr}"
+    );
+    assert_eq!(response(&stdout), json!({"data": {"listPosts": null}}));
+}

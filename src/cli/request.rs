@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::{json, Value as Json};
 
 use super::args::{parse_auth_type, read_jwt, text_or_file, Clock};
-use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::execute::{execute, show, Api, Call, Execution};
 use appsync_vtl::identity::Caller as Preset;
 use appsync_vtl::input::{read_text, show_path, Cap};
@@ -42,7 +42,8 @@ use appsync_vtl::Engine;
     each once; a data source given one entry (not a list) answers everything. NONE data sources \
     echo their request's payload and need no mock.\n\n\
     Exit codes: 0 the response has no errors, 1 it has errors (Unauthorized, a raised error, a \
-    template error), 2 bad usage or unreadable input, or a data source request no mock answers.")]
+    template error), 2 bad usage or unreadable input, a data source request no mock answers, or \
+    a resolver that cannot run here (APPSYNC_JS, a template file missing).")]
 pub(crate) struct RequestArgs {
     /// The project (Amplify Gen 1, CDK's cdk.out, SAM or CloudFormation,
     /// serverless.yml); see `vtl resolvers DIR`.
@@ -177,9 +178,6 @@ fn text(ex: &Execution, summary: &str, call: &Call, p: Palette) -> String {
             steps.join(" → ")
         ));
     }
-    for problem in &ex.problems {
-        out.push_str(&format!("{}error:{} {problem}\n", p.red, p.reset));
-    }
     out.push('\n');
     out.push_str(&serde_json::to_string_pretty(&ex.response).unwrap_or_default());
     out.push('\n');
@@ -289,11 +287,16 @@ pub(crate) fn run(args: RequestArgs) -> i32 {
         }
     }
     if let Some((r, why)) = ex.unanswered() {
-        let _ = color_stderr();
         errln!("error: {}: {why}", show(&r.path));
         return EXIT_USAGE;
     }
-    if ex.errors().is_empty() && ex.problems.is_empty() {
+    if !ex.problems.is_empty() {
+        for problem in &ex.problems {
+            errln!("error: {problem}");
+        }
+        return EXIT_USAGE;
+    }
+    if ex.errors().is_empty() {
         EXIT_OK
     } else {
         EXIT_FAILED
