@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use appsync_vtl::project::{self, ProjectError, ProjectKind, ResolverKind, Runtime, TemplateRef};
-use appsync_vtl::Engine;
+use appsync_vtl::{AuthType, Engine};
 use proptest::prelude::*;
 
 /// Runs `vtl` in the repository: (exit code, stdout, stderr).
@@ -364,7 +364,7 @@ fn sams_own_graphql_api_is_listed_as_javascript() {
     .unwrap();
     std::fs::write(
         dir.path().join("template.yaml"),
-        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::GraphQLApi\n    Properties:\n      SchemaUri: ./api/schema.graphql\n      DataSources:\n        DynamoDb:\n          Posts:\n            TableName: !Ref Table\n      Functions:\n        addPost:\n          Runtime: {Name: APPSYNC_JS, Version: 1.0.0}\n          DataSource: Posts\n          CodeUri: ./api/addPost.js\n      Resolvers:\n        Mutation:\n          addPost:\n            Runtime: {Name: APPSYNC_JS, Version: 1.0.0}\n            Pipeline: [addPost]\n",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::GraphQLApi\n    Properties:\n      SchemaUri: ./api/schema.graphql\n      Auth:\n        Type: AWS_IAM\n        Additional:\n          - Type: API_KEY\n      DataSources:\n        DynamoDb:\n          Posts:\n            TableName: !Ref Table\n      Functions:\n        addPost:\n          Runtime: {Name: APPSYNC_JS, Version: 1.0.0}\n          DataSource: Posts\n          CodeUri: ./api/addPost.js\n      Resolvers:\n        Mutation:\n          addPost:\n            Runtime: {Name: APPSYNC_JS, Version: 1.0.0}\n            Pipeline: [addPost]\n",
     )
     .unwrap();
     let p = project::read(dir.path()).unwrap();
@@ -378,6 +378,11 @@ fn sams_own_graphql_api_is_listed_as_javascript() {
     );
     assert_eq!(p.data_source("Posts").unwrap().kind, "AMAZON_DYNAMODB");
     assert!(matches!(p.schema, Some(TemplateRef::File(_))));
+    let auth = p.auth.expect("SAM's Auth");
+    assert_eq!(
+        (auth.default, auth.additional),
+        (AuthType::AwsIam, vec![AuthType::ApiKey])
+    );
 }
 
 #[test]

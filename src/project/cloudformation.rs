@@ -526,6 +526,25 @@ impl Reader {
         props: &Map<String, Json>,
         at: &Location,
     ) {
+        // `Auth: {Type, Additional: [{Type}]}`: the same modes under SAM's names.
+        if let Some(auth) = props.get("Auth").and_then(Json::as_object) {
+            let mut modes = Map::new();
+            if let Some(t) = auth.get("Type") {
+                modes.insert("AuthenticationType".into(), t.clone());
+            }
+            let additional: Vec<Json> = auth
+                .get("Additional")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|a| Some(serde_json::json!({"AuthenticationType": a.get("Type")?})))
+                .collect();
+            modes.insert(
+                "AdditionalAuthenticationProviders".into(),
+                Json::Array(additional),
+            );
+            self.auth_modes(stack, &modes);
+        }
         let code = |stack: &Stack<'_>, v: &Json| -> Option<TemplateRef> {
             if let Some(inline) = v.get("InlineCode") {
                 return Some(TemplateRef::Inline(stack.eval(inline).text));
