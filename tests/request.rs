@@ -350,3 +350,42 @@ fn a_resolver_that_cannot_run_here_exits_2_and_leaves_the_response_alone() {
     );
     assert_eq!(response(&stdout), json!({"data": {"listPosts": null}}));
 }
+
+#[test]
+fn a_captured_request_is_replayed_with_its_credentials_and_its_response_shown() {
+    let body = json!({
+        "query": "mutation { createPost(input: {title: \"Hi\"}) { id } }",
+        "variables": {}
+    });
+    let har = json!({"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "entries": [{
+        "request": {
+            "method": "POST",
+            "url": "https://abc.appsync-api.us-east-1.amazonaws.com/graphql",
+            "headers": [{"name": "x-api-key", "value": "da2-fake"}, {"name": "content-type", "value": "application/json"}],
+            "postData": {"mimeType": "application/json", "text": body.to_string()}
+        },
+        "response": {
+            "status": 200,
+            "headers": [],
+            "content": {"mimeType": "application/json", "text": json!({
+                "data": {"createPost": null},
+                "errors": [{"path": ["createPost"], "errorType": "Unauthorized", "message": "Not Authorized to access createPost on type Mutation"}]
+            }).to_string()}
+        }
+    }]}});
+    let path = mocks("capture", har);
+    let (code, stdout, stderr) =
+        vtl(&["request", "templates/projects/amplify-gen1", "--har", &path]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("caller: API_KEY"), "{stdout}");
+    assert!(
+        stdout.contains("denied createPost by AppSync's auth check"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "captured response: Unauthorized: Not Authorized to access createPost on type Mutation"
+        ),
+        "{stdout}"
+    );
+}

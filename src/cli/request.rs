@@ -16,7 +16,8 @@ use appsync_vtl::pipeline::mocks::Mocks;
 use appsync_vtl::pipeline::StepEnd;
 use appsync_vtl::project;
 use appsync_vtl::replay::authz::{ApiAuth, Caller, Schema};
-use appsync_vtl::replay::graphql;
+use appsync_vtl::replay::graphql::{self, Operation};
+use appsync_vtl::replay::har;
 use appsync_vtl::report::Palette;
 use appsync_vtl::Engine;
 
@@ -26,7 +27,8 @@ use appsync_vtl::Engine;
     vtl request templates/projects/cdk --operation 'query { getPost(id: \"1\") { id title } }' \\\n    \
       --caller iam-auth --mocks templates/projects/cdk/mocks.json\n  \
     vtl request amplify/backend/api/blog/build --operation 'mutation { createPost(input: {title: \"Hi\"}) { id owner } }' \\\n    \
-      --jwt token.txt --mocks mocks.json --format json\n\n\
+      --jwt token.txt --mocks mocks.json --format json\n  \
+    vtl request amplify/backend/api/blog/build --har capture.har --entry 3 --mocks mocks.json\n\n\
     The request runs as AppSync runs it: the auth-mode check (the schema's @aws_* directives \
     against the caller: a rejected request gets HTTP 401 and no resolver runs, a denied field \
     is null with an Unauthorized error); then each root field's resolver (before template, each \
@@ -50,8 +52,15 @@ pub(crate) struct RequestArgs {
     #[arg(value_name = "DIR", default_value = ".")]
     dir: PathBuf,
     /// The operation (text or a file).
-    #[arg(long, value_name = "GRAPHQL|FILE")]
-    operation: String,
+    #[arg(long, value_name = "GRAPHQL|FILE", required_unless_present = "har")]
+    operation: Option<String>,
+    /// A browser capture holding the request: its operation, variables,
+    /// credentials and headers are replayed, and its response shown beside ours.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["operation", "variables", "jwt", "caller", "auth_type"])]
+    har: Option<PathBuf>,
+    /// Which `log.entries[N]` of the capture.
+    #[arg(long, value_name = "N", requires = "har")]
+    entry: Option<usize>,
     /// Which operation of the document to run, when it has several.
     #[arg(long, value_name = "NAME")]
     operation_name: Option<String>,
@@ -93,6 +102,26 @@ pub(crate) struct RequestArgs {
     format: Format,
 }
 
+/// The request of `--operation`, `--variables` and the caller.
+fn from_operation(
+    args: &RequestArgs,
+    operation: &str,
+    now_ms: i64,
+) -> Result<(Operation, Call, Vec<String>), String> {
+    let variables: Json = match &args.variables {
+        Some(v) => serde_json::from_str(&text_or_file(v)?)
+            .map_err(|e| format!("--variables: invalid JSON: {e}"))?,
+        None => json!({}),
+    };
+    let op = graphql::parse(
+        &text_or_file(operation)?,
+        args.operation_name.as_deref(),
+        &variables,
+    )
+    .map_err(|e| format!("--operation: {e}"))?;
+    Ok((op, call(args, now_ms)?, Vec::new()))
+}
+
 /// The caller from --jwt, --caller and --auth-type.
 fn call(args: &RequestArgs, now_ms: i64) -> Result<Call, String> {
     if let Some(t) = &args.jwt {
@@ -130,6 +159,38 @@ fn call(args: &RequestArgs, now_ms: i64) -> Result<Call, String> {
         call.caller.mode = Some(mode);
     }
     Ok(call)
+}
+
+/// The request of a capture: its operation, its caller and the errors its
+/// response held.
+fn from_har(
+    args: &RequestArgs,
+    path: &std::path::Path,
+    now_ms: i64,
+) -> Result<(Operation, Call, Vec<String>), String> {
+    let text = read_text(path, Cap::CAPTURE).map_err(|e| e.to_string())?;
+    let shown = show_path(path);
+    let capture = har::read_capture(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let req = har::pick(&capture, args.entry).map_err(|e| format!("{shown}: {e}"))?;
+    let op = req
+        .operation()
+        .map_err(|e| format!("{shown}: entry {}: {e}", req.entry))?;
+    let creds = req.credentials();
+    let (groups, problems) = match &creds {
+        har::Credentials::Token(t) => (t.groups(), t.problems(now_ms.div_euclid(1000))),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let call = Call {
+        caller: Caller {
+            mode: creds.auth_type(),
+            credentials: creds.describe(),
+            groups,
+            problems,
+        },
+        identity: req.identity(),
+        request: req.request_json(),
+    };
+    Ok((op, call, req.response_errors()))
 }
 
 fn text(ex: &Execution, summary: &str, call: &Call, p: Palette) -> String {
@@ -232,24 +293,13 @@ pub(crate) fn run(args: RequestArgs) -> i32 {
         Ok(a) => a,
         Err(e) => return fail(format!("{e}: --default-auth MODE [--additional-auth MODE]")),
     };
-    let variables: Json = match &args.variables {
-        Some(v) => match text_or_file(v).and_then(|t| {
-            serde_json::from_str(&t).map_err(|e| format!("--variables: invalid JSON: {e}"))
-        }) {
-            Ok(v) => v,
-            Err(e) => return fail(e),
-        },
-        None => json!({}),
+    let request = match (&args.har, &args.operation) {
+        (Some(path), _) => from_har(&args, path, now_ms),
+        (None, Some(operation)) => from_operation(&args, operation, now_ms),
+        (None, None) => Err("give --operation GRAPHQL or --har FILE".into()),
     };
-    let op = match text_or_file(&args.operation).and_then(|q| {
-        graphql::parse(&q, args.operation_name.as_deref(), &variables)
-            .map_err(|e| format!("--operation: {e}"))
-    }) {
-        Ok(op) => op,
-        Err(e) => return fail(e),
-    };
-    let call = match call(&args, now_ms) {
-        Ok(c) => c,
+    let (op, call, captured) = match request {
+        Ok(r) => r,
         Err(e) => return fail(e),
     };
     let mut mocks = match &args.mocks {
@@ -276,14 +326,16 @@ pub(crate) fn run(args: RequestArgs) -> i32 {
                 "resolvers": ex.resolvers.iter().map(|r| r.summary()).collect::<Vec<_>>(),
                 "problems": ex.problems,
                 "response": ex.response,
+                "capturedErrors": captured,
             });
             outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Text => {
-            out!(
-                "{}",
-                text(&ex, &op.summary(), &call, Palette::new(color_stdout()))
-            );
+            let p = Palette::new(color_stdout());
+            out!("{}", text(&ex, &op.summary(), &call, p));
+            for e in &captured {
+                outln!("{}captured response:{} {e}", p.bold, p.reset);
+            }
         }
     }
     if let Some((r, why)) = ex.unanswered() {
