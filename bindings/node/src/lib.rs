@@ -23,6 +23,14 @@ use napi::{Error, Result, Status};
 use napi_derive::napi;
 use rustc_hash::FxHashMap;
 
+/// The addon's own allocations (the context's values, the render's strings,
+/// lists and maps) go through mimalloc: a call makes thousands of small
+/// allocations, and mimalloc's are several times cheaper than the system
+/// allocator's. (Its thread-local state is reached the dynamic way, as a
+/// library loaded at run time must.)
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub use convert::{
     Assignment, CaseResult, Diagnostic, ErrorDetail, EvaluateResponse, Explanation, GuardState,
     LoopSummary, Note, OperandValue, OutcomeSummary, Position, RunSummary, Skipped, Watch,
