@@ -334,6 +334,18 @@ impl<'a, 'b> Scan<'a, 'b> {
             }
         }
         self.depth -= 1;
+        // Equal keys share one allocation (`Builder::key`), so keys that differ
+        // in address differ: the map is built without looking any key up.
+        let entries = &self.builder.entries[start..];
+        let distinct = entries.len() <= FEW_KEYS
+            && entries
+                .iter()
+                .enumerate()
+                .all(|(i, (key, _))| entries[..i].iter().all(|(k, _)| !Rc::ptr_eq(k, key)));
+        if distinct {
+            let entries = self.builder.entries.drain(start..).collect();
+            return Some(Value::map(Map::from_distinct(entries)));
+        }
         let mut map = Map::with_capacity(self.builder.entries.len() - start);
         for (key, value) in self.builder.entries.drain(start..) {
             map.insert(key, value);
@@ -669,13 +681,14 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>, 
 pub(crate) fn write_json_str(s: &str, out: &mut String) {
     out.push('"');
     // Most strings need no escaping: copy them in one go.
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    let plain = plain_run(s.as_bytes(), 0);
+    if plain == s.len() {
         out.push_str(s);
         out.push('"');
         return;
     }
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, b) in s.bytes().enumerate().skip(plain) {
         let esc: Option<&str> = match b {
             b'"' => Some("\\\""),
             b'\\' => Some("\\\\"),

@@ -87,6 +87,13 @@ impl Map {
         }
     }
 
+    /// A map of `entries` whose keys all differ (not checked here: no key is
+    /// looked for), in their order.
+    pub(crate) fn from_distinct(entries: Vec<Entry>) -> Map {
+        let index = (entries.len() > SMALL).then(|| index_of(&entries, 2 * entries.len()));
+        Map { entries, index }
+    }
+
     /// The number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()
