@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
+use super::map::same_key;
 use super::{budget, format_double, Map, Value, MAX_DEPTH, MAX_PRINT_BYTES};
 
 /// Builds a value from parsed JSON as Jackson does: integers become `Int`
@@ -378,7 +379,7 @@ impl Builder {
     /// The shared allocation of key `k`, met at `position` in its object.
     fn key(&mut self, k: &str, position: usize) -> Rc<str> {
         if let Some(key) = self.key_at.get(position) {
-            if **key == *k {
+            if same_key(key, k) {
                 return key.clone();
             }
         }
@@ -392,7 +393,7 @@ impl Builder {
 
     fn known_key(&mut self, k: &str) -> Rc<str> {
         if self.many_keys.is_empty() {
-            if let Some(key) = self.few_keys.iter().find(|key| ***key == *k) {
+            if let Some(key) = self.few_keys.iter().find(|key| same_key(key, k)) {
                 return key.clone();
             }
             let key: Rc<str> = Rc::from(k);

@@ -55,7 +55,7 @@ pub struct Map {
 /// `a == b`, without calling `memcmp` when the length, first or last byte
 /// differ: keys compared one after another mostly differ there.
 #[inline]
-fn same_key(a: &str, b: &str) -> bool {
+pub(super) fn same_key(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     a.len() == b.len() && a.first() == b.first() && a.last() == b.last() && a == b
 }
