@@ -114,6 +114,16 @@ fn plain_run(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The items of `stack` from `start` on, taken off it into a vector of their
+/// number (moved in one copy).
+fn tail<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    if start == 0 {
+        // `split_off(0)` would hand over the whole buffer, room and all.
+        return stack.drain(..).collect();
+    }
+    stack.split_off(start)
+}
+
 /// How deep [`Scan`] follows nested lists and objects before it leaves the text
 /// to `serde_json` (whose own limit, 128, then words the error).
 const SCAN_DEPTH: usize = 100;
@@ -167,20 +177,40 @@ impl<'a, 'b> Scan<'a, 'b> {
 
     fn value(&mut self) -> Option<Value> {
         match self.peek()? {
-            b'"' => {
-                let s = self.string()?;
-                Some(match s {
-                    Ok(s) => Value::Str(Rc::from(s)),
-                    Err(v) => v,
-                })
-            }
             b'{' => self.object(),
             b'[' => self.list(),
+            first => self.scalar(first),
+        }
+    }
+
+    /// A value that is not a list or object, its first byte `first`. Inlined
+    /// where lists and objects read their items: a value handed back from a
+    /// call travels through memory, and reading it back at once stalls the
+    /// processor, once per value.
+    #[inline(always)]
+    fn scalar(&mut self, first: u8) -> Option<Value> {
+        match first {
+            b'"' => match self.plain_string() {
+                Some(s) => Some(Value::Str(Rc::from(s))),
+                None => self.escaped_string(),
+            },
+            b'-' | b'0'..=b'9' => match self.integer() {
+                Some(n) => Some(Value::Int(n)),
+                None => self.number(),
+            },
             b't' => self.literal(b"true", Value::Bool(true)),
             b'f' => self.literal(b"false", Value::Bool(false)),
             b'n' => self.literal(b"null", Value::Null),
-            b'-' | b'0'..=b'9' => self.number(),
             _ => None,
+        }
+    }
+
+    /// A list's item or an object's value.
+    #[inline(always)]
+    fn item(&mut self) -> Option<Value> {
+        match self.peek()? {
+            b'{' | b'[' => self.value(),
+            first => self.scalar(first),
         }
     }
 
@@ -192,25 +222,25 @@ impl<'a, 'b> Scan<'a, 'b> {
         })
     }
 
-    /// A string at `"`: its text when it has no escape (`Ok`), else the value
-    /// `serde_json` reads from it (`Err`).
-    fn string(&mut self) -> Option<Result<&'a str, Value>> {
+    /// The text of the string at `"` when it has no escape; `None` (nothing
+    /// read) for any other string, and for text that is not a string.
+    #[inline]
+    fn plain_string(&mut self) -> Option<&'a str> {
         let start = self.at + 1;
         let end = plain_run(self.bytes, start);
-        match self.bytes.get(end)? {
-            b'"' => {
-                self.at = end + 1;
-                Some(Ok(self.text.get(start..end)?))
-            }
-            b'\\' => self.escaped_string(),
-            _ => None,
+        if self.bytes.get(end) != Some(&b'"') {
+            return None;
         }
+        let text = self.text.get(start..end)?;
+        self.at = end + 1;
+        Some(text)
     }
 
-    /// A string with escapes, at `"`: its extent found here, its value read by
-    /// `serde_json`.
+    /// A string at `"` that [`Scan::plain_string`] did not read: its extent
+    /// found here, its value read by `serde_json`.
     #[cold]
-    fn escaped_string(&mut self) -> Option<Result<&'a str, Value>> {
+    #[inline(never)]
+    fn escaped_string(&mut self) -> Option<Value> {
         let start = self.at;
         let mut i = start + 1;
         loop {
@@ -221,7 +251,7 @@ impl<'a, 'b> Scan<'a, 'b> {
             }
         }
         self.at = i + 1;
-        self.token(start).map(Err)
+        self.token(start)
     }
 
     /// The token from `start` to here, read by `serde_json`.
@@ -229,11 +259,12 @@ impl<'a, 'b> Scan<'a, 'b> {
         serde_parse(self.text.get(start..self.at)?, self.builder).ok()
     }
 
-    /// A number: an integer of up to 18 digits is read here, any other number
-    /// (its extent found by JSON's grammar) by `serde_json`.
-    fn number(&mut self) -> Option<Value> {
+    /// An integer of up to 18 digits (not `-0`, which JSON readers make a
+    /// double); `None` (nothing read) for any other number.
+    #[inline]
+    fn integer(&mut self) -> Option<i64> {
         let start = self.at;
-        let negative = self.bytes[start] == b'-';
+        let negative = self.bytes.get(start) == Some(&b'-');
         let mut i = start + usize::from(negative);
         let digits = i;
         let mut n: i64 = 0;
@@ -242,13 +273,27 @@ impl<'a, 'b> Scan<'a, 'b> {
             i += 1;
         }
         let count = i - digits;
-        if count == 0 || (count > 1 && self.bytes[digits] == b'0') {
+        let simple = (count == 1 || (count > 1 && count <= 18 && self.bytes[digits] != b'0'))
+            && !(negative && n == 0)
+            && !matches!(self.bytes.get(i), Some(b'.' | b'e' | b'E' | b'0'..=b'9'));
+        if !simple {
             return None;
         }
-        let simple = count <= 18 && !(negative && n == 0);
-        if simple && !matches!(self.bytes.get(i), Some(b'.' | b'e' | b'E')) {
-            self.at = i;
-            return Some(Value::Int(if negative { -n } else { n }));
+        self.at = i;
+        Some(if negative { -n } else { n })
+    }
+
+    /// A number [`Scan::integer`] did not read: its extent found by JSON's
+    /// grammar, its value read by `serde_json`.
+    #[cold]
+    #[inline(never)]
+    fn number(&mut self) -> Option<Value> {
+        let start = self.at;
+        let negative = self.bytes.get(start) == Some(&b'-');
+        let digits = start + usize::from(negative);
+        let mut i = self.digits(digits)?;
+        if i - digits > 1 && self.bytes[digits] == b'0' {
+            return None;
         }
         if self.bytes.get(i) == Some(&b'.') {
             i = self.digits(i + 1)?;
@@ -287,7 +332,7 @@ impl<'a, 'b> Scan<'a, 'b> {
             self.at += 1;
         } else {
             loop {
-                let item = self.value()?;
+                let item = self.item()?;
                 self.builder.items.push(item);
                 match self.peek()? {
                     b',' => self.at += 1,
@@ -300,7 +345,7 @@ impl<'a, 'b> Scan<'a, 'b> {
             }
         }
         self.depth -= 1;
-        Some(Value::list(self.builder.items.drain(start..).collect()))
+        Some(Value::list(tail(&mut self.builder.items, start)))
     }
 
     fn object(&mut self) -> Option<Value> {
@@ -314,15 +359,18 @@ impl<'a, 'b> Scan<'a, 'b> {
                     return None;
                 }
                 let position = self.builder.entries.len() - start;
-                let key = match self.string()? {
-                    Ok(k) => self.builder.key(k, position),
-                    Err(v) => self.builder.key(v.as_str()?, position),
+                let key = match self.plain_string() {
+                    Some(k) => self.builder.key(k, position),
+                    None => {
+                        let k = self.escaped_string()?;
+                        self.builder.key(k.as_str()?, position)
+                    }
                 };
                 if self.peek()? != b':' {
                     return None;
                 }
                 self.at += 1;
-                let value = self.value()?;
+                let value = self.item()?;
                 self.builder.entries.push((key, value));
                 match self.peek()? {
                     b',' => self.at += 1,
@@ -344,7 +392,7 @@ impl<'a, 'b> Scan<'a, 'b> {
                 .enumerate()
                 .all(|(i, (key, _))| entries[..i].iter().all(|(k, _)| !Rc::ptr_eq(k, key)));
         if distinct {
-            let entries = self.builder.entries.drain(start..).collect();
+            let entries = tail(&mut self.builder.entries, start);
             return Some(Value::map(Map::from_distinct(entries)));
         }
         let mut map = Map::with_capacity(self.builder.entries.len() - start);
