@@ -116,9 +116,11 @@ fn plain_run(bytes: &[u8], mut i: usize) -> usize {
 
 /// The items of `stack` from `start` on, taken off it into a vector of their
 /// number (moved in one copy).
+// `mem::take` (or `split_off(0)`) would hand over the whole buffer, room and
+// all, and leave the stack to allocate again: a copy at the items' size it is.
+#[allow(clippy::drain_collect)]
 fn tail<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
     if start == 0 {
-        // `split_off(0)` would hand over the whole buffer, room and all.
         return stack.drain(..).collect();
     }
     stack.split_off(start)
