@@ -5,7 +5,8 @@
 #   N=20 TEMPLATES="auth filter" MODES="parse render" scripts/instructions.sh
 # Modes: parse; render (an already-parsed template against a fresh copy of a
 # context converted once, the copy not counted); copy (that copy); render-json
-# (converting the context JSON in every render, as `Engine::render` does).
+# (converting the context JSON in every render, as `Engine::render` does); context
+# (the context JSON text read into values); call (one call of the Node addon's body).
 # Each figure is ((count at N) - (count at 0)) / N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ per_op() { echo $(( ($(count "$1" "$2" "$N") - $(count "$1" "$2" 0)) / N )); }
 printf '%-8s %-12s %12s\n' template mode instr/op
 for t in ${TEMPLATES:-auth putitem filter}; do
   copy=""
-  for mode in ${MODES:-parse render copy render-json}; do
+  for mode in ${MODES:-parse render copy render-json context call}; do
     case $mode in
       render) [ -n "$copy" ] || copy=$(per_op copy "$t"); v=$(( $(per_op render "$t") - copy ));;
       copy) [ -n "$copy" ] || copy=$(per_op copy "$t"); v=$copy;;

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
+use super::map::same_key;
 use super::{budget, format_double, Map, Value, MAX_DEPTH, MAX_PRINT_BYTES};
 
 /// Builds a value from parsed JSON as Jackson does: integers become `Int`
@@ -63,12 +64,345 @@ impl<'j> FromJson<'j> {
 /// assert!(parse_json("{\"a\": }").is_err());
 /// ```
 pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    let mut builder = Builder::default();
+    if let Some(value) = Scan::new(text, &mut builder).document() {
+        return Ok(value);
+    }
+    // Not the common shape (or not JSON): `serde_json` reads it, and words its errors.
+    builder = Builder::default();
+    serde_parse(text, &mut builder)
+}
+
+/// Reads `text`, one whole JSON value, with `serde_json` into values.
+fn serde_parse(text: &str, builder: &mut Builder) -> Result<Value, serde_json::Error> {
     use serde::de::DeserializeSeed;
     let mut de = serde_json::Deserializer::from_str(text);
-    let mut builder = Builder::default();
-    let value = ValueSeed(&mut builder).deserialize(&mut de)?;
+    let value = ValueSeed(builder).deserialize(&mut de)?;
     de.end()?;
     Ok(value)
+}
+
+/// Where the run of plain string bytes from `i` ends: at the first `"`, `\\` or
+/// control character (or the end of `bytes`). Eight bytes are tested at a time.
+#[inline]
+fn plain_run(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // Each term flags (high bit) its first matching byte exactly, and
+        // possibly bytes after it: the lowest flag of all is the first match.
+        let found = ((quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w))
+            & HIGHS;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The items of `stack` from `start` on, taken off it into a vector of their
+/// number (moved in one copy).
+// `mem::take` (or `split_off(0)`) would hand over the whole buffer, room and
+// all, and leave the stack to allocate again: a copy at the items' size it is.
+#[allow(clippy::drain_collect)]
+fn tail<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    if start == 0 {
+        return stack.drain(..).collect();
+    }
+    stack.split_off(start)
+}
+
+/// How deep [`Scan`] follows nested lists and objects before it leaves the text
+/// to `serde_json` (whose own limit, 128, then words the error).
+const SCAN_DEPTH: usize = 100;
+
+/// The fast reader behind [`parse_json`]: one pass over the bytes for the JSON
+/// contexts are made of (strings without escapes, integers, literals, lists and
+/// objects), building values as it goes. Anything else, a string with an
+/// escape or a number with a fraction or an exponent, is handed, that token
+/// alone, to `serde_json`; text that is not JSON makes it give up (`None`), and
+/// `serde_json` reads the whole text again for its error. It accepts only what
+/// `serde_json` accepts and builds what it builds (the tests compare them).
+struct Scan<'a, 'b> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    depth: usize,
+    builder: &'b mut Builder,
+}
+
+impl<'a, 'b> Scan<'a, 'b> {
+    fn new(text: &'a str, builder: &'b mut Builder) -> Self {
+        Scan {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            depth: 0,
+            builder,
+        }
+    }
+
+    /// The whole text as one value, with nothing but whitespace after it.
+    fn document(&mut self) -> Option<Value> {
+        let value = self.value()?;
+        self.skip_ws();
+        (self.at == self.bytes.len()).then_some(value)
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.at).copied()
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        match self.peek()? {
+            b'{' => self.object(),
+            b'[' => self.list(),
+            first => self.scalar(first),
+        }
+    }
+
+    /// A value that is not a list or object, its first byte `first`. Inlined
+    /// where lists and objects read their items: a value handed back from a
+    /// call travels through memory, and reading it back at once stalls the
+    /// processor, once per value.
+    #[inline(always)]
+    fn scalar(&mut self, first: u8) -> Option<Value> {
+        match first {
+            b'"' => match self.plain_string() {
+                Some(s) => Some(Value::Str(Rc::from(s))),
+                None => self.escaped_string(),
+            },
+            b'-' | b'0'..=b'9' => match self.integer() {
+                Some(n) => Some(Value::Int(n)),
+                None => self.number(),
+            },
+            b't' => self.literal(b"true", Value::Bool(true)),
+            b'f' => self.literal(b"false", Value::Bool(false)),
+            b'n' => self.literal(b"null", Value::Null),
+            _ => None,
+        }
+    }
+
+    /// A list's item or an object's value.
+    #[inline(always)]
+    fn item(&mut self) -> Option<Value> {
+        match self.peek()? {
+            b'{' | b'[' => self.value(),
+            first => self.scalar(first),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value) -> Option<Value> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word).then(|| {
+            self.at = end;
+            value
+        })
+    }
+
+    /// The text of the string at `"` when it has no escape; `None` (nothing
+    /// read) for any other string, and for text that is not a string.
+    #[inline]
+    fn plain_string(&mut self) -> Option<&'a str> {
+        let start = self.at + 1;
+        let end = plain_run(self.bytes, start);
+        if self.bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        let text = self.text.get(start..end)?;
+        self.at = end + 1;
+        Some(text)
+    }
+
+    /// A string at `"` that [`Scan::plain_string`] did not read: its extent
+    /// found here, its value read by `serde_json`.
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self) -> Option<Value> {
+        let start = self.at;
+        let mut i = start + 1;
+        loop {
+            match *self.bytes.get(i)? {
+                b'"' => break,
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+        }
+        self.at = i + 1;
+        self.token(start)
+    }
+
+    /// The token from `start` to here, read by `serde_json`.
+    fn token(&mut self, start: usize) -> Option<Value> {
+        serde_parse(self.text.get(start..self.at)?, self.builder).ok()
+    }
+
+    /// An integer of up to 18 digits (not `-0`, which JSON readers make a
+    /// double); `None` (nothing read) for any other number.
+    #[inline]
+    fn integer(&mut self) -> Option<i64> {
+        let start = self.at;
+        let negative = self.bytes.get(start) == Some(&b'-');
+        let mut i = start + usize::from(negative);
+        let digits = i;
+        let mut n: i64 = 0;
+        while let Some(&b @ b'0'..=b'9') = self.bytes.get(i) {
+            n = n.wrapping_mul(10).wrapping_add(i64::from(b - b'0'));
+            i += 1;
+        }
+        let count = i - digits;
+        let simple = (count == 1 || (count > 1 && count <= 18 && self.bytes[digits] != b'0'))
+            && !(negative && n == 0)
+            && !matches!(self.bytes.get(i), Some(b'.' | b'e' | b'E' | b'0'..=b'9'));
+        if !simple {
+            return None;
+        }
+        self.at = i;
+        Some(if negative { -n } else { n })
+    }
+
+    /// A number [`Scan::integer`] did not read: its extent found by JSON's
+    /// grammar, its value read by `serde_json`.
+    #[cold]
+    #[inline(never)]
+    fn number(&mut self) -> Option<Value> {
+        let start = self.at;
+        let negative = self.bytes.get(start) == Some(&b'-');
+        let digits = start + usize::from(negative);
+        let mut i = self.digits(digits)?;
+        if i - digits > 1 && self.bytes[digits] == b'0' {
+            return None;
+        }
+        if self.bytes.get(i) == Some(&b'.') {
+            i = self.digits(i + 1)?;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(i) {
+            i += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(i) {
+                i += 1;
+            }
+            i = self.digits(i)?;
+        }
+        self.at = i;
+        self.token(start)
+    }
+
+    /// Past one or more digits from `i`.
+    fn digits(&self, mut i: usize) -> Option<usize> {
+        let from = i;
+        while let Some(b'0'..=b'9') = self.bytes.get(i) {
+            i += 1;
+        }
+        (i > from).then_some(i)
+    }
+
+    /// Enters a list or object (at its bracket); `None` past [`SCAN_DEPTH`].
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        self.at += 1;
+        (self.depth <= SCAN_DEPTH).then_some(())
+    }
+
+    fn list(&mut self) -> Option<Value> {
+        self.enter()?;
+        let start = self.builder.items.len();
+        if self.peek()? == b']' {
+            self.at += 1;
+        } else {
+            loop {
+                let item = self.item()?;
+                self.builder.items.push(item);
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b']' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(Value::list(tail(&mut self.builder.items, start)))
+    }
+
+    fn object(&mut self) -> Option<Value> {
+        self.enter()?;
+        let start = self.builder.entries.len();
+        if self.peek()? == b'}' {
+            self.at += 1;
+        } else {
+            loop {
+                if self.peek()? != b'"' {
+                    return None;
+                }
+                let position = self.builder.entries.len() - start;
+                let key = match self.plain_string() {
+                    Some(k) => self.builder.key(k, position),
+                    None => {
+                        let k = self.escaped_string()?;
+                        self.builder.key(k.as_str()?, position)
+                    }
+                };
+                if self.peek()? != b':' {
+                    return None;
+                }
+                self.at += 1;
+                let value = self.item()?;
+                self.builder.entries.push((key, value));
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        // Equal keys share one allocation (`Builder::key`), so keys that differ
+        // in address differ: the map is built without looking any key up.
+        let entries = &self.builder.entries[start..];
+        let distinct = entries.len() <= FEW_KEYS
+            && entries
+                .iter()
+                .enumerate()
+                .all(|(i, (key, _))| entries[..i].iter().all(|(k, _)| !Rc::ptr_eq(k, key)));
+        if distinct {
+            let entries = tail(&mut self.builder.entries, start);
+            return Some(Value::map(Map::from_distinct(entries)));
+        }
+        let mut map = Map::with_capacity(self.builder.entries.len() - start);
+        for (key, value) in self.builder.entries.drain(start..) {
+            map.insert(key, value);
+        }
+        Some(Value::map(map))
+    }
 }
 
 /// What one [`parse_json`] keeps while it builds: each distinct key allocated
@@ -95,7 +429,7 @@ impl Builder {
     /// The shared allocation of key `k`, met at `position` in its object.
     fn key(&mut self, k: &str, position: usize) -> Rc<str> {
         if let Some(key) = self.key_at.get(position) {
-            if **key == *k {
+            if same_key(key, k) {
                 return key.clone();
             }
         }
@@ -109,7 +443,7 @@ impl Builder {
 
     fn known_key(&mut self, k: &str) -> Rc<str> {
         if self.many_keys.is_empty() {
-            if let Some(key) = self.few_keys.iter().find(|key| ***key == *k) {
+            if let Some(key) = self.few_keys.iter().find(|key| same_key(key, k)) {
                 return key.clone();
             }
             let key: Rc<str> = Rc::from(k);
@@ -398,13 +732,14 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>, 
 pub(crate) fn write_json_str(s: &str, out: &mut String) {
     out.push('"');
     // Most strings need no escaping: copy them in one go.
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    let plain = plain_run(s.as_bytes(), 0);
+    if plain == s.len() {
         out.push_str(s);
         out.push('"');
         return;
     }
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, b) in s.bytes().enumerate().skip(plain) {
         let esc: Option<&str> = match b {
             b'"' => Some("\\\""),
             b'\\' => Some("\\\\"),
@@ -432,8 +767,23 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// `parse_json` builds what the tree and `from_json` build.
+    /// `parse_json` builds what the tree and `from_json` build, and the fast
+    /// reader, when it reads the text, what `serde_json` reads.
     fn agree(text: &str) {
+        let mut builder = Builder::default();
+        if let Some(fast) = Scan::new(text, &mut builder).document() {
+            let slow = serde_parse(text, &mut Builder::default());
+            assert_eq!(
+                slow.as_ref().map(to_json_string).ok(),
+                Some(to_json_string(&fast)),
+                "{text}"
+            );
+            assert_eq!(
+                slow.as_ref().map(|v| v.type_name()).ok(),
+                Some(fast.type_name()),
+                "{text}"
+            );
+        }
         let tree: Result<serde_json::Value, _> = serde_json::from_str(text);
         match (tree, parse_json(text)) {
             (Ok(tree), Ok(v)) => {
@@ -466,11 +816,56 @@ mod tests {
             "{} x",
             &"[".repeat(200),
             "\"\u{1}\"",
+            "-0",
+            "[-0, 0, -0.0, 01, 1.5]",
+            "[-0.5e-3, 1E+2, 2e, -, 1., 999999999999999999, 9999999999999999999]",
+            "[12345678901234567890123]",
+            "{\"a\\\"b\": \"x\\ny\", \"a\\\"b\": 1}",
+            "{\"a\": tru}",
+            "[true, false, null, nul]",
+            " \t\r\n{ \"k\" : [ ] , \"j\" : { } } \n",
+            "{\"k\" 1}",
+            "{1: 2}",
+            "\"é\u{1F600}\"",
+            &format!(
+                "{}{}",
+                "[".repeat(SCAN_DEPTH + 1),
+                "]".repeat(SCAN_DEPTH + 1)
+            ),
         ] {
             agree(text);
         }
         let many: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
         agree(&format!("{{{}}}", many.join(", ")));
+    }
+
+    proptest! {
+        #[test]
+        fn plain_run_stops_where_a_byte_loop_stops(bytes in prop::collection::vec(any::<u8>(), 0..40), from in 0usize..40) {
+            let expected = (from..bytes.len())
+                .find(|&i| matches!(bytes[i], b'"' | b'\\' | 0..=0x1f))
+                .unwrap_or(bytes.len().max(from));
+            prop_assert_eq!(plain_run(&bytes, from), expected);
+        }
+    }
+
+    /// The benchmark contexts are read by the fast reader, not handed to `serde_json`.
+    #[test]
+    fn contexts_take_the_fast_path() {
+        for name in ["auth", "putitem", "filter"] {
+            let path = format!(
+                "{}/benches/templates/{name}.context.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                Scan::new(&text, &mut Builder::default())
+                    .document()
+                    .is_some(),
+                "{path}"
+            );
+            agree(&text);
+        }
     }
 
     fn json() -> impl Strategy<Value = serde_json::Value> {

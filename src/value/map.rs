@@ -55,7 +55,7 @@ pub struct Map {
 /// `a == b`, without calling `memcmp` when the length, first or last byte
 /// differ: keys compared one after another mostly differ there.
 #[inline]
-fn same_key(a: &str, b: &str) -> bool {
+pub(super) fn same_key(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     a.len() == b.len() && a.first() == b.first() && a.last() == b.last() && a == b
 }
@@ -85,6 +85,13 @@ impl Map {
             entries: Vec::with_capacity(capacity),
             index: (capacity > SMALL).then(|| Box::new(HashTable::with_capacity(capacity))),
         }
+    }
+
+    /// A map of `entries` whose keys all differ (not checked here: no key is
+    /// looked for), in their order.
+    pub(crate) fn from_distinct(entries: Vec<Entry>) -> Map {
+        let index = (entries.len() > SMALL).then(|| index_of(&entries, 2 * entries.len()));
+        Map { entries, index }
     }
 
     /// The number of entries.

@@ -47,6 +47,9 @@ export function contextText(context: unknown, what = 'context'): string {
   throw new TypeError(`${what} must be JSON text or an object, got ${typeName(context)}`)
 }
 
+/** The options that are strings. */
+const STRING_OPTIONS = ['authType', 'caller', 'jwt', 'now', 'name'] as const
+
 /** Checks the options object; a `TypeError` names the bad one. @internal */
 export function checkOptions(options: unknown, what = 'options'): EvaluateOptions {
   if (options === undefined || options === null) return {}
@@ -54,7 +57,7 @@ export function checkOptions(options: unknown, what = 'options'): EvaluateOption
     throw new TypeError(`${what} must be an object, got ${typeName(options)}`)
   }
   const o = options as Record<string, unknown>
-  for (const key of ['authType', 'caller', 'jwt', 'now', 'name'] as const) {
+  for (const key of STRING_OPTIONS) {
     if (o[key] !== undefined && typeof o[key] !== 'string') {
       throw new TypeError(`${what}.${key} must be a string, got ${typeName(o[key])}`)
     }
@@ -84,12 +87,17 @@ export function checkInput(input: unknown, what = 'input'): { template: string; 
   return { template, context: contextText(context === undefined ? '{}' : context, `${what}.context`) }
 }
 
+/** The options' names, in the order of the addon's `evaluateWithOptions` arguments. */
+const OPTION_NAMES = ['authType', 'caller', 'jwt', 'now', 'seed', 'name'] as const
+
 /** The option fields an input object may carry beside its template and context, then `options` over them. @internal */
 export function mergedOptions(input: unknown, options: unknown): EvaluateOptions {
   const fields = checkOptions(input, 'input')
-  const given = checkOptions(options)
+  // Given options (checked, they carry every name) take the place of all the input's fields.
+  const source = options === undefined || options === null ? fields : checkOptions(options)
   const merged: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries({ ...fields, ...given })) {
+  for (const k of OPTION_NAMES) {
+    const v = source[k]
     if (v !== undefined) merged[k] = v
   }
   return merged as EvaluateOptions
@@ -119,7 +127,12 @@ export function call<T>(f: () => T): T {
 export function evaluateMappingTemplateSync(input: EvaluateInput & EvaluateOptions, options?: EvaluateOptions): EvaluateMappingTemplateResponse {
   const { template, context } = checkInput(input)
   const opts = mergedOptions(input, options)
-  const response = call(() => native.evaluateMappingTemplate(template, context, opts))
+  const [logs, stash, outErrors, evaluationResult, error] = call(() =>
+    native.evaluateWithOptions(template, context, opts.authType, opts.caller, opts.jwt, opts.now, opts.seed, opts.name))
+  // The fields in the order the addon's own object has them; an absent one is left out.
+  const response: EvaluateMappingTemplateResponse = { logs, stash, outErrors }
+  if (evaluationResult !== null) response.evaluationResult = evaluationResult
+  if (error !== null) response.error = error
   Object.defineProperty(response, REQUEST, { value: { template, context, options: opts } satisfies KeptRequest })
   return response
 }

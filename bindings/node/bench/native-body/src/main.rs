@@ -3,6 +3,7 @@
 //! engine, the context JSON text read into values), the render of the template
 //! (parsed once, as the addon keeps templates) against that context, and
 //! `api::EvaluateResponse::new`; everything dropped. Its parts are timed too.
+//! The allocator is the addon's (mimalloc).
 //!
 //! ```text
 //! native-body TEMPLATE CONTEXT
@@ -13,6 +14,11 @@
 //! warm-up), as `../bench.js` measures the calls from JavaScript.
 
 use std::hint::black_box;
+
+// As the addon (`bindings/node/src/lib.rs`): Rust's allocations go through mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use appsync_vtl::{api, RenderOptions, Request, Template};
