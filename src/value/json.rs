@@ -913,6 +913,22 @@ mod tests {
 
     proptest! {
         #[test]
+        fn numbers_read_as_serde_json_reads_them(
+            n in "-?(0|[1-9][0-9]{0,24})(\\.[0-9]{1,20})?([eE][+-]?[0-9]{1,4})?"
+        ) {
+            agree(&n);
+            agree(&format!("[{n}, {{\"k\": {n}}}]"));
+        }
+
+        #[test]
+        fn escapes_read_as_serde_json_reads_them(
+            body in "([a-zé]|\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\\\u00[0-9a-fA-F]{2}|\\\\[\"\\\\/bfnrtx])*"
+        ) {
+            agree(&format!("\"{body}\""));
+            agree(&format!("{{\"{body}\": 1}}"));
+        }
+
+        #[test]
         fn plain_run_stops_where_a_byte_loop_stops(bytes in prop::collection::vec(any::<u8>(), 0..40), from in 0usize..40) {
             let expected = (from..bytes.len())
                 .find(|&i| matches!(bytes[i], b'"' | b'\\' | 0..=0x1f))
