@@ -82,7 +82,7 @@ fn serde_parse(text: &str, builder: &mut Builder) -> Result<Value, serde_json::E
     Ok(value)
 }
 
-/// Where the run of plain string bytes from `i` ends: at the first `"`, `\\` or
+/// Where the run of plain string bytes from `i` ends: at the first `"`, `\` or
 /// control character (or the end of `bytes`). Eight bytes are tested at a time.
 #[inline]
 fn plain_run(bytes: &[u8], mut i: usize) -> usize {
@@ -124,6 +124,64 @@ fn tail<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
         return stack.drain(..).collect();
     }
     stack.split_off(start)
+}
+
+/// The text of a JSON string's body with escapes (`a\"b` is `a"b`); `None`
+/// when it holds what `serde_json` refuses: a control character, an unknown
+/// escape, a surrogate not in a pair.
+fn unescape(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = plain_run(bytes, i);
+        out.push_str(raw.get(i..run)?);
+        i = run;
+        match bytes.get(i) {
+            None => break,
+            Some(b'\\') => {}
+            Some(_) => return None,
+        }
+        let escaped = *bytes.get(i + 1)?;
+        i += 2;
+        out.push(match escaped {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = hex4(bytes.get(i..i + 4)?)?;
+                i += 4;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        if bytes.get(i..i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = hex4(bytes.get(i + 2..i + 6)?)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        i += 6;
+                        char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?
+                    }
+                    _ => char::from_u32(unit)?,
+                }
+            }
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+/// Four hex digits as a number.
+fn hex4(digits: &[u8]) -> Option<u32> {
+    digits
+        .iter()
+        .try_fold(0, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))
 }
 
 /// How deep [`Scan`] follows nested lists and objects before it leaves the text
@@ -239,12 +297,13 @@ impl<'a, 'b> Scan<'a, 'b> {
     }
 
     /// A string at `"` that [`Scan::plain_string`] did not read: its extent
-    /// found here, its value read by `serde_json`.
+    /// found here, its escapes decoded as JSON's (anything else, a control
+    /// character or a lone surrogate, makes the reader give up).
     #[cold]
     #[inline(never)]
     fn escaped_string(&mut self) -> Option<Value> {
-        let start = self.at;
-        let mut i = start + 1;
+        let start = self.at + 1;
+        let mut i = start;
         loop {
             match *self.bytes.get(i)? {
                 b'"' => break,
@@ -252,8 +311,9 @@ impl<'a, 'b> Scan<'a, 'b> {
                 _ => i += 1,
             }
         }
+        let text = unescape(self.text.get(start..i)?)?;
         self.at = i + 1;
-        self.token(start)
+        Some(Value::Str(Rc::from(text)))
     }
 
     /// The token from `start` to here, read by `serde_json`.
@@ -285,8 +345,10 @@ impl<'a, 'b> Scan<'a, 'b> {
         Some(if negative { -n } else { n })
     }
 
-    /// A number [`Scan::integer`] did not read: its extent found by JSON's
-    /// grammar, its value read by `serde_json`.
+    /// A number [`Scan::integer`] did not read, its extent found by JSON's
+    /// grammar: one with a fraction or an exponent is a double (read as
+    /// `serde_json` reads it, to the nearest; out of range, the reader gives
+    /// up), any other (`-0`, past 18 digits) is read by `serde_json`.
     #[cold]
     #[inline(never)]
     fn number(&mut self) -> Option<Value> {
@@ -297,6 +359,7 @@ impl<'a, 'b> Scan<'a, 'b> {
         if i - digits > 1 && self.bytes[digits] == b'0' {
             return None;
         }
+        let integer_end = i;
         if self.bytes.get(i) == Some(&b'.') {
             i = self.digits(i + 1)?;
         }
@@ -308,7 +371,11 @@ impl<'a, 'b> Scan<'a, 'b> {
             i = self.digits(i)?;
         }
         self.at = i;
-        self.token(start)
+        if i == integer_end {
+            return self.token(start);
+        }
+        let double: f64 = self.text.get(start..i)?.parse().ok()?;
+        double.is_finite().then_some(Value::Float(double))
     }
 
     /// Past one or more digits from `i`.
@@ -827,6 +894,11 @@ mod tests {
             "{\"k\" 1}",
             "{1: 2}",
             "\"é\u{1F600}\"",
+            r#"["\ud83d", "\ude00", "\ud83dx", "\ud83d\u0041", "\u00E9\u00e9", "\/\b\f\r\t", "\x", "\u12"]"#,
+            r#"["\ud83d\ude00", "a\"b", "tab\there"]"#,
+            r#"{"k\u0041": 1, "kA": 2}"#,
+            "[1e400, -1e400]",
+            "[1e-400, 0.1, 2.5E+3, 1E2, -0.0, 0e0, 123456789.123456789e-5]",
             &format!(
                 "{}{}",
                 "[".repeat(SCAN_DEPTH + 1),
@@ -840,6 +912,22 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn numbers_read_as_serde_json_reads_them(
+            n in "-?(0|[1-9][0-9]{0,24})(\\.[0-9]{1,20})?([eE][+-]?[0-9]{1,4})?"
+        ) {
+            agree(&n);
+            agree(&format!("[{n}, {{\"k\": {n}}}]"));
+        }
+
+        #[test]
+        fn escapes_read_as_serde_json_reads_them(
+            body in "([a-zé]|\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\\\u00[0-9a-fA-F]{2}|\\\\[\"\\\\/bfnrtx])*"
+        ) {
+            agree(&format!("\"{body}\""));
+            agree(&format!("{{\"{body}\": 1}}"));
+        }
+
         #[test]
         fn plain_run_stops_where_a_byte_loop_stops(bytes in prop::collection::vec(any::<u8>(), 0..40), from in 0usize..40) {
             let expected = (from..bytes.len())
@@ -866,6 +954,14 @@ mod tests {
             );
             agree(&text);
         }
+        // Escapes and doubles too; a lone surrogate is left to `serde_json`.
+        let read = |text: &str| {
+            Scan::new(text, &mut Builder::default())
+                .document()
+                .is_some()
+        };
+        assert!(read(r#"{"a\"b": ["x\n\u00e9\ud83d\ude00", 1.5, -2e-3]}"#));
+        assert!(!read(r#"["\ud83d"]"#));
     }
 
     fn json() -> impl Strategy<Value = serde_json::Value> {
