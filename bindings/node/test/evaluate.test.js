@@ -46,6 +46,11 @@ test('options fix the clock and the seed, and choose the caller', () => {
   assert.notEqual(other.evaluationResult, a.evaluationResult)
   const api = vtl.evaluateMappingTemplateSync({ template: '$util.authType()', context: {} }, { authType: 'AWS_IAM' })
   assert.equal(api.evaluationResult, 'IAM Authorization')
+  // `options` replace the input's option fields name by name; the others stay.
+  const mixed = vtl.evaluateMappingTemplateSync({ template, context: {}, now: NOW, caller: 'cognito-admin' }, { seed: 7 })
+  assert.equal(mixed.evaluationResult, a.evaluationResult)
+  const over = vtl.evaluateMappingTemplateSync({ template: '$util.authType()', context: {}, authType: 'API_KEY' }, { authType: 'AWS_IAM' })
+  assert.equal(over.evaluationResult, 'IAM Authorization')
 })
 
 test('a JWT sets the identity and the auth mode', () => {

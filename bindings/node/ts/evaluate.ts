@@ -93,11 +93,11 @@ const OPTION_NAMES = ['authType', 'caller', 'jwt', 'now', 'seed', 'name'] as con
 /** The option fields an input object may carry beside its template and context, then `options` over them. @internal */
 export function mergedOptions(input: unknown, options: unknown): EvaluateOptions {
   const fields = checkOptions(input, 'input')
-  // Given options (checked, they carry every name) take the place of all the input's fields.
-  const source = options === undefined || options === null ? fields : checkOptions(options)
+  // Each option given in `options` replaces the input's field of that name; the others stay.
+  const given = options === undefined || options === null ? undefined : checkOptions(options)
   const merged: Record<string, unknown> = {}
   for (const k of OPTION_NAMES) {
-    const v = source[k]
+    const v = given !== undefined && given[k] !== undefined ? given[k] : fields[k]
     if (v !== undefined) merged[k] = v
   }
   return merged as EvaluateOptions
