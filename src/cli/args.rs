@@ -6,8 +6,10 @@ use std::path::Path;
 use clap::Args;
 
 use appsync_vtl::engine::parse_time_millis;
-use appsync_vtl::input::{read_text, Cap};
+use appsync_vtl::input::{read_text, show_path, Cap};
 use appsync_vtl::outcome::AuthType;
+use appsync_vtl::project::Project;
+use appsync_vtl::replay::authz::{ApiAuth, Schema};
 use appsync_vtl::replay::jwt::{self, Jwt};
 
 /// Parses an auth mode argument.
@@ -102,5 +104,61 @@ pub(crate) fn text_or_file(arg: &str) -> Result<String, String> {
         read_text(arg, Cap::OPERATION).map_err(|e| e.to_string())
     } else {
         Ok(arg.to_string())
+    }
+}
+
+/// The API's schema and auth modes, when the project does not give them (or
+/// to use others): `vtl authz` and `vtl request`.
+#[derive(Args, Debug)]
+pub(crate) struct ApiArgs {
+    /// The API's schema as AppSync has it (with `@aws_*` directives); default:
+    /// the project's.
+    #[arg(long, value_name = "SCHEMA.graphql")]
+    schema: Option<std::path::PathBuf>,
+    /// The API's default auth mode; default: the project's.
+    #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
+    default_auth: Option<AuthType>,
+    /// An additional auth mode (repeatable; with --default-auth).
+    #[arg(long, value_name = "MODE", value_parser = parse_auth_type, requires = "default_auth")]
+    additional_auth: Vec<AuthType>,
+}
+
+impl ApiArgs {
+    /// `--schema`, else the project's schema.
+    pub(crate) fn schema(&self, project: Option<&Project>) -> Result<Schema, String> {
+        let (text, shown) = match (&self.schema, project.and_then(|p| p.schema.as_ref())) {
+            (Some(path), _) => (
+                read_text(path, Cap::SCHEMA).map_err(|e| e.to_string())?,
+                show_path(path),
+            ),
+            (None, Some(t)) => (
+                t.text().map_err(|e| e.to_string())?.into_owned(),
+                "the project's schema".to_string(),
+            ),
+            (None, None) => {
+                return Err(
+                    "give --schema SCHEMA.graphql (or a project that holds its schema)".into(),
+                )
+            }
+        };
+        Schema::parse(&text).map_err(|e| format!("{shown}: {e}"))
+    }
+
+    /// `--default-auth` and `--additional-auth`, else the project's modes.
+    pub(crate) fn auth(&self, project: Option<&Project>) -> Result<ApiAuth, String> {
+        match (self.default_auth, project.and_then(|p| p.auth.as_ref())) {
+            (Some(default), _) => Ok(ApiAuth {
+                default,
+                additional: self.additional_auth.clone(),
+            }),
+            (None, Some(modes)) => Ok(ApiAuth {
+                default: modes.default,
+                additional: modes.additional.clone(),
+            }),
+            (None, None) => Err(
+                "give --default-auth MODE [--additional-auth MODE] (or a project that says its auth modes)"
+                    .into(),
+            ),
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::{json, Value as Json};
 
-use super::args::{parse_auth_type, read_jwt, text_or_file, Clock};
+use super::args::{parse_auth_type, read_jwt, text_or_file, ApiArgs, Clock};
 use super::{color_stderr, color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::explain::{explain, Explanation};
 use appsync_vtl::identity::Caller as Preset;
@@ -15,7 +15,7 @@ use appsync_vtl::input::{read_text, show_path, Cap};
 use appsync_vtl::outcome::AuthType;
 use appsync_vtl::pipeline::{Pipeline, StepEnd};
 use appsync_vtl::project::{self, Project};
-use appsync_vtl::replay::authz::{check, ApiAuth, Caller, Schema, Verdict};
+use appsync_vtl::replay::authz::{check, ApiAuth, Caller, Verdict};
 use appsync_vtl::replay::graphql::{self, Operation};
 use appsync_vtl::replay::har;
 use appsync_vtl::report::Palette;
@@ -46,16 +46,8 @@ use appsync_vtl::{Engine, RequestContext};
     or no request template to run for the field: none in the project, or only APPSYNC_JS), \
     2 bad usage or unreadable input (or --resolvers is not a project).")]
 pub(crate) struct AuthzArgs {
-    /// The API's schema as AppSync has it (with `@aws_*` directives); default:
-    /// the schema of the --resolvers project.
-    #[arg(long, value_name = "SCHEMA.graphql")]
-    schema: Option<PathBuf>,
-    /// The API's default auth mode; default: the --resolvers project's.
-    #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
-    default_auth: Option<AuthType>,
-    /// An additional auth mode (repeatable; with --default-auth).
-    #[arg(long, value_name = "MODE", value_parser = parse_auth_type, requires = "default_auth")]
-    additional_auth: Vec<AuthType>,
+    #[command(flatten)]
+    api: ApiArgs,
     /// A browser capture holding the request.
     #[arg(long, value_name = "FILE", required_unless_present = "operation")]
     har: Option<PathBuf>,
@@ -423,45 +415,13 @@ pub(crate) fn run(args: AuthzArgs) -> i32 {
         },
         None => None,
     };
-    let schema_text = match (
-        &args.schema,
-        project.as_ref().and_then(|p| p.schema.as_ref()),
-    ) {
-        (Some(path), _) => read_text(path, Cap::SCHEMA)
-            .map_err(|e| e.to_string())
-            .map(|t| (t, show_path(path))),
-        (None, Some(t)) => t
-            .text()
-            .map(|text| (text.into_owned(), "the project's schema".to_string()))
-            .map_err(|e| e.to_string()),
-        (None, None) => Err(
-            "give --schema SCHEMA.graphql (or --resolvers DIR of a project that holds its schema)"
-                .into(),
-        ),
-    };
-    let schema = match schema_text {
-        Ok((text, shown)) => match Schema::parse(&text) {
-            Ok(s) => s,
-            Err(e) => return fail(format!("{shown}: {e}")),
-        },
+    let schema = match args.api.schema(project.as_ref()) {
+        Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let auth = match (
-        args.default_auth,
-        project.as_ref().and_then(|p| p.auth.as_ref()),
-    ) {
-        (Some(default), _) => ApiAuth {
-            default,
-            additional: args.additional_auth.clone(),
-        },
-        (None, Some(modes)) => ApiAuth {
-            default: modes.default,
-            additional: modes.additional.clone(),
-        },
-        (None, None) => return fail(
-            "give --default-auth MODE (or --resolvers DIR of a project that says its auth modes)"
-                .into(),
-        ),
+    let auth = match args.api.auth(project.as_ref()) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
     };
     let request = match (&args.har, &args.operation) {
         (Some(path), _) => from_har(&args, path, now_ms),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{json, Value as Json};
 
-use super::args::{parse_auth_type, read_jwt, text_or_file, Clock};
+use super::args::{parse_auth_type, read_jwt, text_or_file, ApiArgs, Clock};
 use super::{color_stdout, Format, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use appsync_vtl::execute::{execute, show, Api, Call, Execution};
 use appsync_vtl::identity::Caller as Preset;
@@ -15,7 +15,7 @@ use appsync_vtl::outcome::AuthType;
 use appsync_vtl::pipeline::mocks::Mocks;
 use appsync_vtl::pipeline::StepEnd;
 use appsync_vtl::project;
-use appsync_vtl::replay::authz::{ApiAuth, Caller, Schema};
+use appsync_vtl::replay::authz::Caller;
 use appsync_vtl::replay::graphql::{self, Operation};
 use appsync_vtl::replay::har;
 use appsync_vtl::report::Palette;
@@ -80,15 +80,8 @@ pub(crate) struct RequestArgs {
     /// What each data source answers (see below).
     #[arg(long, value_name = "FILE")]
     mocks: Option<PathBuf>,
-    /// The schema, when the project does not hold one (or to use another).
-    #[arg(long, value_name = "SCHEMA.graphql")]
-    schema: Option<PathBuf>,
-    /// The API's default auth mode, when the project does not say it.
-    #[arg(long, value_name = "MODE", value_parser = parse_auth_type)]
-    default_auth: Option<AuthType>,
-    /// An additional auth mode (repeatable; with --default-auth).
-    #[arg(long, value_name = "MODE", value_parser = parse_auth_type, requires = "default_auth")]
-    additional_auth: Vec<AuthType>,
+    #[command(flatten)]
+    api: ApiArgs,
     /// A variable to explain in a template that raises (repeatable).
     #[arg(short, long, value_name = "NAME")]
     watch: Vec<String>,
@@ -273,25 +266,17 @@ pub(crate) fn run(args: RequestArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(e.to_string()),
     };
-    let schema_text = match (&args.schema, &project.schema) {
-        (Some(path), _) => read_text(path, Cap::SCHEMA).map_err(|e| e.to_string()),
-        (None, Some(t)) => t.text().map(|t| t.into_owned()).map_err(|e| e.to_string()),
-        (None, None) => Err(format!(
-            "{} holds no schema: give --schema SCHEMA.graphql",
-            show_path(&args.dir)
-        )),
-    };
-    let schema = match schema_text.and_then(|t| Schema::parse(&t).map_err(|e| e.to_string())) {
+    let schema = match args.api.schema(Some(&project)) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let auth = args.default_auth.map(|default| ApiAuth {
-        default,
-        additional: args.additional_auth.clone(),
-    });
-    let api = match Api::new(&project, &schema, auth) {
-        Ok(a) => a,
-        Err(e) => return fail(format!("{e}: --default-auth MODE [--additional-auth MODE]")),
+    let api = match args.api.auth(Some(&project)) {
+        Ok(auth) => Api {
+            project: &project,
+            schema: &schema,
+            auth,
+        },
+        Err(e) => return fail(e),
     };
     let request = match (&args.har, &args.operation) {
         (Some(path), _) => from_har(&args, path, now_ms),
