@@ -64,3 +64,13 @@ test('runCases runs case folders as vtl test does', () => {
   }
   assert.throws(() => vtl.runCases('/nonexistent/cases'), { name: 'BadRequestException' })
 })
+
+test('runCases runs the request cases of a project (whole GraphQL requests with mocks)', () => {
+  const project = path.join(__dirname, '..', '..', '..', 'templates', 'projects', 'cdk')
+  const run = vtl.runCases(project)
+  assert.equal(run.summary, '7 passed, 0 failed')
+  const created = run.results.find((r) => r.name.endsWith('create-post@iam-auth'))
+  assert.equal(created.report.output.createPost.id, 'new-id')
+  const denied = run.results.find((r) => r.name.endsWith('create-post@api-key'))
+  assert.equal(denied.report.errors[0].errorType, 'UnauthorizedException')
+})
