@@ -17,12 +17,12 @@
 //! ```
 //! use appsync_vtl::execute::{execute, Api, Call};
 //! use appsync_vtl::pipeline::mocks::Mocks;
-//! use appsync_vtl::replay::{authz::Schema, graphql};
+//! use appsync_vtl::replay::graphql;
 //! use appsync_vtl::{identity::Caller, project, Engine};
 //! use serde_json::json;
 //! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/projects/cdk");
 //! let project = project::read(std::path::Path::new(dir)).unwrap();
-//! let schema = Schema::parse(&project.schema.as_ref().unwrap().text().unwrap()).unwrap();
+//! let schema = project.parsed_schema().unwrap();
 //! let api = Api::new(&project, &schema, None).unwrap();
 //! let op = graphql::parse(r#"query { getPost(id: "1") { id title } }"#, None, &json!({})).unwrap();
 //! let call = Call::preset(&Caller::preset("iam-auth").unwrap());
@@ -41,7 +41,7 @@ use crate::context::{RequestContext, SharedContext};
 use crate::engine::Engine;
 use crate::explain::{explain, Explanation};
 use crate::identity::Caller as Preset;
-use crate::outcome::{AppSyncError, AuthType};
+use crate::outcome::AppSyncError;
 use crate::parse::Template;
 use crate::pipeline::mocks::Mocks;
 use crate::pipeline::{
@@ -73,10 +73,7 @@ impl<'a> Api<'a> {
     ) -> Result<Api<'a>, String> {
         let auth = match (auth, &project.auth) {
             (Some(a), _) => a,
-            (None, Some(p)) => ApiAuth {
-                default: p.default,
-                additional: p.additional.clone(),
-            },
+            (None, Some(p)) => p.clone(),
             (None, None) => {
                 return Err(format!(
                     "{} does not say the API's auth modes: give them (the default mode and any additional ones)",
@@ -595,29 +592,15 @@ impl Executor<'_, '_> {
 
     /// The context a resolver of `f` sees.
     fn context(&self, parent_type: &str, parent: &Json, f: &Selected) -> Json {
-        let mut ctx = json!({
-            "arguments": f.arguments,
-            "identity": self.call.identity,
-            "source": if parent.is_null() { Json::Null } else { parent.clone() },
-            "stash": {},
-            "request": self.call.request,
-            "info": {
-                "fieldName": f.name,
-                "parentTypeName": parent_type,
-                "variables": self.op.variables,
-                "selectionSetList": f.selection_set_list(),
-                "selectionSetGraphQL": f.selection_graphql,
-            },
-        });
-        if let (Some(mode), Some(o)) = (self.call.caller.mode, ctx.as_object_mut()) {
-            o.insert("authType".into(), json!(mode_name(mode)));
-        }
-        ctx
+        self.op.field_context(
+            f,
+            parent_type,
+            parent.clone(),
+            self.call.identity.clone(),
+            self.call.request.clone(),
+            self.call.caller.mode,
+        )
     }
-}
-
-fn mode_name(mode: AuthType) -> &'static str {
-    mode.api_name()
 }
 
 /// An error a resolver raised or appended, as the response lists it.

@@ -109,6 +109,16 @@ pub const PRESETS: &[(&str, &str)] = &[
 ];
 
 impl Caller {
+    /// The first preset of an auth mode (the caller a mode alone stands for).
+    ///
+    /// ```
+    /// use appsync_vtl::{identity::Caller, AuthType};
+    /// assert_eq!(Caller::for_mode(AuthType::AwsIam).unwrap().name, "iam-auth");
+    /// ```
+    pub fn for_mode(mode: AuthType) -> Option<Caller> {
+        Caller::all().into_iter().find(|p| p.auth_type == mode)
+    }
+
     /// A built-in preset by name (see [`PRESETS`]).
     pub fn preset(name: &str) -> Option<Caller> {
         let (identity, auth_type) = match name {

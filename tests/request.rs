@@ -272,7 +272,7 @@ mod never_panics {
     use appsync_vtl::identity::Caller;
     use appsync_vtl::pipeline::mocks::Mocks;
     use appsync_vtl::project;
-    use appsync_vtl::replay::{authz::Schema, graphql};
+    use appsync_vtl::replay::graphql;
     use appsync_vtl::Engine;
     use proptest::prelude::*;
     use serde_json::{json, Value as Json};
@@ -311,7 +311,7 @@ mod never_panics {
         ) {
             let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/projects/amplify-gen1");
             let project = project::read(std::path::Path::new(dir)).unwrap();
-            let schema = Schema::parse(&project.schema.as_ref().unwrap().text().unwrap()).unwrap();
+            let schema = project.parsed_schema().unwrap();
             let api = Api::new(&project, &schema, None).unwrap();
             let selection = if fields.is_empty() { "id".to_string() } else { fields.join(" ") };
             let body = if root == "listPosts" {

@@ -126,22 +126,16 @@ pub(crate) struct ApiArgs {
 impl ApiArgs {
     /// `--schema`, else the project's schema.
     pub(crate) fn schema(&self, project: Option<&Project>) -> Result<Schema, String> {
-        let (text, shown) = match (&self.schema, project.and_then(|p| p.schema.as_ref())) {
-            (Some(path), _) => (
-                read_text(path, Cap::SCHEMA).map_err(|e| e.to_string())?,
-                show_path(path),
-            ),
-            (None, Some(t)) => (
-                t.text().map_err(|e| e.to_string())?.into_owned(),
-                "the project's schema".to_string(),
-            ),
-            (None, None) => {
-                return Err(
-                    "give --schema SCHEMA.graphql (or a project that holds its schema)".into(),
-                )
+        match (&self.schema, project) {
+            (Some(path), _) => {
+                let text = read_text(path, Cap::SCHEMA).map_err(|e| e.to_string())?;
+                Schema::parse(&text).map_err(|e| format!("{}: {e}", show_path(path)))
             }
-        };
-        Schema::parse(&text).map_err(|e| format!("{shown}: {e}"))
+            (None, Some(p)) if p.schema.is_some() => p
+                .parsed_schema()
+                .map_err(|e| format!("{}: {e}", show_path(&p.root))),
+            _ => Err("give --schema SCHEMA.graphql (or a project that holds its schema)".into()),
+        }
     }
 
     /// `--default-auth` and `--additional-auth`, else the project's modes.
@@ -151,10 +145,7 @@ impl ApiArgs {
                 default,
                 additional: self.additional_auth.clone(),
             }),
-            (None, Some(modes)) => Ok(ApiAuth {
-                default: modes.default,
-                additional: modes.additional.clone(),
-            }),
+            (None, Some(modes)) => Ok(modes.clone()),
             (None, None) => Err(
                 "give --default-auth MODE [--additional-auth MODE] (or a project that says its auth modes)"
                     .into(),

@@ -104,19 +104,9 @@ fn from_har(args: &AuthzArgs, path: &Path, now_ms: i64) -> Result<Request, Strin
     let field = op
         .field(args.field.as_deref())
         .map_err(|e| format!("{path}: entry {}: {e}", req.entry))?;
-    let creds = req.credentials();
-    let (groups, problems) = match &creds {
-        har::Credentials::Token(t) => (t.groups(), t.problems(now_ms.div_euclid(1000))),
-        _ => (Vec::new(), Vec::new()),
-    };
     Ok(Request {
         origin: format!("{path}, entry {}", req.entry),
-        caller: Caller {
-            mode: creds.auth_type(),
-            credentials: creds.describe(),
-            groups,
-            problems,
-        },
+        caller: req.caller(now_ms.div_euclid(1000)),
         response_errors: req.response_errors(),
         ctx: req.context(&op, field),
         op,
@@ -149,9 +139,7 @@ fn from_operation(args: &AuthzArgs, text: &str, now_ms: i64) -> Result<Request, 
         (_, AuthType::ApiKey) => (Json::Null, "--auth API_KEY".to_string()),
         (Some(j), _) => (j.identity(mode), "the --jwt token".to_string()),
         (None, _) => {
-            let preset = Preset::all()
-                .into_iter()
-                .find(|p| p.auth_type == mode)
+            let preset = Preset::for_mode(mode)
                 .ok_or_else(|| format!("no preset identity for {}", mode.api_name()))?;
             let what = format!(
                 "--auth {} (identity: the `{}` preset)",

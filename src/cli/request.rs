@@ -139,9 +139,7 @@ fn call(args: &RequestArgs, now_ms: i64) -> Result<Call, String> {
                 names.join(", ")
             )
         })?,
-        (None, Some(mode)) => Preset::all()
-            .into_iter()
-            .find(|p| p.auth_type == mode)
+        (None, Some(mode)) => Preset::for_mode(mode)
             .ok_or_else(|| format!("no preset identity for {}", mode.api_name()))?,
         (None, None) => {
             return Err("say who calls: --caller PRESET, --jwt TOKEN or --auth-type MODE".into())
@@ -168,18 +166,8 @@ fn from_har(
     let op = req
         .operation()
         .map_err(|e| format!("{shown}: entry {}: {e}", req.entry))?;
-    let creds = req.credentials();
-    let (groups, problems) = match &creds {
-        har::Credentials::Token(t) => (t.groups(), t.problems(now_ms.div_euclid(1000))),
-        _ => (Vec::new(), Vec::new()),
-    };
     let call = Call {
-        caller: Caller {
-            mode: creds.auth_type(),
-            credentials: creds.describe(),
-            groups,
-            problems,
-        },
+        caller: req.caller(now_ms.div_euclid(1000)),
         identity: req.identity(),
         request: req.request_json(),
     };

@@ -170,33 +170,15 @@ impl ProjectRequest {
         mocks: Mocks,
         bad: &dyn Fn(String) -> CaseError,
     ) -> Result<ProjectRequest, CaseError> {
-        let schema_text = match &project.schema {
-            Some(t) => t
-                .text()
-                .map(|t| t.into_owned())
-                .map_err(|e| bad(format!("project: its schema: {e}")))?,
-            None => {
-                return Err(bad(format!(
-                    "request: {} holds no schema",
-                    show_path(&project.root)
-                )))
-            }
-        };
-        let schema =
-            Schema::parse(&schema_text).map_err(|e| bad(format!("project: its schema: {e}")))?;
-        let auth = project
-            .auth
-            .as_ref()
-            .map(|a| ApiAuth {
-                default: a.default,
-                additional: a.additional.clone(),
-            })
-            .ok_or_else(|| {
-                bad(format!(
-                    "request: {} does not say the API's auth modes",
-                    show_path(&project.root)
-                ))
-            })?;
+        let schema = project
+            .parsed_schema()
+            .map_err(|e| bad(format!("project: {e}")))?;
+        let auth = project.auth.clone().ok_or_else(|| {
+            bad(format!(
+                "request: {} does not say the API's auth modes",
+                show_path(&project.root)
+            ))
+        })?;
         let variables = spec
             .variables
             .clone()

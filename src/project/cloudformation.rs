@@ -20,11 +20,12 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value as Json};
 
 use super::{
-    line_of_key, parse_document, AuthModes, DataSource, Function, Location, Project, ProjectError,
+    line_of_key, parse_document, DataSource, Function, Location, Project, ProjectError,
     ProjectKind, Resolver, ResolverKind, Runtime, TemplateRef, INFRA_CAP,
 };
 use crate::input::{read_text, show_path};
 use crate::outcome::AuthType;
+use crate::replay::authz::ApiAuth;
 
 /// How deep nested stacks go before the reader stops following them.
 const MAX_STACK_DEPTH: usize = 8;
@@ -511,7 +512,7 @@ impl Reader {
             .flatten()
             .filter_map(|p| mode(p.get("AuthenticationType")))
             .collect();
-        self.project.auth.get_or_insert(AuthModes {
+        self.project.auth.get_or_insert(ApiAuth {
             default,
             additional,
         });

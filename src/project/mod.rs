@@ -42,10 +42,10 @@ use serde::Serialize;
 
 use crate::engine::Engine;
 use crate::input::{read_text, show_path, Cap, InputError};
-use crate::outcome::AuthType;
 use crate::pipeline::{
     DataSource as MockedSource, Function as PipelineFunction, Pipeline, TemplateFile,
 };
+use crate::replay::authz::{ApiAuth, Schema};
 
 /// The most bytes read from one infrastructure file (a stack, a manifest).
 pub(crate) const INFRA_CAP: Cap = Cap {
@@ -427,16 +427,6 @@ pub struct DataSource {
     pub at: Location,
 }
 
-/// The API's auth modes (`AuthenticationType` and
-/// `AdditionalAuthenticationProviders` of its `AWS::AppSync::GraphQLApi`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuthModes {
-    /// The default mode.
-    pub default: AuthType,
-    /// The additional modes.
-    pub additional: Vec<AuthType>,
-}
-
 /// A project's resolvers, data sources and schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -452,7 +442,7 @@ pub struct Project {
     /// The GraphQL schema, when the project gives one.
     pub schema: Option<TemplateRef>,
     /// The API's auth modes, when the project gives them.
-    pub auth: Option<AuthModes>,
+    pub auth: Option<ApiAuth>,
     /// What could not be resolved.
     pub notes: Vec<Note>,
 }
@@ -475,6 +465,15 @@ impl Project {
         self.resolvers
             .iter()
             .find(|r| r.type_name == type_name && r.field_name == field)
+    }
+
+    /// The project's schema, parsed; `Err` says why there is none to use.
+    pub fn parsed_schema(&self) -> Result<Schema, String> {
+        let text = match &self.schema {
+            Some(t) => t.text().map_err(|e| format!("its schema: {e}"))?,
+            None => return Err(format!("{} holds no schema", show_path(&self.root))),
+        };
+        Schema::parse(&text).map_err(|e| format!("its schema: {e}"))
     }
 
     /// Every file the project was read from: infrastructure files, templates

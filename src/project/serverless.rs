@@ -17,11 +17,12 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use super::{
-    line_of_key, parse_document, AuthModes, DataSource, Function, Location, Project, ProjectError,
+    line_of_key, parse_document, DataSource, Function, Location, Project, ProjectError,
     ProjectKind, Resolver, ResolverKind, Runtime, TemplateRef, INFRA_CAP,
 };
 use crate::input::read_text;
 use crate::outcome::AuthType;
+use crate::replay::authz::ApiAuth;
 
 /// A Serverless service in `dir`, or `None`.
 pub fn read(dir: &Path) -> Result<Option<Project>, ProjectError> {
@@ -222,7 +223,7 @@ impl Service {
 /// The API's auth modes: v2's `authentication.type` and
 /// `additionalAuthentications[].type`, v1's `authenticationType` and
 /// `additionalAuthenticationProviders[].authenticationType`.
-fn auth_modes(config: &Json, v1: bool) -> Option<AuthModes> {
+fn auth_modes(config: &Json, v1: bool) -> Option<ApiAuth> {
     let (default, list, key) = if v1 {
         (
             config.get("authenticationType"),
@@ -237,7 +238,7 @@ fn auth_modes(config: &Json, v1: bool) -> Option<AuthModes> {
         )
     };
     let mode = |v: Option<&Json>| v.and_then(Json::as_str).and_then(AuthType::parse);
-    Some(AuthModes {
+    Some(ApiAuth {
         default: mode(default)?,
         additional: config
             .get(list)

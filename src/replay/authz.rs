@@ -229,8 +229,9 @@ impl Schema {
     }
 }
 
-/// The API's auth configuration.
-#[derive(Debug, Clone)]
+/// The API's auth configuration (`AuthenticationType` and
+/// `AdditionalAuthenticationProviders` of its `AWS::AppSync::GraphQLApi`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiAuth {
     /// The default mode.
     pub default: AuthType,

@@ -146,17 +146,22 @@ impl Operation {
 
     /// `$ctx.info` for one root field.
     pub fn info(&self, field: &Selected) -> Json {
+        self.info_on(field, self.kind.type_name())
+    }
+
+    /// `$ctx.info` for `field` selected on an object of type `parent_type`.
+    pub fn info_on(&self, field: &Selected, parent_type: &str) -> Json {
         json!({
             "fieldName": field.name,
-            "parentTypeName": self.kind.type_name(),
+            "parentTypeName": parent_type,
             "variables": self.variables,
             "selectionSetList": field.selection_set_list(),
             "selectionSetGraphQL": field.selection_graphql,
         })
     }
 
-    /// The EvaluateMappingTemplate context a resolver of `field` sees, with
-    /// the caller's identity, `$ctx.request` and the auth mode.
+    /// The EvaluateMappingTemplate context a resolver of a root `field` sees,
+    /// with the caller's identity, `$ctx.request` and the auth mode.
     pub fn context(
         &self,
         field: &Selected,
@@ -164,13 +169,28 @@ impl Operation {
         request: Json,
         mode: Option<crate::outcome::AuthType>,
     ) -> Json {
+        let root = self.kind.type_name();
+        self.field_context(field, root, Json::Null, identity, request, mode)
+    }
+
+    /// The context a resolver of `field` on `parent_type` sees: `source` is
+    /// its parent object (null for a root field).
+    pub fn field_context(
+        &self,
+        field: &Selected,
+        parent_type: &str,
+        source: Json,
+        identity: Json,
+        request: Json,
+        mode: Option<crate::outcome::AuthType>,
+    ) -> Json {
         let mut ctx = json!({
             "arguments": field.arguments,
             "identity": identity,
-            "source": null,
+            "source": source,
             "stash": {},
             "request": request,
-            "info": self.info(field),
+            "info": self.info_on(field, parent_type),
         });
         if let (Some(mode), Some(o)) = (mode, ctx.as_object_mut()) {
             o.insert("authType".into(), json!(mode.api_name()));

@@ -157,6 +157,22 @@ impl Request {
         }
     }
 
+    /// The caller as AppSync's auth check sees it: the mode the credentials
+    /// select, a token's groups and its problems at `now_secs`.
+    pub fn caller(&self, now_secs: i64) -> super::authz::Caller {
+        let creds = self.credentials();
+        let (groups, problems) = match &creds {
+            Credentials::Token(t) => (t.groups(), t.problems(now_secs)),
+            _ => (Vec::new(), Vec::new()),
+        };
+        super::authz::Caller {
+            mode: creds.auth_type(),
+            credentials: creds.describe(),
+            groups,
+            problems,
+        }
+    }
+
     /// The context a resolver of `field` sees.
     pub fn context(&self, op: &Operation, field: &Selected) -> Json {
         op.context(
