@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod convert;
+mod text;
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -18,10 +19,12 @@ use std::rc::Rc;
 use appsync_vtl::harness::snapshot::{self, Snapshot, Verdict};
 use appsync_vtl::harness::RunOptions;
 use appsync_vtl::outcome::AuthType;
-use appsync_vtl::{api, Engine, RenderOptions, Request, RequestError, Template};
+use appsync_vtl::{api, Engine, RenderOptions, RequestContext, RequestError, Template};
+use napi::bindgen_prelude::Either;
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 use rustc_hash::FxHashMap;
+pub use text::Text;
 
 /// The addon's own allocations (the context's values, the render's strings,
 /// lists and maps) go through mimalloc: a call makes thousands of small
@@ -92,15 +95,29 @@ impl EvaluateOptions {
         })
     }
 
-    fn request(
+    /// The engine these options describe, and the context (JSON text) with
+    /// the identity they name: a request but for its template, which the
+    /// binding keeps parsed between calls.
+    fn prepare(
         &self,
-        template: &str,
         context: &str,
-    ) -> std::result::Result<Request, Error<String>> {
-        let name = self.name.as_deref().unwrap_or("template.vtl");
-        Request::from_json(name, template, context, &self.render_options()?).map_err(request_error)
+    ) -> std::result::Result<(Engine, RequestContext), Error<String>> {
+        let options = self.render_options()?;
+        let engine = options.engine().map_err(request_error)?;
+        let context = RequestContext::from_json_str(context)
+            .map_err(|e| request_error(RequestError::Context(e)))?;
+        let (context, _warnings) = options.apply(context).map_err(request_error)?;
+        Ok((engine, context))
+    }
+
+    /// The template's name in error messages.
+    fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(DEFAULT_NAME)
     }
 }
+
+/// A template's name in error messages when the caller gives none.
+const DEFAULT_NAME: &str = "template.vtl";
 
 /// A template as parsed (or why it could not be), shared between calls.
 type Parsed = Rc<std::result::Result<Template, appsync_vtl::Error>>;
@@ -118,29 +135,37 @@ thread_local! {
         RefCell::new(FxHashMap::default());
 }
 
-/// The request's template, parsed once per thread (a parse error is kept too).
-fn parsed(request: &Request) -> Parsed {
+/// A template, parsed once per thread (a parse error is kept too).
+fn parsed(name: &str, text: &str) -> Parsed {
     let kept = TEMPLATES.with(|c| {
         c.borrow()
-            .get(request.text.as_str())
-            .filter(|(name, _)| *name == request.name)
+            .get(text)
+            .filter(|(kept_name, _)| kept_name == name)
             .map(|(_, t)| t.clone())
     });
     if let Some(t) = kept {
         return t;
     }
-    let template = Rc::new(request.engine.parse(&request.name, &request.text));
+    let template = Rc::new(Engine::new().parse(name, text));
     TEMPLATES.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= KEPT_TEMPLATES {
             c.clear();
         }
-        c.insert(
-            request.text.clone(),
-            (request.name.clone(), template.clone()),
-        );
+        c.insert(text.to_string(), (name.to_string(), template.clone()));
     });
     template
+}
+
+/// What EvaluateMappingTemplate answers for a template and a prepared request.
+fn respond(parsed: &Parsed, (engine, context): (Engine, RequestContext)) -> EvaluateResponse {
+    let result = match &**parsed {
+        // The context is this call's own: it becomes `$ctx` without a copy.
+        Ok(t) => engine.render_shared(t, &context.into_shared()),
+        Err(e) => Err(e.clone()),
+    };
+    let response = api::EvaluateResponse::new(&result);
+    convert::evaluate_response(response, result.as_ref().err())
 }
 
 /// Evaluates a template against a context (JSON text) and returns what
@@ -150,53 +175,84 @@ fn parsed(request: &Request) -> Parsed {
 /// unknown option throws a `BadRequestException`.
 #[napi(catch_unwind)]
 pub fn evaluate_mapping_template(
-    template: String,
-    context: String,
+    #[napi(ts_arg_type = "string")] template: Text,
+    #[napi(ts_arg_type = "string")] context: Text,
     options: Option<EvaluateOptions>,
 ) -> Result<EvaluateResponse, String> {
     let options = options.unwrap_or_default();
-    let request = options.request(&template, &context)?;
-    let parsed = parsed(&request);
-    let result = match &*parsed {
-        // The context is this call's own: it becomes `$ctx` without a copy.
-        Ok(t) => request
-            .engine
-            .render_shared(t, &request.context.into_shared()),
-        Err(e) => Err(e.clone()),
-    };
-    let response = api::EvaluateResponse::new(&result);
-    Ok(convert::evaluate_response(response, result.as_ref().err()))
+    let prepared = options.prepare(&context.0)?;
+    Ok(respond(&parsed(options.name(), &template.0), prepared))
 }
 
-/// An [`EvaluateResponse`]'s fields as an array: `logs`, `stash`, `outErrors`,
-/// `evaluationResult` and `error` (`null` when absent).
-type ResponseParts = (
-    Vec<String>,
+/// An [`EvaluateResponse`]'s fields as the TypeScript layer takes them: the
+/// `evaluationResult` alone when the rest is as a plain render leaves it (no
+/// logs, an empty stash and no appended errors: one string to make, where an
+/// array costs an element set per field), else the fields as an array:
+/// `logs`, `stash`, `outErrors`, `evaluationResult` and `error` (`null` when
+/// absent).
+type ResponseParts = Either<
     String,
-    String,
-    Option<String>,
-    Option<ErrorDetail>,
-);
+    (
+        Vec<String>,
+        String,
+        String,
+        Option<String>,
+        Option<ErrorDetail>,
+    ),
+>;
+
+fn response_parts(r: EvaluateResponse) -> ResponseParts {
+    match r {
+        EvaluateResponse {
+            evaluation_result: Some(result),
+            error: None,
+            logs,
+            stash,
+            out_errors,
+        } if logs.is_empty() && stash == "{}" && out_errors == "[]" => Either::A(result),
+        r => Either::B((r.logs, r.stash, r.out_errors, r.evaluation_result, r.error)),
+    }
+}
+
+/// A template parsed once and kept by the TypeScript layer, which passes it
+/// back instead of the template's text (no text to copy, hash and compare on
+/// each call). A template that does not parse is kept too: each evaluation
+/// reports its error.
+#[napi]
+pub struct PreparedTemplate {
+    parsed: Parsed,
+}
+
+/// Parses a template for [`evaluate_prepared`].
+#[napi(catch_unwind)]
+pub fn prepare_template(
+    #[napi(ts_arg_type = "string")] template: Text,
+    name: Option<String>,
+) -> PreparedTemplate {
+    let name = name.as_deref().unwrap_or(DEFAULT_NAME);
+    PreparedTemplate {
+        parsed: Rc::new(Engine::new().parse(name, &template.0)),
+    }
+}
 
 /// [`evaluate_mapping_template`] for the TypeScript layer, in fewer crossings:
-/// the options as arguments, in the order of [`EvaluateOptions`]' fields (no
+/// the template prepared by [`prepare_template`] (its name given there), the
+/// options as arguments, in the order of [`EvaluateOptions`]' fields (no
 /// options object to read six properties off, each a key string made and
-/// looked up), and the response's fields as an array (no named properties to
+/// looked up), and the response as [`ResponseParts`] (no named properties to
 /// set; the layer makes the object).
 #[napi(
     catch_unwind,
-    ts_return_type = "[Array<string>, string, string, string | null, ErrorDetail | null]"
+    ts_return_type = "string | [Array<string>, string, string, string | null, ErrorDetail | null]"
 )]
-#[allow(clippy::too_many_arguments)]
-pub fn evaluate_with_options(
-    template: String,
-    context: String,
+pub fn evaluate_prepared(
+    prepared: &PreparedTemplate,
+    #[napi(ts_arg_type = "string")] context: Text,
     auth_type: Option<String>,
     caller: Option<String>,
     jwt: Option<String>,
     now: Option<String>,
     seed: Option<u32>,
-    name: Option<String>,
 ) -> Result<ResponseParts, String> {
     let options = EvaluateOptions {
         auth_type,
@@ -204,10 +260,10 @@ pub fn evaluate_with_options(
         jwt,
         now,
         seed,
-        name,
+        name: None,
     };
-    let r = evaluate_mapping_template(template, context, Some(options))?;
-    Ok((r.logs, r.stash, r.out_errors, r.evaluation_result, r.error))
+    let r = respond(&prepared.parsed, options.prepare(&context.0)?);
+    Ok(response_parts(r))
 }
 
 /// Why the watched variables ended as they did: the explain answer of `vtl
@@ -220,11 +276,11 @@ pub fn explain(
     options: Option<EvaluateOptions>,
 ) -> Result<Explanation, String> {
     let options = options.unwrap_or_default();
-    let request = options.request(&template, &context)?;
-    let parsed = request
-        .parse()
+    let (engine, context) = options.prepare(&context)?;
+    let parsed = engine
+        .parse_all(options.name(), &template)
         .map_err(|errors| Error::new("TemplateError".to_string(), errors[0].report(false)))?;
-    let explanation = request.engine.explain(&parsed, &request.context, &watch);
+    let explanation = engine.explain(&parsed, &context, &watch);
     Ok(convert::explanation(explanation))
 }
 
@@ -236,7 +292,7 @@ pub fn check(
     name: Option<String>,
     allow: Option<Vec<String>>,
 ) -> Vec<Diagnostic> {
-    let name = name.as_deref().unwrap_or("template.vtl");
+    let name = name.as_deref().unwrap_or(DEFAULT_NAME);
     Engine::new()
         .check(name, &template, &allow.unwrap_or_default())
         .into_iter()

@@ -87,6 +87,29 @@ test('a template that does not parse is in error with its line, column and snipp
   assert.match(named.error.snippet, /Query\.getPost\.req\.vtl:1:1/)
 })
 
+test('templates are kept parsed: the same text under another name, a parse error again, hundreds of templates', () => {
+  const broken = '#if($x)\n'
+  for (const name of [undefined, 'a.vtl', undefined, 'b.vtl']) {
+    const res = vtl.evaluateMappingTemplateSync({ template: broken, context: {} }, { name })
+    assert.equal(res.error.type, 'ParseError')
+    assert.match(res.error.snippet, new RegExp(`--> ${(name ?? 'template.vtl').replace('.', '\\.')}:`))
+  }
+  // More templates than are kept: each still renders itself.
+  for (let i = 0; i < 600; i++) {
+    const res = vtl.evaluateMappingTemplateSync({ template: `${i} $ctx.args.n`, context: { arguments: { n: i % 7 } } })
+    assert.equal(res.evaluationResult, `${i} ${i % 7}`)
+  }
+})
+
+test('text outside ASCII travels both ways unchanged; a lone surrogate becomes U+FFFD', () => {
+  const context = { arguments: { s: 'été 北京 \u{1F600} \u00ff' } }
+  const res = vtl.evaluateMappingTemplateSync({ template: '$ctx.args.s|$ctx.args.s.length()|ñ', context: JSON.stringify(context) })
+  // Java counts UTF-16 units: the emoji is two.
+  assert.equal(res.evaluationResult, 'été 北京 \u{1F600} \u00ff|11|ñ')
+  const lone = vtl.evaluateMappingTemplateSync({ template: 'x\uD800y', context: '{}' })
+  assert.equal(lone.evaluationResult, 'x\uFFFDy')
+})
+
 test('an engine error while rendering is in error too', () => {
   const res = vtl.evaluateMappingTemplateSync({ template: '$util.time.nowIso8601()', context: {} })
   assert.equal(res.error.type, 'TemplateError')

@@ -4,7 +4,7 @@
  * does the rest.
  */
 
-import type { EvaluateOptions, EvaluateResponse, Explanation, Diagnostic, RunSummary, RunCasesOptions } from '../native'
+import type { EvaluateOptions, EvaluateResponse, Explanation, Diagnostic, RunSummary, RunCasesOptions, PreparedTemplate } from '../native'
 import { fromNative } from './errors'
 import native from './native'
 
@@ -47,8 +47,13 @@ export function contextText(context: unknown, what = 'context'): string {
   throw new TypeError(`${what} must be JSON text or an object, got ${typeName(context)}`)
 }
 
-/** The options that are strings. */
-const STRING_OPTIONS = ['authType', 'caller', 'jwt', 'now', 'name'] as const
+/** A string option, checked; a `TypeError` names it. */
+function stringOption(value: unknown, what: string, key: string): string | undefined {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new TypeError(`${what}.${key} must be a string, got ${typeName(value)}`)
+  }
+  return value
+}
 
 /** Checks the options object; a `TypeError` names the bad one. @internal */
 export function checkOptions(options: unknown, what = 'options'): EvaluateOptions {
@@ -56,22 +61,20 @@ export function checkOptions(options: unknown, what = 'options'): EvaluateOption
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${what} must be an object, got ${typeName(options)}`)
   }
+  // One line a field, not a loop over names: a read by a constant name is the
+  // fast one, and this runs on every call.
   const o = options as Record<string, unknown>
-  for (const key of STRING_OPTIONS) {
-    if (o[key] !== undefined && typeof o[key] !== 'string') {
-      throw new TypeError(`${what}.${key} must be a string, got ${typeName(o[key])}`)
-    }
-  }
-  if (o.seed !== undefined && !(Number.isInteger(o.seed) && (o.seed as number) >= 0 && (o.seed as number) <= 0xffffffff)) {
+  const seed = o.seed
+  if (seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 0xffffffff)) {
     throw new TypeError(`${what}.seed must be an integer from 0 to 4294967295`)
   }
   return {
-    authType: o.authType as string | undefined,
-    caller: o.caller as string | undefined,
-    jwt: o.jwt as string | undefined,
-    now: o.now as string | undefined,
-    seed: o.seed as number | undefined,
-    name: o.name as string | undefined,
+    authType: stringOption(o.authType, what, 'authType'),
+    caller: stringOption(o.caller, what, 'caller'),
+    jwt: stringOption(o.jwt, what, 'jwt'),
+    now: stringOption(o.now, what, 'now'),
+    seed: seed as number | undefined,
+    name: stringOption(o.name, what, 'name'),
   }
 }
 
@@ -87,20 +90,46 @@ export function checkInput(input: unknown, what = 'input'): { template: string; 
   return { template, context: contextText(context === undefined ? '{}' : context, `${what}.context`) }
 }
 
-/** The options' names, in the order of the addon's `evaluateWithOptions` arguments. */
-const OPTION_NAMES = ['authType', 'caller', 'jwt', 'now', 'seed', 'name'] as const
-
 /** The option fields an input object may carry beside its template and context, then `options` over them. @internal */
 export function mergedOptions(input: unknown, options: unknown): EvaluateOptions {
   const fields = checkOptions(input, 'input')
+  if (options === undefined || options === null) return fields
   // Each option given in `options` replaces the input's field of that name; the others stay.
-  const given = options === undefined || options === null ? undefined : checkOptions(options)
-  const merged: Record<string, unknown> = {}
-  for (const k of OPTION_NAMES) {
-    const v = given !== undefined && given[k] !== undefined ? given[k] : fields[k]
-    if (v !== undefined) merged[k] = v
+  const given = checkOptions(options)
+  return {
+    authType: given.authType ?? fields.authType,
+    caller: given.caller ?? fields.caller,
+    jwt: given.jwt ?? fields.jwt,
+    now: given.now ?? fields.now,
+    seed: given.seed ?? fields.seed,
+    name: given.name ?? fields.name,
   }
-  return merged as EvaluateOptions
+}
+
+/** Templates kept parsed by the addon, by name (`undefined`: the default) and text. */
+const prepared = new Map<string | undefined, Map<string, PreparedTemplate>>()
+let preparedCount = 0
+/** How many templates are kept before the cache starts again. */
+const KEPT_TEMPLATES = 256
+
+/**
+ * The template, parsed once: a suite evaluates the same template against many
+ * contexts, and a kept template is passed to the addon without its text.
+ */
+function preparedTemplate(template: string, name: string | undefined): PreparedTemplate {
+  let byText = prepared.get(name)
+  let kept = byText?.get(template)
+  if (kept === undefined) {
+    if (preparedCount >= KEPT_TEMPLATES) {
+      prepared.clear()
+      preparedCount = 0
+    }
+    if (!prepared.has(name)) prepared.set(name, (byText = new Map()))
+    kept = native.prepareTemplate(template, name)
+    byText!.set(template, kept)
+    preparedCount++
+  }
+  return kept
 }
 
 /** Calls the addon, turning its errors into the user's. @internal */
@@ -127,12 +156,19 @@ export function call<T>(f: () => T): T {
 export function evaluateMappingTemplateSync(input: EvaluateInput & EvaluateOptions, options?: EvaluateOptions): EvaluateMappingTemplateResponse {
   const { template, context } = checkInput(input)
   const opts = mergedOptions(input, options)
-  const [logs, stash, outErrors, evaluationResult, error] = call(() =>
-    native.evaluateWithOptions(template, context, opts.authType, opts.caller, opts.jwt, opts.now, opts.seed, opts.name))
+  const parts = call(() =>
+    native.evaluatePrepared(preparedTemplate(template, opts.name), context, opts.authType, opts.caller, opts.jwt, opts.now, opts.seed))
   // The fields in the order the addon's own object has them; an absent one is left out.
-  const response: EvaluateMappingTemplateResponse = { logs, stash, outErrors }
-  if (evaluationResult !== null) response.evaluationResult = evaluationResult
-  if (error !== null) response.error = error
+  let response: EvaluateMappingTemplateResponse
+  if (typeof parts === 'string') {
+    // A plain render: the result alone comes back.
+    response = { logs: [], stash: '{}', outErrors: '[]', evaluationResult: parts }
+  } else {
+    const [logs, stash, outErrors, evaluationResult, error] = parts
+    response = { logs, stash, outErrors }
+    if (evaluationResult !== null) response.evaluationResult = evaluationResult
+    if (error !== null) response.error = error
+  }
   Object.defineProperty(response, REQUEST, { value: { template, context, options: opts } satisfies KeptRequest })
   return response
 }

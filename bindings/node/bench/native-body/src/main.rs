@@ -1,8 +1,9 @@
-//! What one call of `evaluateMappingTemplate` in the Node addon
-//! (`bindings/node/src/lib.rs`) does, without N-API: `Request::from_json` (the
-//! engine, the context JSON text read into values), the render of the template
-//! (parsed once, as the addon keeps templates) against that context, and
-//! `api::EvaluateResponse::new`; everything dropped. Its parts are timed too.
+//! What one call of `evaluatePrepared` in the Node addon
+//! (`bindings/node/src/lib.rs`) does, without N-API: the engine the options
+//! describe, the context JSON text read into values, the render of the template
+//! (parsed once, as the TypeScript layer keeps it prepared) against that
+//! context, and `api::EvaluateResponse::new`; everything dropped. Its parts are
+//! timed too.
 //! The allocator is the addon's (mimalloc).
 //!
 //! ```text
@@ -21,7 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::time::{Duration, Instant};
 
-use appsync_vtl::{api, RenderOptions, Request, Template};
+use appsync_vtl::{api, RenderOptions, Request, RequestContext, Template};
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -90,14 +91,14 @@ fn main() {
         ..RenderOptions::default()
     };
     let name = "template.vtl";
-    // The addon's body (`evaluate_mapping_template`), less the conversion of the
-    // response into a JavaScript object. The addon keeps parsed templates
-    // between calls, so the template is parsed once here too.
-    let call = |parsed: &Template, template: &str, context: &str| {
-        let request = Request::from_json(name, template, context, &options).expect("a request");
-        let result = request
-            .engine
-            .render_shared(parsed, &request.context.into_shared());
+    // The addon's body (`evaluate_prepared`), less the conversion of the
+    // response into a JavaScript object. The template is prepared once (the
+    // TypeScript layer keeps it), so it is parsed once here too.
+    let call = |parsed: &Template, _template: &str, context: &str| {
+        let engine = options.engine().expect("an engine");
+        let context = RequestContext::from_json_str(context).expect("a context");
+        let (context, _warnings) = options.apply(context).expect("a request");
+        let result = engine.render_shared(parsed, &context.into_shared());
         black_box(api::EvaluateResponse::new(&result));
     };
     let request = Request::from_json(name, &template, &context, &options).expect("a request");
