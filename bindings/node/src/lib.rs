@@ -13,6 +13,7 @@ mod convert;
 mod text;
 
 use std::cell::RefCell;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -184,12 +185,14 @@ pub fn evaluate_mapping_template(
     Ok(respond(&parsed(options.name(), &template.0), prepared))
 }
 
-/// An [`EvaluateResponse`]'s fields as the TypeScript layer takes them: the
-/// `evaluationResult` alone when the rest is as a plain render leaves it (no
-/// logs, an empty stash and no appended errors: one string to make, where an
-/// array costs an element set per field), else the fields as an array:
-/// `logs`, `stash`, `outErrors`, `evaluationResult` and `error` (`null` when
-/// absent).
+/// An [`EvaluateResponse`]'s fields as the TypeScript layer takes them.
+///
+/// Without logs or an error, one string, `<stash length>:<outErrors
+/// length>:<stash><outErrors><evaluationResult>` (lengths in UTF-16 units, as
+/// JavaScript slices strings): one string to make, where an array costs an
+/// element set per field, each a property store in V8. Otherwise the fields as
+/// an array: `logs`, `stash`, `outErrors`, `evaluationResult` and `error`
+/// (`null` when absent).
 type ResponseParts = Either<
     String,
     (
@@ -201,6 +204,15 @@ type ResponseParts = Either<
     ),
 >;
 
+/// A string's length in UTF-16 units.
+fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().map(char::len_utf16).sum()
+    }
+}
+
 fn response_parts(r: EvaluateResponse) -> ResponseParts {
     match r {
         EvaluateResponse {
@@ -209,7 +221,15 @@ fn response_parts(r: EvaluateResponse) -> ResponseParts {
             logs,
             stash,
             out_errors,
-        } if logs.is_empty() && stash == "{}" && out_errors == "[]" => Either::A(result),
+        } if logs.is_empty() => {
+            let mut packed =
+                String::with_capacity(24 + stash.len() + out_errors.len() + result.len());
+            let _ = write!(packed, "{}:{}:", utf16_len(&stash), utf16_len(&out_errors));
+            packed.push_str(&stash);
+            packed.push_str(&out_errors);
+            packed.push_str(&result);
+            Either::A(packed)
+        }
         r => Either::B((r.logs, r.stash, r.out_errors, r.evaluation_result, r.error)),
     }
 }

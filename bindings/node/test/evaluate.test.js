@@ -106,6 +106,13 @@ test('text outside ASCII travels both ways unchanged; a lone surrogate becomes U
   const res = vtl.evaluateMappingTemplateSync({ template: '$ctx.args.s|$ctx.args.s.length()|ñ', context: JSON.stringify(context) })
   // Java counts UTF-16 units: the emoji is two.
   assert.equal(res.evaluationResult, 'été 北京 \u{1F600} \u00ff|11|ñ')
+  const fields = vtl.evaluateMappingTemplateSync({
+    template: '$util.qr($ctx.stash.put("k", "é\u{1F600}:"))$util.appendError("ñ:1", "T")a:b:{}[]',
+    context: '{}',
+  })
+  assert.deepEqual(JSON.parse(fields.stash), { k: 'é\u{1F600}:' })
+  assert.deepEqual(JSON.parse(fields.outErrors).map((e) => e.message), ['ñ:1'])
+  assert.equal(fields.evaluationResult, 'a:b:{}[]')
   const lone = vtl.evaluateMappingTemplateSync({ template: 'x\uD800y', context: '{}' })
   assert.equal(lone.evaluationResult, 'x\uFFFDy')
 })

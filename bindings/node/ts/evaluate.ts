@@ -161,8 +161,17 @@ export function evaluateMappingTemplateSync(input: EvaluateInput & EvaluateOptio
   // The fields in the order the addon's own object has them; an absent one is left out.
   let response: EvaluateMappingTemplateResponse
   if (typeof parts === 'string') {
-    // A plain render: the result alone comes back.
-    response = { logs: [], stash: '{}', outErrors: '[]', evaluationResult: parts }
+    // No logs, no error: `<stash length>:<outErrors length>:<stash><outErrors><evaluationResult>`.
+    const a = parts.indexOf(':')
+    const b = parts.indexOf(':', a + 1)
+    const stashEnd = b + 1 + Number(parts.slice(0, a))
+    const outErrorsEnd = stashEnd + Number(parts.slice(a + 1, b))
+    response = {
+      logs: [],
+      stash: parts.slice(b + 1, stashEnd),
+      outErrors: parts.slice(stashEnd, outErrorsEnd),
+      evaluationResult: parts.slice(outErrorsEnd),
+    }
   } else {
     const [logs, stash, outErrors, evaluationResult, error] = parts
     response = { logs, stash, outErrors }
