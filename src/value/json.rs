@@ -1,6 +1,7 @@
 //! Conversion between [`Value`] and JSON, printed the way Java's Jackson prints it
 //! (compact, doubles as `Double.toString`: `2.0`, `1.0E21`).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
@@ -64,8 +65,12 @@ impl<'j> FromJson<'j> {
 /// assert!(parse_json("{\"a\": }").is_err());
 /// ```
 pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
-    let mut builder = Builder::default();
+    let mut builder = SPARE_BUILDER.try_with(Cell::take).unwrap_or_default();
     if let Some(value) = Scan::new(text, &mut builder).document() {
+        if builder.items.capacity().max(builder.entries.capacity()) <= MAX_KEPT_STACK {
+            builder.clear();
+            let _ = SPARE_BUILDER.try_with(|spare| spare.set(builder));
+        }
         return Ok(value);
     }
     // Not the common shape (or not JSON): `serde_json` reads it, and words its errors.
@@ -489,10 +494,31 @@ struct Builder {
     entries: Vec<(Rc<str>, Value)>,
 }
 
+thread_local! {
+    /// The builder of the last [`parse_json`] on this thread, emptied: its
+    /// stacks keep their room for the next one.
+    static SPARE_BUILDER: Cell<Builder> = Cell::new(Builder::default());
+}
+
+/// The most items or entries a kept builder's stacks have room for.
+const MAX_KEPT_STACK: usize = 4096;
+
 /// How many distinct keys [`Builder`] searches in order before it hashes them.
 const FEW_KEYS: usize = 32;
 
 impl Builder {
+    /// Forgets the keys met (their room is kept); the stacks are empty after a
+    /// document is read whole.
+    fn clear(&mut self) {
+        self.few_keys.clear();
+        if !self.many_keys.is_empty() {
+            self.many_keys = rustc_hash::FxHashSet::default();
+        }
+        self.key_at.clear();
+        self.items.clear();
+        self.entries.clear();
+    }
+
     /// The shared allocation of key `k`, met at `position` in its object.
     fn key(&mut self, k: &str, position: usize) -> Rc<str> {
         if let Some(key) = self.key_at.get(position) {
