@@ -478,8 +478,9 @@ impl<'a, 'b> Scan<'a, 'b> {
 }
 
 /// What one [`parse_json`] keeps while it builds: each distinct key allocated
-/// once, and stacks on which the items of the open lists and objects gather,
-/// so each list and map is allocated once at its final size.
+/// once (and, while there are few, kept for the thread's next document), and
+/// stacks on which the items of the open lists and objects gather, so each
+/// list and map is allocated once at its final size.
 #[derive(Default)]
 struct Builder {
     /// Distinct keys met so far, searched in order while they are few…
@@ -507,14 +508,17 @@ const MAX_KEPT_STACK: usize = 4096;
 const FEW_KEYS: usize = 32;
 
 impl Builder {
-    /// Forgets the keys met (their room is kept); the stacks are empty after a
-    /// document is read whole.
+    /// Made ready for the next document: the keys met are forgotten once they
+    /// are many; the stacks (empty after a document is read whole) keep their room.
     fn clear(&mut self) {
-        self.few_keys.clear();
+        // While they are few, the keys met stay known for the next document on
+        // this thread (contexts mostly repeat their keys). `key_at` only holds
+        // known keys, so equal keys still share one allocation.
         if !self.many_keys.is_empty() {
+            self.few_keys.clear();
             self.many_keys = rustc_hash::FxHashSet::default();
+            self.key_at.clear();
         }
-        self.key_at.clear();
         self.items.clear();
         self.entries.clear();
     }
@@ -891,6 +895,28 @@ mod tests {
                 "{text}: tree {a:?}, parse_json {:?}",
                 b.map(|v| to_json_string(&v))
             ),
+        }
+    }
+
+    /// Keys the thread's previous documents left known are shared, never
+    /// doubled: a repeated key still replaces the first one's value.
+    #[test]
+    fn keys_known_from_earlier_documents() {
+        let docs = [
+            r#"{"a": 1, "b": {"c": 2}}"#,
+            r#"{"b": 1, "a": 2, "a": 3}"#,
+            r#"[{"c": 1, "a": 2}, {"a": 3, "c": 4, "c": 5}]"#,
+            r#"{"x": {"a": 1}, "a": {"x": 2, "a": 3, "x": 4}}"#,
+        ];
+        for _ in 0..2 {
+            for doc in docs {
+                agree(doc);
+            }
+        }
+        let many: String = (0..40).map(|i| format!(r#""k{i}": {i},"#)).collect();
+        agree(&format!(r#"{{{many} "a": 1, "a": 2}}"#));
+        for doc in docs {
+            agree(doc);
         }
     }
 
