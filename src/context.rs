@@ -29,6 +29,36 @@ const CTX_KEYS: [&str; 10] = [
     "outErrors",
 ];
 
+/// The keys of the `$ctx` map a render sees, in its order (with `args` after
+/// `arguments`), then those of the default `request`.
+const SHARED_KEYS: [&str; 13] = [
+    "arguments",
+    "args",
+    "source",
+    "result",
+    "identity",
+    "request",
+    "info",
+    "stash",
+    "prev",
+    "error",
+    "outErrors",
+    "headers",
+    "domainName",
+];
+
+thread_local! {
+    /// [`SHARED_KEYS`], allocated once per thread: each `$ctx` made on it shares them.
+    static SHARED_KEY_NAMES: [Rc<str>; 13] = SHARED_KEYS.map(Rc::from);
+}
+
+/// [`SHARED_KEYS`] as map keys.
+fn shared_keys() -> [Rc<str>; 13] {
+    SHARED_KEY_NAMES
+        .try_with(|keys| keys.clone())
+        .unwrap_or_else(|_| SHARED_KEYS.map(Rc::from))
+}
+
 /// Keys a context file may have (anything else is reported as a warning):
 /// `$ctx`'s, `args`, and `authType`.
 pub fn is_known_key(key: &str) -> bool {
@@ -314,27 +344,31 @@ impl RequestContext {
             Some(v @ Value::Map(_)) => v,
             _ => Value::empty_map(),
         };
+        let [k_arguments, k_args, k_source, k_result, k_identity, k_request, k_info, k_stash, k_prev, k_error, k_out_errors, k_headers, k_domain_name] =
+            shared_keys();
         let request = request.unwrap_or_else(|| {
-            let mut r = Map::with_capacity(2);
-            r.insert("headers".into(), Value::empty_map());
-            r.insert("domainName".into(), Value::Null);
-            Value::map(r)
+            Value::map(Map::from_distinct(vec![
+                (k_headers, Value::empty_map()),
+                (k_domain_name, Value::Null),
+            ]))
         });
-        let mut m = Map::with_capacity(12);
-        m.insert("arguments".into(), arguments.clone());
-        m.insert("args".into(), arguments);
-        m.insert("source".into(), source.unwrap_or(Value::Null));
-        m.insert("result".into(), result.unwrap_or(Value::Null));
-        m.insert("identity".into(), identity.unwrap_or(Value::Null));
-        m.insert("request".into(), request);
-        m.insert("info".into(), info.unwrap_or_else(Value::empty_map));
-        m.insert("stash".into(), stash.clone());
-        m.insert("prev".into(), prev.unwrap_or(Value::Null));
-        m.insert("error".into(), error.unwrap_or(Value::Null));
-        m.insert(
-            "outErrors".into(),
-            out_errors.unwrap_or_else(|| Value::list(Vec::new())),
-        );
+        // The keys differ: the map is built without looking any up.
+        let m = Map::from_distinct(vec![
+            (k_arguments, arguments.clone()),
+            (k_args, arguments),
+            (k_source, source.unwrap_or(Value::Null)),
+            (k_result, result.unwrap_or(Value::Null)),
+            (k_identity, identity.unwrap_or(Value::Null)),
+            (k_request, request),
+            (k_info, info.unwrap_or_else(Value::empty_map)),
+            (k_stash, stash.clone()),
+            (k_prev, prev.unwrap_or(Value::Null)),
+            (k_error, error.unwrap_or(Value::Null)),
+            (
+                k_out_errors,
+                out_errors.unwrap_or_else(|| Value::list(Vec::new())),
+            ),
+        ]);
         (Value::map(m), stash)
     }
 }

@@ -97,18 +97,36 @@ impl AuthType {
 
     /// Parses an API constant or a common alias (`IAM`, `USER_POOLS`, `OIDC`, `LAMBDA`).
     pub fn parse(s: &str) -> Option<AuthType> {
-        Some(
-            match s.trim().to_ascii_uppercase().replace('-', "_").as_str() {
-                "API_KEY" | "APIKEY" => AuthType::ApiKey,
-                "AMAZON_COGNITO_USER_POOLS" | "USER_POOLS" | "COGNITO" | "USER_POOL" => {
-                    AuthType::AmazonCognitoUserPools
-                }
-                "AWS_IAM" | "IAM" => AuthType::AwsIam,
-                "OPENID_CONNECT" | "OIDC" => AuthType::OpenidConnect,
-                "AWS_LAMBDA" | "LAMBDA" => AuthType::AwsLambda,
-                _ => return None,
-            },
-        )
+        const NAMES: [(&str, AuthType); 12] = [
+            ("API_KEY", AuthType::ApiKey),
+            ("APIKEY", AuthType::ApiKey),
+            (
+                "AMAZON_COGNITO_USER_POOLS",
+                AuthType::AmazonCognitoUserPools,
+            ),
+            ("USER_POOLS", AuthType::AmazonCognitoUserPools),
+            ("COGNITO", AuthType::AmazonCognitoUserPools),
+            ("USER_POOL", AuthType::AmazonCognitoUserPools),
+            ("AWS_IAM", AuthType::AwsIam),
+            ("IAM", AuthType::AwsIam),
+            ("OPENID_CONNECT", AuthType::OpenidConnect),
+            ("OIDC", AuthType::OpenidConnect),
+            ("AWS_LAMBDA", AuthType::AwsLambda),
+            ("LAMBDA", AuthType::AwsLambda),
+        ];
+        // Any case, `-` for `_`; compared byte by byte, so nothing is allocated.
+        let given = s.trim().as_bytes();
+        let same = |name: &str| {
+            name.len() == given.len()
+                && name
+                    .bytes()
+                    .zip(given)
+                    .all(|(n, &g)| n == g.to_ascii_uppercase() || (n == b'_' && g == b'-'))
+        };
+        NAMES
+            .iter()
+            .find(|(name, _)| same(name))
+            .map(|&(_, mode)| mode)
     }
 
     /// Infers the mode from an identity as AppSync shapes it: null → API key,
@@ -214,4 +232,40 @@ impl Outcome {
 pub(crate) fn set_header(headers: &mut Vec<(String, Value)>, name: String, value: Value) {
     headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
     headers.push((name, value));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuthType;
+
+    /// `parse` reads what upper-casing the trimmed text and writing `_` for `-`
+    /// makes of it: the API constants and their aliases, nothing else.
+    #[test]
+    fn auth_type_parse_ignores_case_and_dashes() {
+        let cases = [
+            ("API_KEY", Some(AuthType::ApiKey)),
+            (" apikey ", Some(AuthType::ApiKey)),
+            ("api-key", Some(AuthType::ApiKey)),
+            (
+                "Amazon-Cognito-User-Pools",
+                Some(AuthType::AmazonCognitoUserPools),
+            ),
+            ("user_pool", Some(AuthType::AmazonCognitoUserPools)),
+            ("Cognito", Some(AuthType::AmazonCognitoUserPools)),
+            ("aws_iam", Some(AuthType::AwsIam)),
+            ("IAM", Some(AuthType::AwsIam)),
+            ("openid-connect", Some(AuthType::OpenidConnect)),
+            ("oidc", Some(AuthType::OpenidConnect)),
+            ("aws-lambda", Some(AuthType::AwsLambda)),
+            ("\tLAMBDA\n", Some(AuthType::AwsLambda)),
+            ("LAMBDA_", None),
+            ("API KEY", None),
+            ("User Pool Authorization", None),
+            ("ıam", None),
+            ("", None),
+        ];
+        for (text, mode) in cases {
+            assert_eq!(AuthType::parse(text), mode, "{text:?}");
+        }
+    }
 }

@@ -257,7 +257,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
                     };
                     self.util_call(ns, name, hint, values, whole)
                 } else {
-                    methods::call(&value, name, values, &mut self.state)
+                    methods::call(&value, name, values, hint, &mut self.state)
                         .map_err(|e| Interrupt::Error(e.at(*span)))
                 };
                 self.args = buffer;

@@ -1,6 +1,7 @@
 //! Conversion between [`Value`] and JSON, printed the way Java's Jackson prints it
 //! (compact, doubles as `Double.toString`: `2.0`, `1.0E21`).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
@@ -64,8 +65,12 @@ impl<'j> FromJson<'j> {
 /// assert!(parse_json("{\"a\": }").is_err());
 /// ```
 pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
-    let mut builder = Builder::default();
+    let mut builder = SPARE_BUILDER.try_with(Cell::take).unwrap_or_default();
     if let Some(value) = Scan::new(text, &mut builder).document() {
+        if builder.items.capacity().max(builder.entries.capacity()) <= MAX_KEPT_STACK {
+            builder.clear();
+            let _ = SPARE_BUILDER.try_with(|spare| spare.set(builder));
+        }
         return Ok(value);
     }
     // Not the common shape (or not JSON): `serde_json` reads it, and words its errors.
@@ -473,8 +478,9 @@ impl<'a, 'b> Scan<'a, 'b> {
 }
 
 /// What one [`parse_json`] keeps while it builds: each distinct key allocated
-/// once, and stacks on which the items of the open lists and objects gather,
-/// so each list and map is allocated once at its final size.
+/// once (and, while there are few, kept for the thread's next document), and
+/// stacks on which the items of the open lists and objects gather, so each
+/// list and map is allocated once at its final size.
 #[derive(Default)]
 struct Builder {
     /// Distinct keys met so far, searched in order while they are few…
@@ -489,10 +495,34 @@ struct Builder {
     entries: Vec<(Rc<str>, Value)>,
 }
 
+thread_local! {
+    /// The builder of the last [`parse_json`] on this thread, emptied: its
+    /// stacks keep their room for the next one.
+    static SPARE_BUILDER: Cell<Builder> = Cell::new(Builder::default());
+}
+
+/// The most items or entries a kept builder's stacks have room for.
+const MAX_KEPT_STACK: usize = 4096;
+
 /// How many distinct keys [`Builder`] searches in order before it hashes them.
 const FEW_KEYS: usize = 32;
 
 impl Builder {
+    /// Made ready for the next document: the keys met are forgotten once they
+    /// are many; the stacks (empty after a document is read whole) keep their room.
+    fn clear(&mut self) {
+        // While they are few, the keys met stay known for the next document on
+        // this thread (contexts mostly repeat their keys). `key_at` only holds
+        // known keys, so equal keys still share one allocation.
+        if !self.many_keys.is_empty() {
+            self.few_keys.clear();
+            self.many_keys = rustc_hash::FxHashSet::default();
+            self.key_at.clear();
+        }
+        self.items.clear();
+        self.entries.clear();
+    }
+
     /// The shared allocation of key `k`, met at `position` in its object.
     fn key(&mut self, k: &str, position: usize) -> Rc<str> {
         if let Some(key) = self.key_at.get(position) {
@@ -865,6 +895,28 @@ mod tests {
                 "{text}: tree {a:?}, parse_json {:?}",
                 b.map(|v| to_json_string(&v))
             ),
+        }
+    }
+
+    /// Keys the thread's previous documents left known are shared, never
+    /// doubled: a repeated key still replaces the first one's value.
+    #[test]
+    fn keys_known_from_earlier_documents() {
+        let docs = [
+            r#"{"a": 1, "b": {"c": 2}}"#,
+            r#"{"b": 1, "a": 2, "a": 3}"#,
+            r#"[{"c": 1, "a": 2}, {"a": 3, "c": 4, "c": 5}]"#,
+            r#"{"x": {"a": 1}, "a": {"x": 2, "a": 3, "x": 4}}"#,
+        ];
+        for _ in 0..2 {
+            for doc in docs {
+                agree(doc);
+            }
+        }
+        let many: String = (0..40).map(|i| format!(r#""k{i}": {i},"#)).collect();
+        agree(&format!(r#"{{{many} "a": 1, "a": 2}}"#));
+        for doc in docs {
+            agree(doc);
         }
     }
 

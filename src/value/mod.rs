@@ -645,23 +645,68 @@ impl DeepCopy {
     }
 }
 
-/// Dropping a value frees nested lists and maps with a work list instead of
-/// recursion, so a list nested a million levels deep (`#set($l = [$l])` in a
-/// loop) is freed without overflowing the stack. Scalars, strings and containers
-/// whose elements need no such care take the ordinary drop: the check is inlined
-/// and costs one comparison for the values a render drops most.
+/// Dropping a value frees nested lists and maps by recursion while they are
+/// few levels deep ([`RECURSIVE_DROP_LEVELS`], counted per thread), and with a
+/// work list below that, so a list nested a million levels deep
+/// (`#set($l = [$l])` in a loop) is freed without overflowing the stack.
+/// Scalars and strings take the ordinary drop, and so does a container that
+/// others still hold (one count less): the check is inlined and costs a
+/// comparison or two for the values a render drops most.
 impl Drop for Value {
     #[inline]
     fn drop(&mut self) {
-        if matches!(self, Value::List(_) | Value::Map(_) | Value::Entry(_))
-            && holds_owned_containers(self)
-        {
-            drop_iteratively(self);
+        if is_owned_container(self) {
+            drop_contents(self);
         }
     }
 }
 
+/// How many levels of nested lists and maps a drop frees by recursion before it
+/// moves to a work list ([`drop_iteratively`]): deeper than contexts and the
+/// values templates build mostly are, and a few kilobytes of stack.
+const RECURSIVE_DROP_LEVELS: u32 = 32;
+
+thread_local! {
+    /// How many containers this thread is freeing, one inside the other.
+    static DROP_LEVEL: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Frees what a list, map or entry holds, `v` being its last reference (its
+/// own allocation is then freed by the ordinary drop).
+#[inline(never)]
+fn drop_contents(v: &mut Value) {
+    let level = DROP_LEVEL
+        .try_with(std::cell::Cell::get)
+        .unwrap_or(u32::MAX);
+    if level >= RECURSIVE_DROP_LEVELS {
+        if holds_owned_containers(v) {
+            drop_iteratively(v);
+        }
+        return;
+    }
+    let _ = DROP_LEVEL.try_with(|l| l.set(level + 1));
+    // The contents are taken out and dropped here, while the level counts them.
+    match v {
+        Value::List(l) => drop(
+            l.try_borrow_mut()
+                .map(|mut items| std::mem::take(&mut *items)),
+        ),
+        Value::Map(m) => drop(
+            m.try_borrow_mut()
+                .map(|mut entries| std::mem::take(&mut *entries)),
+        ),
+        Value::Entry(e) => {
+            if let Some(entry) = Rc::get_mut(e) {
+                drop(std::mem::take(entry.value.get_mut()));
+            }
+        }
+        _ => {}
+    }
+    let _ = DROP_LEVEL.try_with(|l| l.set(level));
+}
+
 /// True for a list, map or entry that this value is the last reference to.
+#[inline]
 fn is_owned_container(v: &Value) -> bool {
     match v {
         Value::List(l) => Rc::strong_count(l) == 1,
@@ -673,7 +718,6 @@ fn is_owned_container(v: &Value) -> bool {
 
 /// True when dropping `v` would free a container that frees another container:
 /// only then can the ordinary (recursive) drop go deep.
-#[inline(never)]
 fn holds_owned_containers(v: &Value) -> bool {
     match v {
         Value::List(l) if Rc::strong_count(l) == 1 => l

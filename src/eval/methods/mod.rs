@@ -19,12 +19,16 @@ use num_traits::Signed;
 
 use crate::error::Error;
 use crate::util::RunState;
-use crate::value::{Value, MAX_DEPTH};
+use crate::value::{IndexHint, Value, MAX_DEPTH};
 use string::java_hash;
 use table::JavaClass;
 
-/// The classes whose methods a template reaches, as `tests/jdk` names them.
-pub(crate) static CLASSES: [&JavaClass; 8] = [
+/// How many classes [`CLASSES`] holds.
+pub(crate) const CLASS_COUNT: usize = 8;
+
+/// The classes whose methods a template reaches, as `tests/jdk` names them
+/// (in the order of the positions [`call`] gives them).
+pub(crate) static CLASSES: [&JavaClass; CLASS_COUNT] = [
     &string::STRING,
     &number::INTEGER,
     &number::LONG,
@@ -55,22 +59,25 @@ fn bad(method: &str, message: impl std::fmt::Display) -> Error {
     Error::invalid(format!("`{method}`: {message}"))
 }
 
-/// Calls a method on a value.
+/// Calls a method on a value; `hint` is the call site's, where its method was
+/// found last time (see [`table::dispatch_hinted`]).
 pub(crate) fn call(
     recv: &Value,
     name: &str,
     args: &[Value],
+    hint: &IndexHint,
     _state: &mut RunState,
 ) -> MethodResult {
-    let class: &'static JavaClass = match recv {
-        Value::Str(_) => &string::STRING,
-        Value::Int(i) if i32::try_from(*i).is_ok() => &number::INTEGER,
-        Value::Int(_) => &number::LONG,
-        Value::Float(_) => &number::DOUBLE,
-        Value::Bool(_) => &number::BOOLEAN,
-        Value::List(_) => &list::ARRAYLIST,
-        Value::Map(_) => &map::LINKEDHASHMAP,
-        Value::Entry(_) => &map::MAP_ENTRY,
+    // Positions in `CLASSES`.
+    let class = match recv {
+        Value::Str(_) => 0,
+        Value::Int(i) if i32::try_from(*i).is_ok() => 1,
+        Value::Int(_) => 2,
+        Value::Float(_) => 3,
+        Value::Bool(_) => 4,
+        Value::List(_) => 5,
+        Value::Map(_) => 6,
+        Value::Entry(_) => 7,
         Value::Object(_) => {
             return match (recv.downcast_object::<super::LoopInfo>(), args.len()) {
                 (Some(l), 0) => match super::LoopInfo::method_property(name) {
@@ -82,7 +89,8 @@ pub(crate) fn call(
         }
         _ => return common(recv, name, args),
     };
-    table::dispatch(class, recv, name, args).unwrap_or_else(|| common(recv, name, args))
+    table::dispatch_hinted(class, recv, name, args, hint)
+        .unwrap_or_else(|| common(recv, name, args))
 }
 
 /// Methods every object has (and a `BigInteger`'s conversions).
@@ -231,7 +239,7 @@ pub(crate) fn property(recv: &Value, name: &str, state: &mut RunState) -> Result
             let capitalized: String = first.to_uppercase().chain(chars).collect();
             for prefix in ["get", "is"] {
                 let method = format!("{prefix}{capitalized}");
-                let (v, void) = call(recv, &method, &[], state)?;
+                let (v, void) = call(recv, &method, &[], &IndexHint::default(), state)?;
                 if !v.is_null() || void {
                     return Ok(v);
                 }

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::{bad, MethodResult};
-use crate::value::Value;
+use crate::value::{IndexHint, Value};
 
 /// How a template reaches one public method.
 pub(crate) enum Run {
@@ -183,8 +183,12 @@ struct Row {
     run: &'static Run,
 }
 
-/// The rows of a class by method name.
-type Index = FxHashMap<&'static str, Vec<Row>>;
+/// The rows of a class, one group per method name, and where each name's group is.
+#[derive(Default)]
+struct Index {
+    groups: Vec<(&'static str, Vec<Row>)>,
+    by_name: FxHashMap<&'static str, usize>,
+}
 
 /// The name and parameter types of a signature.
 pub(crate) fn parse_sig(sig: &str) -> (&str, Vec<&str>) {
@@ -203,19 +207,50 @@ fn index(class: &'static JavaClass) -> Index {
     let mut index = Index::default();
     for m in class.methods {
         let (name, params) = parse_sig(m.sig);
-        index.entry(name).or_default().push(Row {
+        let row = Row {
             params: params.into_iter().map(Param::of).collect(),
             run: &m.run,
-        });
+        };
+        match index.by_name.get(name) {
+            Some(&group) => index.groups[group].1.push(row),
+            None => {
+                index.by_name.insert(name, index.groups.len());
+                index.groups.push((name, vec![row]));
+            }
+        }
     }
     index
 }
 
-/// The classes' indexes, made once, in the order of [`super::CLASSES`].
-fn indexes() -> &'static [Index] {
-    static INDEXES: OnceLock<Vec<Index>> = OnceLock::new();
-    INDEXES.get_or_init(|| super::CLASSES.iter().map(|c| index(c)).collect())
+/// The index of the class at `at` in [`super::CLASSES`], made on its first call.
+fn class_index(at: usize) -> Option<&'static Index> {
+    static INDEXES: [OnceLock<Index>; super::CLASS_COUNT] =
+        [const { OnceLock::new() }; super::CLASS_COUNT];
+    let class = super::CLASSES.get(at)?;
+    Some(INDEXES.get(at)?.get_or_init(|| index(class)))
 }
+
+/// The rows named `name` of the class at `at`, looked for first where `hint`
+/// (the call site's) says they were last time: a hint holds the class's
+/// position above [`HINT_CLASS_SHIFT`] bits and the group's below.
+fn rows_named(at: usize, name: &str, hint: &IndexHint) -> Option<&'static [Row]> {
+    let index = class_index(at)?;
+    let hinted = hint.get();
+    if hinted >> HINT_CLASS_SHIFT == at + 1 {
+        if let Some((group_name, rows)) = index.groups.get(hinted & HINT_GROUP_MASK) {
+            if *group_name == name {
+                return Some(rows);
+            }
+        }
+    }
+    let group = *index.by_name.get(name)?;
+    hint.set(((at + 1) << HINT_CLASS_SHIFT) | group);
+    Some(&index.groups[group].1)
+}
+
+/// A method hint's bits for the group (a class has far fewer method names).
+const HINT_CLASS_SHIFT: u32 = 16;
+const HINT_GROUP_MASK: usize = (1 << HINT_CLASS_SHIFT) - 1;
 
 /// How far `args` are from `params`, when they convert at all.
 fn distance(params: &[Param], args: &[Value]) -> Option<u32> {
@@ -271,6 +306,7 @@ fn compare_bridge(class: &JavaClass, name: &str, args: &[Value]) -> Option<Metho
 
 /// Calls `name` of `class` on `recv`: `None` when no method of that name
 /// takes these arguments (Velocity then evaluates the call to null).
+#[cfg(test)]
 pub(super) fn dispatch(
     class: &'static JavaClass,
     recv: &Value,
@@ -280,7 +316,22 @@ pub(super) fn dispatch(
     let at = super::CLASSES
         .iter()
         .position(|c| std::ptr::eq(*c, class))?;
-    let rows = indexes().get(at)?.get(name)?;
+    dispatch_hinted(at, recv, name, args, &IndexHint::default())
+}
+
+/// Calls `name` of the class at `at` in [`super::CLASSES`] on `recv`, its
+/// methods of that name looked for first where the call site's `hint` says:
+/// `None` when no method of that name takes these arguments (Velocity then
+/// evaluates the call to null).
+pub(super) fn dispatch_hinted(
+    at: usize,
+    recv: &Value,
+    name: &str,
+    args: &[Value],
+    hint: &IndexHint,
+) -> Option<MethodResult> {
+    let class = super::CLASSES.get(at)?;
+    let rows = rows_named(at, name, hint)?;
     let Some((_, row)) = rows
         .iter()
         .filter_map(|r| Some((distance(&r.params, args)?, r)))
@@ -360,6 +411,25 @@ pub(crate) fn surface_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `methods::call` names a receiver's class by its position in `CLASSES`.
+    #[test]
+    fn classes_sit_where_calls_look_for_them() {
+        let names: Vec<&str> = super::super::CLASSES.iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            [
+                "String",
+                "Integer",
+                "Long",
+                "Double",
+                "Boolean",
+                "ArrayList",
+                "LinkedHashMap",
+                "Map.Entry"
+            ]
+        );
+    }
 
     /// Every public method the JDK lists (`tests/jdk/<Class>.txt`, made by
     /// `scripts/jdk-surface.sh`) has exactly one row, and every row is a JDK method.
