@@ -13,7 +13,6 @@ mod convert;
 mod text;
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -213,6 +212,24 @@ fn utf16_len(s: &str) -> usize {
     }
 }
 
+/// Appends `n` in decimal (without `fmt`'s machinery: this runs on every call).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
 fn response_parts(r: EvaluateResponse) -> ResponseParts {
     match r {
         EvaluateResponse {
@@ -224,7 +241,10 @@ fn response_parts(r: EvaluateResponse) -> ResponseParts {
         } if logs.is_empty() => {
             let mut packed =
                 String::with_capacity(24 + stash.len() + out_errors.len() + result.len());
-            let _ = write!(packed, "{}:{}:", utf16_len(&stash), utf16_len(&out_errors));
+            push_decimal(&mut packed, utf16_len(&stash));
+            packed.push(':');
+            push_decimal(&mut packed, utf16_len(&out_errors));
+            packed.push(':');
             packed.push_str(&stash);
             packed.push_str(&out_errors);
             packed.push_str(&result);
@@ -234,29 +254,45 @@ fn response_parts(r: EvaluateResponse) -> ResponseParts {
     }
 }
 
-/// A template parsed once and kept by the TypeScript layer, which passes it
-/// back instead of the template's text (no text to copy, hash and compare on
-/// each call). A template that does not parse is kept too: each evaluation
-/// reports its error.
-#[napi]
-pub struct PreparedTemplate {
-    parsed: Parsed,
+thread_local! {
+    /// Templates prepared for the TypeScript layer, by the number
+    /// [`prepare_template`] gave it (a number crosses N-API cheaper than a
+    /// wrapped object, which is unwrapped and borrow-tracked on every call).
+    static PREPARED: RefCell<Vec<Parsed>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Parses a template for [`evaluate_prepared`].
+/// Parses a template for [`evaluate_prepared`] and answers the number it is
+/// kept under on this thread (until [`forget_templates`]). A template that does
+/// not parse is kept too: each evaluation reports its error.
 #[napi(catch_unwind)]
 pub fn prepare_template(
     #[napi(ts_arg_type = "string")] template: Text,
     name: Option<String>,
-) -> PreparedTemplate {
+) -> Result<u32, String> {
     let name = name.as_deref().unwrap_or(DEFAULT_NAME);
-    PreparedTemplate {
-        parsed: Rc::new(Engine::new().parse(name, &template.0)),
-    }
+    let parsed = Rc::new(Engine::new().parse(name, &template.0));
+    PREPARED.with(|p| {
+        let mut p = p.borrow_mut();
+        let id = u32::try_from(p.len()).map_err(|_| {
+            Error::new(
+                Status::GenericFailure.to_string(),
+                "too many templates prepared; forget them first".to_string(),
+            )
+        })?;
+        p.push(parsed);
+        Ok(id)
+    })
+}
+
+/// Drops the templates [`prepare_template`] kept on this thread; their numbers
+/// stand for nothing after.
+#[napi]
+pub fn forget_templates() {
+    PREPARED.with(|p| p.borrow_mut().clear());
 }
 
 /// [`evaluate_mapping_template`] for the TypeScript layer, in fewer crossings:
-/// the template prepared by [`prepare_template`] (its name given there), the
+/// the template's number from [`prepare_template`] (its name given there), the
 /// options as arguments, in the order of [`EvaluateOptions`]' fields (no
 /// options object to read six properties off, each a key string made and
 /// looked up), and the response as [`ResponseParts`] (no named properties to
@@ -266,7 +302,7 @@ pub fn prepare_template(
     ts_return_type = "string | [Array<string>, string, string, string | null, ErrorDetail | null]"
 )]
 pub fn evaluate_prepared(
-    prepared: &PreparedTemplate,
+    template: u32,
     #[napi(ts_arg_type = "string")] context: Text,
     auth_type: Option<String>,
     caller: Option<String>,
@@ -282,7 +318,15 @@ pub fn evaluate_prepared(
         seed,
         name: None,
     };
-    let r = respond(&prepared.parsed, options.prepare(&context.0)?);
+    let parsed = PREPARED
+        .with(|p| p.borrow().get(template as usize).cloned())
+        .ok_or_else(|| {
+            Error::new(
+                Status::InvalidArg.to_string(),
+                format!("no template is prepared as {template}"),
+            )
+        })?;
+    let r = respond(&parsed, options.prepare(&context.0)?);
     Ok(response_parts(r))
 }
 

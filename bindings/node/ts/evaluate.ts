@@ -4,7 +4,7 @@
  * does the rest.
  */
 
-import type { EvaluateOptions, EvaluateResponse, Explanation, Diagnostic, RunSummary, RunCasesOptions, PreparedTemplate } from '../native'
+import type { EvaluateOptions, EvaluateResponse, Explanation, Diagnostic, RunSummary, RunCasesOptions } from '../native'
 import { fromNative } from './errors'
 import native from './native'
 
@@ -106,27 +106,30 @@ export function mergedOptions(input: unknown, options: unknown): EvaluateOptions
   }
 }
 
-/** Templates kept parsed by the addon, by name (`undefined`: the default) and text. */
-const prepared = new Map<string | undefined, Map<string, PreparedTemplate>>()
+/** The numbers of the templates the addon keeps parsed, by name (`undefined`: the default) and text. */
+const prepared = new Map<string | undefined, Map<string, number>>()
 let preparedCount = 0
 /** How many templates are kept before the cache starts again. */
 const KEPT_TEMPLATES = 256
 
 /**
- * The template, parsed once: a suite evaluates the same template against many
- * contexts, and a kept template is passed to the addon without its text.
+ * The template's number in the addon, which parses it once: a suite evaluates
+ * the same template against many contexts, and a number crosses into the addon
+ * cheaper than the template's text.
  */
-function preparedTemplate(template: string, name: string | undefined): PreparedTemplate {
+function preparedTemplate(template: string, name: string | undefined): number {
   let byText = prepared.get(name)
   let kept = byText?.get(template)
   if (kept === undefined) {
     if (preparedCount >= KEPT_TEMPLATES) {
       prepared.clear()
       preparedCount = 0
+      native.forgetTemplates()
+      byText = undefined
     }
-    if (!prepared.has(name)) prepared.set(name, (byText = new Map()))
+    if (byText === undefined) prepared.set(name, (byText = new Map()))
     kept = native.prepareTemplate(template, name)
-    byText!.set(template, kept)
+    byText.set(template, kept)
     preparedCount++
   }
   return kept
