@@ -14,9 +14,11 @@ use napi::{sys, Error, Result, Status};
 /// A string argument, as UTF-8 (lone surrogates become U+FFFD, as V8 writes them).
 pub struct Text(pub String);
 
-/// The longest string read the one-pass way: V8 takes the buffer's size as an
-/// `int`, so three bytes a unit must stay below `i32::MAX`.
-const ONE_PASS_UNITS: usize = (i32::MAX as usize - 1) / 3;
+/// The longest string read the one-pass way (16M UTF-16 units, a 48 MiB
+/// buffer at most): a longer one is read napi-rs's way, into a buffer of its
+/// exact size, rather than holding three times its length for the copy. (V8
+/// takes the size as an `int`, so it must stay below `i32::MAX` anyway.)
+const ONE_PASS_UNITS: usize = 1 << 24;
 
 impl FromNapiValue for Text {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {

@@ -113,6 +113,10 @@ test('text outside ASCII travels both ways unchanged; a lone surrogate becomes U
   assert.deepEqual(JSON.parse(fields.stash), { k: 'é\u{1F600}:' })
   assert.deepEqual(JSON.parse(fields.outErrors).map((e) => e.message), ['ñ:1'])
   assert.equal(fields.evaluationResult, 'a:b:{}[]')
+  // Past 16M UTF-16 units a string is read another way: the same text arrives.
+  const long = 'é'.repeat((1 << 24) + 5)
+  const big = vtl.evaluateMappingTemplateSync({ template: '$ctx.args.s.length() $ctx.args.s.substring(0, 2)', context: { arguments: { s: long } } })
+  assert.equal(big.evaluationResult, `${(1 << 24) + 5} éé`)
   const lone = vtl.evaluateMappingTemplateSync({ template: 'x\uD800y', context: '{}' })
   assert.equal(lone.evaluationResult, 'x\uFFFDy')
 })
