@@ -254,41 +254,51 @@ fn response_parts(r: EvaluateResponse) -> ResponseParts {
     }
 }
 
+/// Templates prepared for the TypeScript layer, by the number
+/// [`prepare_template`] gave each (a number crosses N-API cheaper than a
+/// wrapped object, which is unwrapped and borrow-tracked on every call).
+#[derive(Default)]
+struct Prepared {
+    /// The number the next template gets: numbers are never given twice, so a
+    /// number kept after its template was let go finds nothing, never another.
+    next: u32,
+    kept: FxHashMap<u32, Parsed>,
+}
+
+/// Templates kept prepared on a thread, at most this many. Each copy of the
+/// TypeScript layer keeps its own numbers (a test runner loads the layer again
+/// for each test file, the addon once), so the addon bounds its own table and
+/// lets all go when it is full; a layer whose number finds nothing prepares
+/// the template again.
+const KEPT_PREPARED: usize = 256;
+
+/// The error code of a number that names no kept template.
+const UNKNOWN_TEMPLATE: &str = "UnknownTemplate";
+
 thread_local! {
-    /// Templates prepared for the TypeScript layer, by the number
-    /// [`prepare_template`] gave it (a number crosses N-API cheaper than a
-    /// wrapped object, which is unwrapped and borrow-tracked on every call).
-    static PREPARED: RefCell<Vec<Parsed>> = const { RefCell::new(Vec::new()) };
+    static PREPARED: RefCell<Prepared> = RefCell::new(Prepared::default());
 }
 
 /// Parses a template for [`evaluate_prepared`] and answers the number it is
-/// kept under on this thread (until [`forget_templates`]). A template that does
-/// not parse is kept too: each evaluation reports its error.
+/// kept under on this thread. A template that does not parse is kept too:
+/// each evaluation reports its error.
 #[napi(catch_unwind)]
 pub fn prepare_template(
     #[napi(ts_arg_type = "string")] template: Text,
     name: Option<String>,
-) -> Result<u32, String> {
+) -> u32 {
     let name = name.as_deref().unwrap_or(DEFAULT_NAME);
     let parsed = Rc::new(Engine::new().parse(name, &template.0));
     PREPARED.with(|p| {
         let mut p = p.borrow_mut();
-        let id = u32::try_from(p.len()).map_err(|_| {
-            Error::new(
-                Status::GenericFailure.to_string(),
-                "too many templates prepared; forget them first".to_string(),
-            )
-        })?;
-        p.push(parsed);
-        Ok(id)
+        if p.kept.len() >= KEPT_PREPARED {
+            p.kept.clear();
+        }
+        let number = p.next;
+        p.next = p.next.wrapping_add(1);
+        p.kept.insert(number, parsed);
+        number
     })
-}
-
-/// Drops the templates [`prepare_template`] kept on this thread; their numbers
-/// stand for nothing after.
-#[napi]
-pub fn forget_templates() {
-    PREPARED.with(|p| p.borrow_mut().clear());
 }
 
 /// [`evaluate_mapping_template`] for the TypeScript layer, in fewer crossings:
@@ -319,11 +329,11 @@ pub fn evaluate_prepared(
         name: None,
     };
     let parsed = PREPARED
-        .with(|p| p.borrow().get(template as usize).cloned())
+        .with(|p| p.borrow().kept.get(&template).cloned())
         .ok_or_else(|| {
             Error::new(
-                Status::InvalidArg.to_string(),
-                format!("no template is prepared as {template}"),
+                UNKNOWN_TEMPLATE.to_string(),
+                format!("no template is kept as {template}: prepare it again"),
             )
         })?;
     let r = respond(&parsed, options.prepare(&context.0)?);

@@ -101,6 +101,25 @@ test('templates are kept parsed: the same text under another name, a parse error
   }
 })
 
+test('copies of the module share the addon, whose table of templates is bounded: each copy still renders its own', () => {
+  // A test runner loads the package again for each test file, the addon once.
+  const dist = require('path').join(__dirname, '..', 'dist')
+  const fresh = () => {
+    for (const k of Object.keys(require.cache)) if (k.startsWith(dist)) delete require.cache[k]
+    return require('..')
+  }
+  const first = fresh()
+  const second = fresh()
+  assert.notEqual(first.evaluateMappingTemplateSync, second.evaluateMappingTemplateSync)
+  const render = (m, i) => m.evaluateMappingTemplateSync({ template: `first ${i}`, context: {} }).evaluationResult
+  for (let i = 0; i < 10; i++) assert.equal(render(first, i), `first ${i}`)
+  // The second copy fills the addon's table past its bound: the first copy's numbers are let go.
+  for (let i = 0; i < 300; i++) {
+    assert.equal(second.evaluateMappingTemplateSync({ template: `second ${i}`, context: {} }).evaluationResult, `second ${i}`)
+  }
+  for (let i = 0; i < 10; i++) assert.equal(render(first, i), `first ${i}`)
+})
+
 test('text outside ASCII travels both ways unchanged; a lone surrogate becomes U+FFFD', () => {
   const context = { arguments: { s: 'été 北京 \u{1F600} \u00ff' } }
   const res = vtl.evaluateMappingTemplateSync({ template: '$ctx.args.s|$ctx.args.s.length()|ñ', context: JSON.stringify(context) })

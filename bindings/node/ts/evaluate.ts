@@ -109,7 +109,7 @@ export function mergedOptions(input: unknown, options: unknown): EvaluateOptions
 /** The numbers of the templates the addon keeps parsed, by name (`undefined`: the default) and text. */
 const prepared = new Map<string | undefined, Map<string, number>>()
 let preparedCount = 0
-/** How many templates are kept before the cache starts again. */
+/** How many template numbers are kept before this cache starts again (the addon bounds its own table too). */
 const KEPT_TEMPLATES = 256
 
 /**
@@ -124,7 +124,6 @@ function preparedTemplate(template: string, name: string | undefined): number {
     if (preparedCount >= KEPT_TEMPLATES) {
       prepared.clear()
       preparedCount = 0
-      native.forgetTemplates()
       byText = undefined
     }
     if (byText === undefined) prepared.set(name, (byText = new Map()))
@@ -133,6 +132,26 @@ function preparedTemplate(template: string, name: string | undefined): number {
     preparedCount++
   }
   return kept
+}
+
+/** The addon's answer for a number it no longer keeps. */
+const UNKNOWN_TEMPLATE = 'UnknownTemplate'
+
+/**
+ * Evaluates a kept template; when the addon has let it go (its table is
+ * bounded and shared by every copy of this module, as a test runner loads one
+ * per test file), prepares it again.
+ */
+function evaluateKept(template: string, context: string, opts: EvaluateOptions) {
+  const number = preparedTemplate(template, opts.name)
+  try {
+    return native.evaluatePrepared(number, context, opts.authType, opts.caller, opts.jwt, opts.now, opts.seed)
+  } catch (e) {
+    if ((e as { code?: unknown } | null)?.code !== UNKNOWN_TEMPLATE) throw e
+    prepared.get(opts.name)?.delete(template)
+    preparedCount--
+    return native.evaluatePrepared(preparedTemplate(template, opts.name), context, opts.authType, opts.caller, opts.jwt, opts.now, opts.seed)
+  }
 }
 
 /** Calls the addon, turning its errors into the user's. @internal */
@@ -159,8 +178,7 @@ export function call<T>(f: () => T): T {
 export function evaluateMappingTemplateSync(input: EvaluateInput & EvaluateOptions, options?: EvaluateOptions): EvaluateMappingTemplateResponse {
   const { template, context } = checkInput(input)
   const opts = mergedOptions(input, options)
-  const parts = call(() =>
-    native.evaluatePrepared(preparedTemplate(template, opts.name), context, opts.authType, opts.caller, opts.jwt, opts.now, opts.seed))
+  const parts = call(() => evaluateKept(template, context, opts))
   // The fields in the order the addon's own object has them; an absent one is left out.
   let response: EvaluateMappingTemplateResponse
   if (typeof parts === 'string') {
