@@ -7,9 +7,9 @@
 //
 //   binding (text ctx)  evaluateMappingTemplateSync({ template, context: <JSON text> },
 //                       { now, seed: 0 }): the whole call as a user pays it. The
-//                       binding parses the template *and* the context JSON on every
-//                       call (there is no prepared-template API), renders, and builds
-//                       the response object.
+//                       binding reads the context JSON on every call, renders, and
+//                       builds the response object; the template is parsed on the
+//                       first call and kept (as every user's repeated template is).
 //   binding (obj ctx)   the same with the context as an object (the TypeScript layer
 //                       JSON.stringify's it, then the same call).
 //   Rust parse+render   examples/bench_engine (run through `cargo run --release`): the
