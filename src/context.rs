@@ -439,3 +439,23 @@ impl SharedContext {
         self.field_name.as_deref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{CTX_KEYS, SHARED_KEYS};
+
+    /// The shared keys are `$ctx`'s keys in its order, with `args` after
+    /// `arguments`, then the default request's: written twice, held equal here.
+    #[test]
+    fn shared_keys_are_ctx_keys_with_args_and_the_request_keys() {
+        let mut expected: Vec<&str> = Vec::new();
+        for key in CTX_KEYS {
+            expected.push(key);
+            if key == "arguments" {
+                expected.push("args");
+            }
+        }
+        expected.extend(["headers", "domainName"]);
+        assert_eq!(SHARED_KEYS.to_vec(), expected);
+    }
+}
