@@ -122,41 +122,6 @@ const DEFAULT_NAME: &str = "template.vtl";
 /// A template as parsed (or why it could not be), shared between calls.
 type Parsed = Rc<std::result::Result<Template, appsync_vtl::Error>>;
 
-/// Templates kept between calls on this thread, at most this many.
-const KEPT_TEMPLATES: usize = 256;
-
-thread_local! {
-    /// Templates parsed by earlier calls, by text (with the name they were
-    /// parsed under): a suite evaluates the same template against many
-    /// contexts, and parsing is most of a call.
-    /// (Hashed with Fx: a template's text is kilobytes, SipHash costs
-    /// microseconds on it.)
-    static TEMPLATES: RefCell<FxHashMap<String, (String, Parsed)>> =
-        RefCell::new(FxHashMap::default());
-}
-
-/// A template, parsed once per thread (a parse error is kept too).
-fn parsed(name: &str, text: &str) -> Parsed {
-    let kept = TEMPLATES.with(|c| {
-        c.borrow()
-            .get(text)
-            .filter(|(kept_name, _)| kept_name == name)
-            .map(|(_, t)| t.clone())
-    });
-    if let Some(t) = kept {
-        return t;
-    }
-    let template = Rc::new(Engine::new().parse(name, text));
-    TEMPLATES.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= KEPT_TEMPLATES {
-            c.clear();
-        }
-        c.insert(text.to_string(), (name.to_string(), template.clone()));
-    });
-    template
-}
-
 /// What EvaluateMappingTemplate answers for a template and a prepared request.
 fn respond(parsed: &Parsed, (engine, context): (Engine, RequestContext)) -> EvaluateResponse {
     let result = match &**parsed {
@@ -166,22 +131,6 @@ fn respond(parsed: &Parsed, (engine, context): (Engine, RequestContext)) -> Eval
     };
     let response = api::EvaluateResponse::new(&result);
     convert::evaluate_response(response, result.as_ref().err())
-}
-
-/// Evaluates a template against a context (JSON text) and returns what
-/// EvaluateMappingTemplate returns. A template that does not parse or
-/// evaluate, `$util.error` and `$util.unauthorized()` are in `error` (with the
-/// line, column and a snippet where known); a context that is not JSON or an
-/// unknown option throws a `BadRequestException`.
-#[napi(catch_unwind)]
-pub fn evaluate_mapping_template(
-    #[napi(ts_arg_type = "string")] template: Text,
-    #[napi(ts_arg_type = "string")] context: Text,
-    options: Option<EvaluateOptions>,
-) -> Result<EvaluateResponse, String> {
-    let options = options.unwrap_or_default();
-    let prepared = options.prepare(&context.0)?;
-    Ok(respond(&parsed(options.name(), &template.0), prepared))
 }
 
 /// An [`EvaluateResponse`]'s fields as the TypeScript layer takes them.
@@ -301,12 +250,16 @@ pub fn prepare_template(
     })
 }
 
-/// [`evaluate_mapping_template`] for the TypeScript layer, in fewer crossings:
-/// the template's number from [`prepare_template`] (its name given there), the
-/// options as arguments, in the order of [`EvaluateOptions`]' fields (no
+/// Evaluates a template against a context (JSON text) and returns what
+/// EvaluateMappingTemplate returns, in the fewest crossings: the template's
+/// number from [`prepare_template`] (its name given there), the options as
+/// arguments, in the order of [`EvaluateOptions`]' fields (no
 /// options object to read six properties off, each a key string made and
 /// looked up), and the response as [`ResponseParts`] (no named properties to
-/// set; the layer makes the object).
+/// set; the layer makes the object). A template that does not parse or
+/// evaluate, `$util.error` and `$util.unauthorized()` are in the response's
+/// `error` (with the line, column and a snippet where known); a context that
+/// is not JSON or an unknown option throws a `BadRequestException`.
 #[napi(
     catch_unwind,
     ts_return_type = "string | [Array<string>, string, string, string | null, ErrorDetail | null]"
