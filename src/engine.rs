@@ -198,7 +198,20 @@ impl Engine {
             .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
 
+    /// A render, then the cycles it left behind freed (its variables are gone
+    /// by then; see [`crate::value::collect_cycles`]).
     fn render_with<T: Tracer>(
+        &self,
+        template: &Template,
+        ctx: &SharedContext,
+        tracer: T,
+    ) -> (Result<Outcome, Error>, T, FxHashMap<Rc<str>, Value>) {
+        let rendered = self.render_in(template, ctx, tracer);
+        crate::value::collect_cycles();
+        rendered
+    }
+
+    fn render_in<T: Tracer>(
         &self,
         template: &Template,
         ctx: &SharedContext,

@@ -297,6 +297,7 @@ impl<'t, T: Tracer> Evaluator<'t, T> {
             }
             parent = self.segment(parent, seg, target.span.start)?.0;
         }
+        crate::value::note_link(&parent, &value);
         match (&parent, last) {
             (Value::Map(m), Segment::Property(name, ..)) => {
                 let mut m = m.borrow_mut();

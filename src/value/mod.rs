@@ -7,7 +7,8 @@
 //! change to `$ctx.stash` is seen by everything holding it. [`Value::List`] and
 //! [`Value::Map`] are therefore `Rc<RefCell<…>>`; cloning a `Value` is a pointer
 //! bump. Cycles are legal (`$m.put("self", $m)`), so every walk over a value
-//! (printing, JSON, equality) is depth-bounded and never hangs.
+//! (printing, JSON, equality) is depth-bounded and never hangs, and the
+//! engine frees the cycles a render leaves behind ([`collect_cycles`]).
 //!
 //! ```
 //! use appsync_vtl::Value;
@@ -17,6 +18,7 @@
 //! ```
 
 pub mod budget;
+mod cycles;
 mod json;
 mod map;
 mod number;
@@ -25,6 +27,7 @@ mod object;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+pub use cycles::{collect_cycles, note_link, note_links};
 pub use json::{
     from_json, parse_json, to_json, to_json_string, to_json_string_pretty, to_json_string_within,
 };
@@ -555,6 +558,7 @@ impl MapEntry {
     pub fn set_value(&self, v: Value) -> Value {
         let old = self.value();
         if let Some(map) = self.map.as_ref().and_then(std::rc::Weak::upgrade) {
+            note_link(&Value::Map(map.clone()), &v);
             if let Ok(mut map) = map.try_borrow_mut() {
                 if let Some(slot) = map.get_mut(&self.key) {
                     *slot = v.clone();

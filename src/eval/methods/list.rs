@@ -8,7 +8,7 @@ use super::table::{
 use super::{bad, hash_code, ok, void, MethodResult};
 use crate::error::Error;
 use crate::eval::ops;
-use crate::value::{ListRef, Value};
+use crate::value::{note_link, note_links, ListRef, Value};
 
 /// The receiver's list (rows of [`ARRAYLIST`] are only called on lists).
 fn items(v: &Value) -> &ListRef {
@@ -96,6 +96,7 @@ pub(super) static ARRAYLIST: JavaClass = JavaClass {
             ok(l.remove(i as usize))
         }),
         call("Object set(int, Object)", |r, a| {
+            note_link(r, &a[1]);
             let (mut l, i) = (items(r).borrow_mut(), n_at(a, 0));
             let len = l.len();
             match usize::try_from(i).ok().and_then(|i| l.get_mut(i)) {
@@ -111,12 +112,14 @@ pub(super) static ARRAYLIST: JavaClass = JavaClass {
         ),
         call("String toString()", |r, _| ok(r.to_java_string())),
         call("boolean add(Object)", |r, a| {
+            note_link(r, &a[0]);
             items(r).borrow_mut().push(a[0].clone());
             ok(true)
         }),
         call("boolean addAll(int, java.util.Collection)", |r, a| {
             let i = n_at(a, 0);
             let added = elements("addAll", &a[1])?;
+            note_links(r, added.iter());
             let mut l = items(r).borrow_mut();
             if i < 0 || i as usize > l.len() {
                 return Err(add_index_error("addAll", i, l.len()));
@@ -129,6 +132,7 @@ pub(super) static ARRAYLIST: JavaClass = JavaClass {
         }),
         call("boolean addAll(java.util.Collection)", |r, a| {
             let added = elements("addAll", &a[0])?;
+            note_links(r, added.iter());
             let changed = !added.is_empty();
             items(r).borrow_mut().extend(added);
             ok(changed)
@@ -206,6 +210,7 @@ pub(super) static ARRAYLIST: JavaClass = JavaClass {
         refuse("java.util.stream.Stream parallelStream()", STREAMS),
         refuse("java.util.stream.Stream stream()", STREAMS),
         call("void add(int, Object)", |r, a| {
+            note_link(r, &a[1]);
             let (mut l, i) = (items(r).borrow_mut(), n_at(a, 0));
             if i < 0 || i as usize > l.len() {
                 return Err(add_index_error("add", i, l.len()));

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::table::{call, hide, refuse, JavaClass, FUNCTIONS, REFLECTION, THREADS};
 use super::{bad, hash_code, ok, void};
-use crate::value::{MapEntry, MapRef, Value};
+use crate::value::{note_link, note_links, MapEntry, MapRef, Value};
 
 /// The receiver's map (rows of [`LINKEDHASHMAP`] are only called on maps).
 fn entries(v: &Value) -> &MapRef {
@@ -60,12 +60,14 @@ pub(super) static LINKEDHASHMAP: JavaClass = JavaClass {
             FUNCTIONS,
         ),
         call("Object put(Object, Object)", |r, a| {
+            note_link(r, &a[1]);
             ok(entries(r)
                 .borrow_mut()
                 .insert(a[0].to_key(), a[1].clone())
                 .unwrap_or(Value::Null))
         }),
         call("Object putIfAbsent(Object, Object)", |r, a| {
+            note_link(r, &a[1]);
             let mut m = entries(r).borrow_mut();
             let key = a[0].to_key();
             match m.get(&key) {
@@ -83,6 +85,7 @@ pub(super) static LINKEDHASHMAP: JavaClass = JavaClass {
                 .unwrap_or(Value::Null))
         }),
         call("Object replace(Object, Object)", |r, a| {
+            note_link(r, &a[1]);
             let mut m = entries(r).borrow_mut();
             match m.get_mut(&a[0].to_key()) {
                 Some(slot) => ok(std::mem::replace(slot, a[1].clone())),
@@ -111,6 +114,7 @@ pub(super) static LINKEDHASHMAP: JavaClass = JavaClass {
             }
         }),
         call("boolean replace(Object, Object, Object)", |r, a| {
+            note_link(r, &a[2]);
             let mut m = entries(r).borrow_mut();
             match m.get_mut(&a[0].to_key()) {
                 Some(slot) if slot.java_equals(&a[1]) => {
@@ -161,6 +165,7 @@ pub(super) static LINKEDHASHMAP: JavaClass = JavaClass {
                     .collect(),
                 _ => return Err(bad("putAll", "NullPointerException: the map is null")),
             };
+            note_links(r, added.iter().map(|(_, v)| v));
             entries(r).borrow_mut().extend(added);
             void()
         }),
@@ -189,6 +194,7 @@ pub(super) static MAP_ENTRY: JavaClass = JavaClass {
             ok(entry_of(r).map_or(Value::Null, MapEntry::value))
         }),
         call("Object setValue(Object)", |r, a| {
+            note_link(r, &a[0]);
             ok(entry_of(r).map_or(Value::Null, |e| e.set_value(a[0].clone())))
         }),
         call("boolean equals(Object)", |r, a| ok(r.java_equals(&a[0]))),
