@@ -198,8 +198,8 @@ impl Engine {
             .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
 
-    /// A render, then the cycles it left behind freed (its variables are gone
-    /// by then; see [`crate::value::collect_cycles`]).
+    /// A render, then the cycles renders left behind freed (this one's
+    /// variables are gone by then; see [`crate::value::collect_cycles`]).
     fn render_with<T: Tracer>(
         &self,
         template: &Template,
@@ -207,7 +207,7 @@ impl Engine {
         tracer: T,
     ) -> (Result<Outcome, Error>, T, FxHashMap<Rc<str>, Value>) {
         let rendered = self.render_in(template, ctx, tracer);
-        crate::value::collect_cycles();
+        crate::value::cycles_after_render();
         rendered
     }
 

@@ -7,9 +7,9 @@
 //! A cycle needs an edge from a container to one made before it, and only a
 //! mutation makes those (a literal or a `$util` result holds values that
 //! existed before it). So the containers that are given a list, map or entry
-//! after they were made are noted, per thread ([`note`]), and [`collect`],
-//! which the engine runs after each render, looks at what is reachable from
-//! them: the containers whose every reference comes from within that set
+//! after they were made are noted, per thread ([`note_link`]), and
+//! [`collect_cycles`], which the engine runs every so often after a render,
+//! looks at what is reachable from them: the containers whose every reference comes from within that set
 //! (trial deletion, as in Bacon and Rajan's synchronous cycle collector) can
 //! no longer be reached and are emptied, which breaks their cycles; `Rc`
 //! frees the rest.
@@ -45,7 +45,7 @@ enum Suspect {
     Entry(Weak<MapEntry>),
 }
 
-/// One container reached by [`collect`], held while it looks.
+/// One container reached by [`collect_cycles`], held while it looks.
 #[derive(Clone)]
 enum Node {
     List(Rc<RefCell<Vec<Value>>>),
@@ -58,20 +58,28 @@ enum Node {
 /// any, are kept as they were before this module existed).
 const MAX_SUSPECTS: usize = 1 << 16;
 
-/// The most containers one [`collect`] looks at: past them it gives up for
+/// The most containers one [`collect_cycles`] looks at: past them it gives up for
 /// this time and keeps its suspects, so a render that keeps a big value alive
 /// (a pipeline's stash) does not pay for walking it after every template.
 const MAX_NODES: usize = 1 << 17;
+
+/// How many renders end with live suspects between two collections. A
+/// suspect that outlives its render is mostly part of the request's context
+/// (`$ctx.stash`, `$ctx.args`), still in use, so it is not walked after every
+/// render: cycles are freed within this many renders.
+const RENDERS_BETWEEN: u32 = 64;
 
 struct Suspects {
     list: Vec<Suspect>,
     /// The address last noted: a loop adding to one list notes it once.
     last: usize,
+    /// Renders ended with live suspects since the last collection.
+    renders: u32,
 }
 
 thread_local! {
     static SUSPECTS: RefCell<Suspects> = const {
-        RefCell::new(Suspects { list: Vec::new(), last: 0 })
+        RefCell::new(Suspects { list: Vec::new(), last: 0, renders: 0 })
     };
 }
 
@@ -127,6 +135,14 @@ fn note(receiver: &Value) {
 }
 
 impl Suspect {
+    fn is_alive(&self) -> bool {
+        match self {
+            Suspect::List(w) => w.strong_count() > 0,
+            Suspect::Map(w) => w.strong_count() > 0,
+            Suspect::Entry(w) => w.strong_count() > 0,
+        }
+    }
+
     fn upgrade(&self) -> Option<Node> {
         Some(match self {
             Suspect::List(w) => Node::List(w.upgrade()?),
@@ -172,7 +188,7 @@ impl Node {
         }
     }
 
-    /// References to it, less the one [`collect`] holds.
+    /// References to it, less the one [`collect_cycles`] holds.
     fn references(&self) -> usize {
         let count = match self {
             Node::List(l) => Rc::strong_count(l),
@@ -220,14 +236,40 @@ impl Node {
     }
 }
 
-/// Frees the cycles among this thread's noted containers that nothing outside
-/// them reaches any more (see the module's docs). Cheap when nothing was
-/// noted or everything noted is gone; the engine calls it after each render.
+/// What the engine runs after each render: the suspects freed meanwhile are
+/// let go of, and every [`RENDERS_BETWEEN`] renders that leave some alive (or
+/// once they are many) the cycles among them are collected.
+pub(crate) fn after_render() {
+    let due = SUSPECTS.try_with(|s| {
+        let Ok(mut s) = s.try_borrow_mut() else {
+            return false;
+        };
+        s.last = 0;
+        if s.list.is_empty() {
+            return false;
+        }
+        s.list.retain(Suspect::is_alive);
+        if s.list.is_empty() {
+            return false;
+        }
+        s.renders += 1;
+        s.renders >= RENDERS_BETWEEN || s.list.len() >= MAX_SUSPECTS / 2
+    });
+    if due == Ok(true) {
+        collect_cycles();
+    }
+}
+
+/// Frees, now, the cycles among this thread's noted containers that nothing
+/// outside them reaches any more (see the module's docs). The engine runs it
+/// every so often after a render ([`RENDERS_BETWEEN`]); a program that builds
+/// values with cycles itself can call it.
 pub fn collect_cycles() {
     let Some(suspects) = SUSPECTS
         .try_with(|s| {
             let mut s = s.try_borrow_mut().ok()?;
             s.last = 0;
+            s.renders = 0;
             (!s.list.is_empty()).then(|| std::mem::take(&mut s.list))
         })
         .ok()

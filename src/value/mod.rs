@@ -27,6 +27,7 @@ mod object;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+pub(crate) use cycles::after_render as cycles_after_render;
 pub use cycles::{collect_cycles, note_link, note_links};
 pub use json::{
     from_json, parse_json, to_json, to_json_string, to_json_string_pretty, to_json_string_within,
