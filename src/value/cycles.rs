@@ -9,10 +9,10 @@
 //! existed before it). So the containers that are given a list, map or entry
 //! after they were made are noted, per thread ([`note_link`]), and
 //! [`collect_cycles`], which the engine runs every so often after a render,
-//! looks at what is reachable from them: the containers whose every reference comes from within that set
-//! (trial deletion, as in Bacon and Rajan's synchronous cycle collector) can
-//! no longer be reached and are emptied, which breaks their cycles; `Rc`
-//! frees the rest.
+//! looks at what is reachable from them: the containers whose every
+//! reference comes from within that set (trial deletion, as in Bacon and
+//! Rajan's synchronous cycle collector) can no longer be reached and are
+//! emptied, which breaks their cycles; `Rc` frees the rest.
 //!
 //! ```
 //! use appsync_vtl::value::{self, Map};
@@ -30,9 +30,8 @@
 //! ```
 
 use std::cell::RefCell;
+use std::collections::hash_map;
 use std::rc::{Rc, Weak};
-
-use std::collections::hash_map::Entry;
 
 use rustc_hash::FxHashMap;
 
@@ -58,9 +57,8 @@ enum Node {
 /// any, are kept as they were before this module existed).
 const MAX_SUSPECTS: usize = 1 << 16;
 
-/// The most containers one [`collect_cycles`] looks at: past them it gives up for
-/// this time and keeps its suspects, so a render that keeps a big value alive
-/// (a pipeline's stash) does not pay for walking it after every template.
+/// The most containers one [`collect_cycles`] looks at (a context of 5 MB
+/// has fewer): past them it gives up for this time and keeps its suspects.
 const MAX_NODES: usize = 1 << 17;
 
 /// How many renders end with live suspects between two collections. A
@@ -122,7 +120,7 @@ fn note(receiver: &Value) {
         }
         if s.list.len() >= MAX_SUSPECTS {
             s.last = 0;
-            s.list.retain(|x| x.upgrade().is_some());
+            s.list.retain(Suspect::is_alive);
             let mut seen = rustc_hash::FxHashSet::default();
             s.list.retain(|x| seen.insert(x.address()));
             if s.list.len() >= MAX_SUSPECTS {
@@ -289,7 +287,7 @@ pub fn collect_cycles() {
             drop(garbage);
             // The live suspects stay suspects: a cycle among them may be let
             // go of later.
-            keep(suspects.into_iter().filter(|s| s.upgrade().is_some()));
+            keep(suspects.into_iter().filter(Suspect::is_alive));
         }
         None => keep(suspects.into_iter()),
     }
@@ -314,7 +312,7 @@ fn find_garbage(roots: Vec<Node>) -> Option<Vec<Node>> {
     let mut index: FxHashMap<usize, usize> = FxHashMap::default();
     let mut nodes: Vec<Node> = Vec::new();
     let mut add = |node: Node, nodes: &mut Vec<Node>| {
-        if let Entry::Vacant(slot) = index.entry(node.address()) {
+        if let hash_map::Entry::Vacant(slot) = index.entry(node.address()) {
             slot.insert(nodes.len());
             nodes.push(node);
         }
@@ -392,12 +390,18 @@ mod tests {
         note_link(receiver, v);
     }
 
-    #[test]
-    fn a_cycle_nothing_reaches_is_freed() {
+    /// Two maps that hold each other, and a weak handle to each.
+    fn two_maps_holding_each_other() -> (Value, Value, Weak<RefCell<Map>>, Weak<RefCell<Map>>) {
         let (a, wa) = map_value();
         let (b, wb) = map_value();
         put(&a, "b", &b);
         put(&b, "a", &a);
+        (a, b, wa, wb)
+    }
+
+    #[test]
+    fn a_cycle_nothing_reaches_is_freed() {
+        let (a, b, wa, wb) = two_maps_holding_each_other();
         drop((a, b));
         assert!(wa.upgrade().is_some() && wb.upgrade().is_some());
         collect_cycles();
@@ -406,10 +410,7 @@ mod tests {
 
     #[test]
     fn a_cycle_still_held_is_kept_whole_and_freed_later() {
-        let (a, wa) = map_value();
-        let (b, wb) = map_value();
-        put(&a, "b", &b);
-        put(&b, "a", &a);
+        let (a, b, wa, wb) = two_maps_holding_each_other();
         let holder = Value::list(vec![b.clone()]);
         drop((a, b));
         collect_cycles();
