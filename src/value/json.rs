@@ -7,7 +7,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use super::map::same_key;
-use super::{budget, format_double, Map, Value, MAX_DEPTH, MAX_PRINT_BYTES};
+use super::{budget, Map, Value, MAX_DEPTH, MAX_PRINT_BYTES};
 
 /// Builds a value from parsed JSON as Jackson does: integers become `Int`
 /// (`BigInt` past `i64`), other numbers `Float`. An integer past `u64` has
@@ -757,10 +757,10 @@ fn write_json(v: &Value, out: &mut String, depth: usize, indent: Option<usize>, 
         Value::Decimal(_) => v.write_java(out, depth),
         Value::Float(f) => {
             if f.is_finite() {
-                out.push_str(&format_double(*f))
+                super::number::write_double(*f, out)
             } else {
                 out.push('"');
-                out.push_str(&format_double(*f));
+                super::number::write_double(*f, out);
                 out.push('"');
             }
         }

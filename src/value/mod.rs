@@ -230,7 +230,7 @@ impl Value {
                     out.push_str(&d.to_string());
                 }
             }
-            Value::Float(f) => out.push_str(&format_double(*f)),
+            Value::Float(f) => number::write_double(*f, out),
             Value::Str(s) => out.push_str(s),
             Value::List(l) => {
                 let l_ref = l.borrow();

@@ -47,6 +47,11 @@ pub fn format_double(f: f64) -> String {
     out
 }
 
+/// Appends [`format_double`]'s text.
+pub(crate) fn write_double(f: f64, out: &mut String) {
+    floating_decimal::write(f, out);
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_double;
