@@ -57,12 +57,15 @@ mod tests {
     use super::format_double;
 
     /// `format_double` against OpenJDK 17, every line of
-    /// `tests/jdk/doubles.txt` (`scripts/java-double-truth.jsh`).
+    /// `tests/jdk/doubles.txt` (random bits, random decimals) and
+    /// `tests/jdk/doubles-wide.txt` (all exponents, subnormals, powers of two
+    /// and ten and their neighbours, integers, floats):
+    /// `scripts/java-double-truth.jsh`.
     #[test]
     fn doubles_print_as_java_17() {
         let mut checked = 0;
         let mut differ = Vec::new();
-        for file in ["doubles.txt"] {
+        for file in ["doubles.txt", "doubles-wide.txt"] {
             let path = format!("{}/tests/jdk/{file}", env!("CARGO_MANIFEST_DIR"));
             let truth = std::fs::read_to_string(&path).expect("tests/jdk holds Java's doubles");
             for line in truth.lines() {
@@ -75,7 +78,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 6_012, "the lines of the file");
+        assert_eq!(checked, 6_012 + 23_246, "the lines of both files");
         assert!(
             differ.is_empty(),
             "{} differ: {:#?}",
