@@ -9,10 +9,11 @@
 //! and Rust's `{}` print): `FloatingDecimal` develops an integer below 2^63
 //! from its exact digits (`2.82879384806159008E17`), gives two digits in E-form
 //! (`4.9E-324` for `2^-1074`) and stops its digit loop on a symmetric test
-//! (`1.0E23` prints `9.999999999999999E22`). AppSync runs a JVM from before
-//! 19, whose `FloatingDecimal` is the same as Java 8's and 17's, so those
-//! digits are reproduced on purpose, the wrapping `int` and `long`
-//! arithmetic of its fast paths included.
+//! (`1.0E23` prints `9.999999999999999E22`). Every Java from 8 to 18 prints
+//! so, and the JDK this project takes as its reference for Java's library is
+//! 17 (AppSync does not document its Java version), so those digits are
+//! reproduced on purpose, the wrapping `int` and `long` arithmetic of its
+//! fast paths included.
 
 use std::cmp::Ordering;
 
