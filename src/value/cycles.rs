@@ -120,9 +120,7 @@ fn note(receiver: &Value) {
         }
         if s.list.len() >= MAX_SUSPECTS {
             s.last = 0;
-            s.list.retain(Suspect::is_alive);
-            let mut seen = rustc_hash::FxHashSet::default();
-            s.list.retain(|x| seen.insert(x.address()));
+            prune(&mut s.list);
             if s.list.len() >= MAX_SUSPECTS {
                 return;
             }
@@ -263,7 +261,7 @@ pub(crate) fn after_render() {
 /// every so often after a render ([`RENDERS_BETWEEN`]); a program that builds
 /// values with cycles itself can call it.
 pub fn collect_cycles() {
-    let Some(suspects) = SUSPECTS
+    let Some(mut suspects) = SUSPECTS
         .try_with(|s| {
             let mut s = s.try_borrow_mut().ok()?;
             s.last = 0;
@@ -279,30 +277,26 @@ pub fn collect_cycles() {
     if roots.is_empty() {
         return;
     }
-    match find_garbage(roots) {
-        Some(garbage) => {
-            // Each is emptied while every one of them is still held here, so
-            // no drop in between recurses through the rest.
-            garbage.iter().for_each(Node::empty);
-            drop(garbage);
-            // The live suspects stay suspects: a cycle among them may be let
-            // go of later.
-            keep(suspects.into_iter().filter(Suspect::is_alive));
-        }
-        None => keep(suspects.into_iter()),
+    if let Some(garbage) = find_garbage(roots) {
+        // Each is emptied while every one of them is still held here, so
+        // no drop in between recurses through the rest.
+        garbage.iter().for_each(Node::empty);
     }
-}
-
-/// Puts suspects back (before any noted since, which there are none of).
-fn keep(suspects: impl Iterator<Item = Suspect>) {
+    // The live suspects stay suspects: a cycle among them may be let go of
+    // later. (Nothing was noted meanwhile: the list is put back whole.)
+    prune(&mut suspects);
     let _ = SUSPECTS.try_with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
-            let mut seen = rustc_hash::FxHashSet::default();
-            let mut kept: Vec<Suspect> = suspects.filter(|x| seen.insert(x.address())).collect();
-            kept.append(&mut s.list);
-            s.list = kept;
+            s.list = suspects;
         }
     });
+}
+
+/// Lets go of the suspects that are gone, and of repeats.
+fn prune(list: &mut Vec<Suspect>) {
+    list.retain(Suspect::is_alive);
+    let mut seen = rustc_hash::FxHashSet::default();
+    list.retain(|x| seen.insert(x.address()));
 }
 
 /// The containers reachable from `roots` that only each other reference;
